@@ -1,0 +1,25 @@
+"""Test-wide fixtures: a clean, deterministic environment for every test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "pacemaker-scheduler"
+"""Pacemaker's scheduler regression CIBs, laid beside the checkout (shared/ next to main/)."""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user config, theme, known_hosts or colour switches leak into a test."""
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "SSH_AUTH_SOCK", "CIB_file"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))

@@ -1,0 +1,24 @@
+"""The pure layers stay pure at run time, not only in import-linter's static view."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PURE_MODULES = ["console.model", "console.actions.guards", "console.actions.plans"]
+FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_module_loads_no_ui_and_no_ssh(module: str) -> None:
+    probe = (
+        f"import importlib, sys; importlib.import_module({module!r}); "
+        f"print(','.join(m for m in {FORBIDDEN_AT_RUNTIME!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    if result.returncode != 0 and "No module named" in result.stderr and module in result.stderr:
+        pytest.skip(f"{module} does not exist yet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"{module} pulled in {result.stdout.strip()}"
