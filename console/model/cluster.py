@@ -201,6 +201,10 @@ class RuleExpression:
     attributes: Mapping[str, str]
     """The XML attributes of the expression element (attribute, operation, value, start, end...)."""
     rule: Rule | None = None
+    date_spec: Mapping[str, str] | None = None
+    """A date expression's <date_spec> attributes (hours, weekdays, ...), if it has one."""
+    duration: Mapping[str, str] | None = None
+    """A date expression's <duration> attributes (years, months, days, ...), if it has one."""
 
 
 @dataclass(frozen=True, slots=True)
