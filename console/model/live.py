@@ -59,6 +59,10 @@ class NodeView:
     """Whether the service colocated with the VIP runs on this node (None: not probed)."""
     fetched_at: float | None = None
     """Wall-clock time (time.time()) the data was read; None if never."""
+    addresses: Mapping[str, tuple[str, ...]] | None = None
+    """Every address bound on the node (normalised text) -> interfaces; None: not probed."""
+    stack_error: str | None = None
+    """The node answered over SSH but (part of) its cluster stack did not: one line, else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ class LiveSnapshot:
     """When the newest data in this snapshot was read (time.time())."""
     partitions: tuple[tuple[str, ...], ...] = ()
     """Groups of nodes that see each other, sorted."""
+    built_at: float | None = None
+    """When hacon built this snapshot (time.time()); ages are measured against fetched_at."""
 
     @property
     def unreachable(self) -> dict[str, str]:
