@@ -1,0 +1,126 @@
+"""Argv builders for what hacon runs on a node, and the one way an argv becomes a remote command.
+
+Pure functions: no I/O, no SSH. Every builder returns a tuple of strings; values that come from
+the CIB or from the operator (node names, unit names) are separate argv elements, never pasted
+into a string. `remote_command()` is the only place that turns an argv into the string an SSH
+server's shell parses, and it does so with `shlex.join`, so a node called `a; rm -rf /` stays one
+harmless argument.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Sequence
+
+from console.transport.base import Argv
+
+LOCALE_ENV = ("env", "LC_ALL=C")
+"""Prefix of every remote command: sshd sessions carry no locale, and we parse C-locale text."""
+
+
+def cib_version() -> Argv:
+    """Only the `<cib admin_epoch= epoch= num_updates= .../>` element: ~11 ms on a live node."""
+    return ("cibadmin", "-Q", "-n")
+
+
+def cib_query() -> Argv:
+    """The whole CIB as this node's CIB manager holds it."""
+    return ("cibadmin", "-Q")
+
+
+def crm_mon_xml() -> Argv:
+    """This node's status view (DC, quorum, online nodes, where resources run), as XML."""
+    return ("crm_mon", "-1", "--output-as=xml")
+
+
+def crm_mon_events(*, fencing: bool = False, interval_s: int = 3600) -> Argv:
+    """A push channel: crm_mon runs its external agent (`env`) for every resource operation.
+
+    The agent prints the `CRM_notify_*` variables of each event to stdout (TECH-NOTES section
+    7); stream it with `NodeSession.stream`. `-i` only sets the redraw interval of the unused
+    text output. With `fencing`, fencing events are reported too (`-W`).
+    """
+    argv = ["crm_mon", "--output-as=text", "--output-to=/dev/null", "-E", "/usr/bin/env"]
+    if fencing:
+        argv.append("-W")
+    argv += ["-i", str(interval_s)]
+    return tuple(argv)
+
+
+def crm_node_name() -> Argv:
+    """The node's own name as the cluster knows it."""
+    return ("crm_node", "--name")
+
+
+def crm_node_quorum() -> Argv:
+    """Prints 1 when this node's partition has quorum, 0 otherwise."""
+    return ("crm_node", "--quorum")
+
+
+def crm_node_partition() -> Argv:
+    """The names of the nodes in this node's partition, space separated."""
+    return ("crm_node", "--partition")
+
+
+def ip_addresses() -> Argv:
+    """Every address on every interface, one per line (`ip -o`): the kernel's truth for VIPs."""
+    return ("ip", "-o", "addr", "show")
+
+
+def service_active(unit: str) -> Argv:
+    """`systemctl is-active` for one unit: exit 0 and "active" when it runs."""
+    return ("systemctl", "is-active", "--", unit)
+
+
+def process_running(name: str) -> Argv:
+    """`pgrep -x` for an exact process name: exit 0 and the pids when one runs."""
+    return ("pgrep", "-x", "--", name)
+
+
+def remote_command(argv: Sequence[str], *, kill_after: float | None = None) -> str:
+    """The command string sent to the SSH server for `argv`: `env LC_ALL=C [timeout] argv...`.
+
+    Args:
+        argv: the command; each element is quoted on its own with `shlex.join`.
+        kill_after: when given, the node itself ends the command after this many seconds
+            (coreutils `timeout`, KILL one second later), so a command whose channel we
+            abandoned does not linger on the node: OpenSSH ignores the SSH "signal" request,
+            and a hung `cibadmin` left behind by every poll would pile up.
+
+    Raises:
+        ValueError: empty argv, or an element containing a NUL byte (cannot be sent).
+    """
+    if not argv:
+        raise ValueError("empty command")
+    if any("\0" in word for word in argv):
+        raise ValueError("a command argument contains a NUL byte")
+    prefix: list[str] = list(LOCALE_ENV)
+    if kill_after is not None:
+        prefix += ["timeout", "-k", "1", str(max(1, math.ceil(kill_after)))]
+    return shlex.join([*prefix, *argv])
+
+
+def unwrap_remote_command(command: str) -> list[str]:
+    """The argv inside a `remote_command()` string: env assignments and `timeout` removed.
+
+    Used by the in-process server (`local_server`) to hand fake nodes the plain argv. Raises
+    ValueError on unbalanced quotes (shlex).
+    """
+    argv = shlex.split(command)
+    if argv[:1] == ["env"]:
+        argv = argv[1:]
+        while argv and "=" in argv[0] and not argv[0].startswith("-"):
+            argv = argv[1:]
+    if argv[:1] == ["timeout"]:
+        argv = _drop_timeout_prefix(argv[1:])
+    return argv
+
+
+def _drop_timeout_prefix(words: list[str]) -> list[str]:
+    """Skip coreutils `timeout`'s options and its duration, keeping the wrapped argv."""
+    while words and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in ("-k", "-s", "--kill-after", "--signal"):
+            words = words[1:]
+    return words[1:]

@@ -1,0 +1,163 @@
+"""Opening one SSH connection, with host key checking and errors made readable; `-J` chains.
+
+`open_connection` is the single place hacon calls `asyncssh.connect`: nodes, jump hops and
+`hacon trust`'s follow-up all go through it, so every connection gets the same config handling,
+the same refusal of unchecked host keys and the same one-line reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import asyncssh
+
+from console.transport.base import FailureKind, NodeUnreachable
+from console.transport.ssh_config import SshSettings, client_options, parse_jump
+from console.transport.ssh_errors import classify, diagnose_host_key
+
+LostCallback = Callable[[Exception | None], None]
+
+
+class _WatchedClient(asyncssh.SSHClient):
+    """Reports the end of a connection (keepalive expiry, peer closed it) to its owner."""
+
+    def __init__(self, on_lost: LostCallback | None) -> None:
+        self._on_lost = on_lost
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._on_lost is not None:
+            self._on_lost(exc)
+
+
+async def open_connection(
+    name: str,
+    settings: SshSettings,
+    *,
+    port: int | None = None,
+    username: str | None = None,
+    tunnel: object = (),
+    on_lost: LostCallback | None = None,
+) -> asyncssh.SSHClientConnection:
+    """Connect to `name` (an ssh config alias or a host name) the way OpenSSH would.
+
+    Args:
+        name: looked up in the ssh config (Host blocks); known_hosts checking always on.
+        settings: config files, timeouts, agent use.
+        port / username: explicit overrides (from a `-J user@host:port` hop).
+        tunnel: an open `SSHClientConnection` to tunnel through (a `-J` chain), or `()` to let
+            the config's ProxyJump decide.
+        on_lost: called once when the connection ends, with the error if any.
+
+    Raises:
+        NodeUnreachable: with a one-line reason; `HostKeyRefused` for unknown/changed keys.
+    """
+    timeout = settings.connect_timeout
+    host = name
+    try:
+        options = await client_options(
+            name,
+            settings,
+            port=port,
+            username=username,
+            tunnel=tunnel,
+            client_factory=lambda: _WatchedClient(on_lost),
+        )
+        timeout, host = options.connect_timeout, options.host
+        return await _connect(name, options, tunnel, settings)
+    except asyncssh.HostKeyNotVerifiable:
+        raise await diagnose_host_key(name, options, settings, tunnel=tunnel) from None
+    except asyncssh.KeyExchangeFailed as error:
+        # known_hosts holds only key types the server no longer offers: a changed key too.
+        if "host key" not in error.reason.lower():
+            raise classify(name, error, connect_timeout=timeout, host=host) from error
+        raise await diagnose_host_key(name, options, settings, tunnel=tunnel) from None
+    except (TimeoutError, OSError, asyncssh.Error, ValueError) as error:
+        raise classify(name, error, connect_timeout=timeout, host=host) from error
+
+
+async def _connect(
+    name: str,
+    options: asyncssh.SSHClientConnectionOptions,
+    tunnel: object,
+    settings: SshSettings,
+) -> asyncssh.SSHClientConnection:
+    # connect() re-applies its own keyword defaults over `options`: the tunnel, port and config
+    # files must be passed again, or a `-J` tunnel would be dropped and a config ProxyJump
+    # would open its jump connection without our config (so without its HostName/known_hosts).
+    extra: dict[str, Any] = {"port": options.port, "config": list(settings.config_files) or ()}
+    if tunnel != ():
+        extra["tunnel"] = tunnel
+    return await asyncssh.connect(name, options=options, **extra)
+
+
+class JumpChain:
+    """The `-J` hops, opened in order (each through the previous) and shared by all nodes.
+
+    The last hop's connection is the `tunnel=` for every node: asyncssh's string tunnels would
+    ignore our known_hosts handling (TECH-NOTES section 3), so hacon opens hops itself.
+    """
+
+    def __init__(self, spec: str, settings: SshSettings) -> None:
+        self.hops = parse_jump(spec)
+        self._settings = settings
+        self._connections: list[asyncssh.SSHClientConnection] = []
+        self._alive = False
+        self._lock = asyncio.Lock()
+
+    async def connection(self) -> asyncssh.SSHClientConnection:
+        """The last hop's open connection, (re)opening the chain if needed.
+
+        Raises:
+            NodeUnreachable: for the first hop that failed, named in the reason.
+        """
+        async with self._lock:
+            if self._alive and self._connections:
+                return self._connections[-1]
+            self._close_all()
+            tunnel: object = ()
+            for hop in self.hops:
+                try:
+                    conn = await open_connection(
+                        hop.host,
+                        self._settings,
+                        port=hop.port,
+                        username=hop.username,
+                        tunnel=tunnel,
+                        on_lost=self._lost,
+                    )
+                except NodeUnreachable as failure:
+                    self._close_all()
+                    raise NodeUnreachable(
+                        failure.node, f"jump host {hop}: {failure.reason}", failure.kind
+                    ) from failure
+                self._connections.append(conn)
+                tunnel = conn
+            self._alive = True
+            return self._connections[-1]
+
+    def _lost(self, _exc: Exception | None) -> None:
+        self._alive = False
+
+    def _close_all(self) -> None:
+        for conn in reversed(self._connections):
+            conn.close()
+        self._connections = []
+        self._alive = False
+
+    async def close(self) -> None:
+        """Close every hop."""
+        connections = list(self._connections)
+        self._close_all()
+        for conn in connections:
+            await conn.wait_closed()
+
+
+def onward_failure(node: str, error: NodeUnreachable, via: str) -> NodeUnreachable:
+    """A node's failure seen through a jump host: says so when the jump host refused onward."""
+    if error.kind is FailureKind.JUMP:
+        return NodeUnreachable(
+            node, f"jump host {via} could not reach it: {error.reason}", error.kind
+        )
+    return error

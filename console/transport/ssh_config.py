@@ -1,0 +1,186 @@
+"""Connection settings: OpenSSH's config read by asyncssh, plus hacon's own safe defaults.
+
+Nothing here parses `~/.ssh/config`: asyncssh does (Host aliases, HostName, User, Port,
+IdentityFile, ProxyJump, UserKnownHostsFile, HostKeyAlias, ServerAlive*, ConnectTimeout...).
+hacon only adds what OpenSSH leaves off by default (keepalive, a connect timeout) when the config
+does not set it, and refuses a config that would switch host key checking off.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import asyncssh
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_KEEPALIVE_INTERVAL = 5.0
+DEFAULT_KEEPALIVE_COUNT_MAX = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SshSettings:
+    """How hacon opens SSH connections; every field has a safe default.
+
+    Attributes:
+        config_files: OpenSSH client config files (`--ssh-config`); empty means asyncssh's
+            default, `~/.ssh/config` when readable.
+        jump: like `ssh -J`: `[user@]host[:port]`, comma separated for a chain. Each hop is
+            looked up in the config too (its own User, IdentityFile, known_hosts...).
+        connect_timeout: seconds for TCP + handshake + auth; None: the config's ConnectTimeout,
+            else 10 s.
+        keepalive_interval / keepalive_count_max: None: the config's ServerAliveInterval /
+            ServerAliveCountMax, else 5 s x 3, so a dead node is noticed in ~15 s.
+        max_sessions: concurrent sessions per connection (sshd's MaxSessions default is 10).
+        backoff_initial / backoff_max: reconnect delays in seconds (doubling, with jitter).
+        use_agent: offer ssh-agent keys (SSH_AUTH_SOCK / IdentityAgent); tests turn it off.
+        username: overrides the config's User (`--user` or clusters.toml).
+    """
+
+    config_files: tuple[str, ...] = ()
+    jump: str | None = None
+    connect_timeout: float | None = None
+    keepalive_interval: float | None = None
+    keepalive_count_max: int | None = None
+    max_sessions: int = 8
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    use_agent: bool = True
+    username: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JumpHop:
+    """One hop of a `-J` chain."""
+
+    host: str
+    port: int | None = None
+    username: str | None = None
+
+    def __str__(self) -> str:
+        user = f"{self.username}@" if self.username else ""
+        port = f":{self.port}" if self.port else ""
+        return f"{user}{self.host}{port}"
+
+
+def parse_jump(spec: str) -> list[JumpHop]:
+    """Split an `ssh -J` value: `[user@]host[:port]` hops, comma separated; `[v6]:port` works.
+
+    Raises:
+        ValueError: an empty hop or a port that is not a number.
+    """
+    hops = []
+    for text in spec.split(","):
+        text = text.strip()
+        user, _, hostport = text.rpartition("@")
+        host, port = _split_host_port(hostport)
+        if not host:
+            raise ValueError(f"bad jump host {text!r}: expected [user@]host[:port]")
+        hops.append(JumpHop(host, port, user or None))
+    return hops
+
+
+def _split_host_port(text: str) -> tuple[str, int | None]:
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port_text = rest.removeprefix(":")
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+    else:
+        host, port_text = text, ""
+    if port_text and not port_text.isdigit():
+        raise ValueError(f"bad port in jump host {text!r}")
+    return host, int(port_text) if port_text else None
+
+
+async def client_options(
+    host: str,
+    settings: SshSettings,
+    *,
+    port: int | None = None,
+    username: str | None = None,
+    tunnel: object = (),
+    client_factory: Any = None,
+) -> asyncssh.SSHClientConnectionOptions:
+    """asyncssh options for `host` (a config alias or a name): the config first, then ours.
+
+    Raises:
+        ValueError: the config disables host key checking (`UserKnownHostsFile none`).
+    """
+    common: dict[str, Any] = {"host": host, "config": list(settings.config_files) or ()}
+    if port is not None:
+        common["port"] = port
+    if (username or settings.username) is not None:
+        common["username"] = username or settings.username
+    if tunnel != ():
+        common["tunnel"] = tunnel
+    if not settings.use_agent:
+        common["agent_path"] = None
+    if client_factory is not None:
+        common["client_factory"] = client_factory
+    from_config = await asyncssh.SSHClientConnectionOptions.construct(**common)
+    if from_config.known_hosts is None:
+        raise ValueError(
+            f"the ssh config disables host key checking for {host} (UserKnownHostsFile none);"
+            " hacon never connects without checking host keys"
+        )
+    options = await asyncssh.SSHClientConnectionOptions.construct(
+        from_config, **_liveness(settings, from_config)
+    )
+    return cast(asyncssh.SSHClientConnectionOptions, options)
+
+
+def _liveness(
+    settings: SshSettings, from_config: asyncssh.SSHClientConnectionOptions
+) -> dict[str, Any]:
+    """Keepalive and connect timeout: explicit settings, else the config's, else ours."""
+    config = from_config.config
+    return {
+        "connect_timeout": _pick(
+            settings.connect_timeout, config.get("ConnectTimeout"), DEFAULT_CONNECT_TIMEOUT
+        ),
+        "keepalive_interval": _pick(
+            settings.keepalive_interval,
+            config.get("ServerAliveInterval"),
+            DEFAULT_KEEPALIVE_INTERVAL,
+        ),
+        "keepalive_count_max": _pick(
+            settings.keepalive_count_max,
+            config.get("ServerAliveCountMax"),
+            DEFAULT_KEEPALIVE_COUNT_MAX,
+        ),
+    }
+
+
+def _pick(explicit: Any, configured: Any, default: Any) -> Any:
+    if explicit is not None:
+        return explicit
+    return configured if configured is not None else default
+
+
+def known_hosts_name(options: asyncssh.SSHClientConnectionOptions) -> str:
+    """The name asyncssh (like OpenSSH) looks up in known_hosts: alias or HostName, [h]:port."""
+    name = options.host_key_alias or options.host
+    return name if options.port in (22, ()) else f"[{name}]:{options.port}"
+
+
+def known_hosts_files(options: asyncssh.SSHClientConnectionOptions) -> list[str]:
+    """The known_hosts files consulted for this connection, user files first.
+
+    From the config's UserKnownHostsFile/GlobalKnownHostsFile, else `~/.ssh/known_hosts`
+    (which asyncssh reads only when it exists: then nothing is trusted).
+    """
+    configured: Any = options.known_hosts
+    if isinstance(configured, (str, os.PathLike)):
+        return [os.path.expanduser(os.fspath(configured))]
+    if isinstance(configured, Sequence) and configured and not isinstance(configured, bytes):
+        return [os.path.expanduser(str(path)) for path in configured]
+    return [str(Path("~", ".ssh", "known_hosts").expanduser())]
+
+
+def user_known_hosts_file(options: asyncssh.SSHClientConnectionOptions) -> Path:
+    """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts."""
+    return Path(known_hosts_files(options)[0])
