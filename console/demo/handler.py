@@ -1,0 +1,174 @@
+"""What each demo node answers over SSH: the commands hacon's poller and actions send.
+
+A plain-Python handler for `console.transport.local_server` (no asyncssh here): it receives the
+plain argv (the server strips `env LC_ALL=C`/`timeout` and splits hacon's batches) and answers
+from the demo cluster's state, as the node's own tools would. Anything else exits 127, like a
+shell that does not know the command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+
+from console.demo import tools
+from console.demo.cib import render_cib
+from console.demo.cluster import DemoCluster
+from console.demo.config import (
+    SERVICE_ID,
+    SERVICE_PROCESS,
+    VIP_ADDRESS,
+    VIP_ID,
+    VIP_NETMASK,
+    VIP_NIC,
+    node_address,
+    node_id,
+)
+
+Answer = tuple[int, bytes, bytes]
+VERSION_SCRIPT_NAME = "hacon-version"
+WATCH_SCRIPT_NAME = "hacon-watch"
+WATCH_TICK = 0.1
+"""How often the push channel looks for a change (the demo's stand-in for CIB notifications)."""
+
+
+class DemoNodeDown(Exception):
+    """The node is powered off: the SSH side must drop the connection."""
+
+
+class DemoHandler:
+    """Answers for every demo node, from one `DemoCluster`.
+
+    Args:
+        cluster: the state machine behind the nodes.
+        node_down: the exception to raise for a powered-off node (the SSH server's
+            "drop the connection"); `DemoNodeDown` by default.
+    """
+
+    def __init__(self, cluster: DemoCluster,
+                 node_down: Callable[[str], Exception] = DemoNodeDown) -> None:
+        self.cluster = cluster
+        self._node_down = node_down
+
+    async def handle(self, node: str, argv: list[str], stdin: bytes) -> Answer:
+        """(exit status, stdout, stderr) of `argv` run on `node`."""
+        return self.answer(node, argv, stdin)
+
+    def answer(self, node: str, argv: Sequence[str], stdin: bytes = b"") -> Answer:
+        """The synchronous core of `handle` (tests call it directly)."""
+        self.cluster.catch_up()
+        if not self.cluster.reachable(node):
+            raise self._node_down(node)
+        command = _COMMANDS.get(argv[0]) if argv else None
+        if command is None:
+            name = argv[0] if argv else ""
+            return 127, b"", f"sh: 1: {name}: not found\n".encode()
+        return command(self, node, list(argv[1:]), stdin)
+
+    def stream(self, node: str, argv: list[str]) -> AsyncIterator[bytes] | None:
+        """The push channel (`sh -c WATCH_SCRIPT hacon-watch`); None for anything else."""
+        if argv[:2] == ["sh", "-c"] and argv[3:4] == [WATCH_SCRIPT_NAME]:
+            return self._watch(node)
+        return None
+
+    async def _watch(self, node: str) -> AsyncIterator[bytes]:
+        # crm_mon prints a "." for every CIB change notification it receives.
+        seen = None
+        while True:
+            self.cluster.catch_up()
+            if not self.cluster.reachable(node):
+                raise self._node_down(node)
+            version = self.cluster.partition_of(node).version
+            if seen is not None and version != seen:
+                yield b"."
+            seen = version
+            await asyncio.sleep(WATCH_TICK)
+
+    # -- the commands --------------------------------------------------------------------------
+
+    def _cib(self, node: str, root_only: bool = False) -> bytes:
+        partition = self.cluster.partition_of(node)
+        return render_cib(partition, self.cluster.runtimes, self.cluster.node_names,
+                          root_only=root_only)
+
+    def _cibadmin(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        query = {"-Q", "--query"} & set(words)
+        rest = set(words) - {"-Q", "--query", "-n", "--no-children", "-l", "--local"}
+        if not query or rest:
+            return 64, b"", b"cibadmin: the demo nodes answer only --query [--no-children]\n"
+        return 0, self._cib(node, root_only=bool({"-n", "--no-children"} & set(words))), b""
+
+    def _shell(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if words[:1] == ["-c"] and words[2:3] == [VERSION_SCRIPT_NAME] and len(words) == 6:
+            return self._version_check(node, words[3:6])
+        return 127, b"", b"sh: the demo nodes run only hacon's own scripts\n"
+
+    def _version_check(self, node: str, known: list[str]) -> Answer:
+        """Print the CIB root; and the whole CIB when its version differs from `known`."""
+        root = self._cib(node, root_only=True)
+        version = [str(part) for part in self.cluster.partition_of(node).version]
+        if known == version:
+            return 0, root, b""
+        return 0, root + self._cib(node), b""
+
+    def _crm_node(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        partition = self.cluster.partition_of(node)
+        if words in (["-l"], ["--list"]):
+            lines = [f"{node_id(name)} {name} "
+                     f"{'member' if name in partition.members else 'lost'}\n"
+                     for name in self.cluster.node_names]
+            return 0, "".join(lines).encode(), b""
+        if words in (["-q"], ["--quorum"]):
+            return 0, b"1\n" if partition.quorate else b"0\n", b""
+        if words in (["-n"], ["--name"]):
+            return 0, f"{node}\n".encode(), b""
+        if words in (["-p"], ["--partition"]):
+            return 0, (" ".join(partition.members) + "\n").encode(), b""
+        return 64, b"", b"crm_node: the demo nodes answer -l, -q, -n and -p\n"
+
+    def _ip(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if words not in (["-o", "addr", "show"], ["-o", "addr"], ["-o", "a"]):
+            return 255, b"", b'Command "' + " ".join(words).encode() + b'" is unknown.\n'
+        lifetimes = "\\       valid_lft forever preferred_lft forever"
+        lines = [f"1: lo    inet 127.0.0.1/8 scope host lo{lifetimes}",
+                 (f"2: {VIP_NIC}    inet {node_address(node)}/{VIP_NETMASK} brd 192.0.2.255 "
+                  f"scope global {VIP_NIC}{lifetimes}")]
+        if self.cluster.runtime(node).history[VIP_ID].running:
+            lines.append(f"2: {VIP_NIC}    inet {VIP_ADDRESS}/{VIP_NETMASK} brd 192.0.2.255 "
+                         f"scope global secondary {VIP_NIC}{lifetimes}")
+        return 0, "".join(line + "\n" for line in lines).encode(), b""
+
+    def _service_runs(self, node: str) -> bool:
+        return self.cluster.runtime(node).history[SERVICE_ID].running
+
+    def _pgrep(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        names = [word for word in words if word not in ("-x", "--")]
+        if names != [SERVICE_PROCESS] or not self._service_runs(node):
+            return 1, b"", b""
+        return 0, f"{4100 + 17 * int(node_id(node))}\n".encode(), b""
+
+    def _systemctl(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        units = [word for word in words if word not in ("is-active", "--")]
+        if "is-active" not in words or len(units) != 1:
+            return 1, b"", b"systemctl: the demo nodes answer only is-active UNIT\n"
+        unit = units[0].removesuffix(".service")
+        running = unit == SERVICE_PROCESS and self._service_runs(node)
+        return (0, b"active\n", b"") if running else (3, b"inactive\n", b"")
+
+    def _crm_attribute(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        return tools.crm_attribute(self.cluster, node, words)
+
+    def _crm_resource(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        return tools.crm_resource(self.cluster, node, words)
+
+
+_COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
+    "cibadmin": DemoHandler._cibadmin,
+    "sh": DemoHandler._shell,
+    "crm_node": DemoHandler._crm_node,
+    "ip": DemoHandler._ip,
+    "pgrep": DemoHandler._pgrep,
+    "systemctl": DemoHandler._systemctl,
+    "crm_attribute": DemoHandler._crm_attribute,
+    "crm_resource": DemoHandler._crm_resource,
+}

@@ -1,0 +1,149 @@
+"""Scripted faults, so a new user sees every screen of the console in a minute.
+
+Each scenario is one thing that happens to the demo cluster, named for the CLI
+(`hacon demo --scenario split-brain`) and offered in the console's demo menu. Each returns one
+sentence saying what it did and what to watch for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from console.demo.cluster import DemoCluster
+from console.demo.config import SERVICE_ID, VIP_ID
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One scripted fault (or its repair)."""
+
+    name: str
+    """The CLI name (`--scenario NAME`)."""
+    title: str
+    """What the demo menu shows."""
+    run: Callable[[DemoCluster], str]
+    """Make it happen; returns the sentence to show."""
+    start_settled: bool = True
+    """As a start state: fast-forward until the cluster is quiet (False: watch it live)."""
+
+
+def _holder(cluster: DemoCluster) -> str:
+    holders = cluster.holders(VIP_ID)
+    powered = [name for name in cluster.node_names if cluster.reachable(name)]
+    return holders[0] if holders else powered[0]
+
+
+def _peer(cluster: DemoCluster, node_name: str) -> str:
+    peers = [name for name in cluster.node_names if name != node_name and cluster.reachable(name)]
+    return peers[0] if peers else node_name
+
+
+def power_loss(cluster: DemoCluster) -> str:
+    """The VIP holder loses power."""
+    node = _holder(cluster)
+    cluster.power_off(node)
+    return (f"{node} lost power: it is unreachable now; the survivors notice after the corosync "
+            f"token timeout and take the VIP over in about 6.5 s.")
+
+
+def power_on(cluster: DemoCluster) -> str:
+    """Every powered-off node boots again."""
+    down = [name for name in cluster.node_names if not cluster.reachable(name)]
+    for name in down:
+        cluster.power_on(name)
+    if not down:
+        return "Every node is already powered on."
+    return (f"{', '.join(down)} powering on: rejoins in about 3.5 s; nothing moves back "
+            f"(stickiness).")
+
+
+def split_brain(cluster: DemoCluster) -> str:
+    """Cut one node off from its peers (the console still reaches every node)."""
+    if len(cluster.node_names) == 2:
+        node = _peer(cluster, _holder(cluster))
+        cluster.cut_network(node)
+        return (f"Network between the nodes cut: in about 6.5 s {node} starts the VIP too; each "
+                f"side looks healthy on its own, only comparing the views shows the split brain.")
+    node = _holder(cluster)
+    cluster.cut_network(node)
+    return (f"{node} cut off from its peers: it loses quorum and stops the VIP; the majority "
+            f"elects its own DC and starts it (two DCs, one VIP).")
+
+
+def heal(cluster: DemoCluster) -> str:
+    """Reconnect the network."""
+    if not cluster.isolated:
+        return "The network is not cut."
+    cluster.heal_network()
+    return ("Network healed: the partitions merge, Pacemaker finds the VIP active on two nodes, "
+            "stops both copies and starts one (about 10 s).")
+
+
+def service_failure(cluster: DemoCluster) -> str:
+    """The service dies once on the VIP holder."""
+    if not cluster.fail_service():
+        return f"{SERVICE_ID} is not running anywhere: nothing to fail."
+    node = _holder(cluster)
+    return (f"{SERVICE_ID} died on {node}: its monitor fails, the fail-count goes up and "
+            f"Pacemaker restarts it in place.")
+
+
+def flapping(cluster: DemoCluster) -> str:
+    """A broken service configuration on the VIP holder: it dies after every start."""
+    node = _holder(cluster)
+    cluster.break_service(node)
+    return (f"{SERVICE_ID}'s configuration on {node} is broken: it dies a few seconds after each "
+            f"start; at the migration-threshold (3) both resources move to the peer.")
+
+
+def repair(cluster: DemoCluster) -> str:
+    """Fix every broken configuration and clean up the service's failures."""
+    for name in cluster.node_names:
+        cluster.break_service(name, broken=False)
+    via = _holder(cluster)
+    cluster.cleanup(via, SERVICE_ID)
+    return f"Configurations repaired and {SERVICE_ID}'s failures cleaned up."
+
+
+def leftover_ban(cluster: DemoCluster) -> str:
+    """Someone ran `crm_resource --move ClusterIP` and never cleared it."""
+    node = _holder(cluster)
+    cluster.ban(node, VIP_ID, node)
+    return (f"crm_resource --move {VIP_ID} left cli-ban-{VIP_ID}-on-{node}: the VIP moves away, "
+            f"and {node} can never take it back until the ban is cleared.")
+
+
+def standby_left(cluster: DemoCluster) -> str:
+    """The idle node was put in standby for maintenance and forgotten there."""
+    node = _peer(cluster, _holder(cluster))
+    cluster.set_standby(node, node, "on", "forever")
+    return (f"{node} was left in standby after maintenance: a standby of the VIP holder now "
+            f"would leave the VIP nowhere to run.")
+
+
+SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (
+    Scenario("power-loss", "Power loss of the VIP holder", power_loss),
+    Scenario("power-on", "Power the dead node on again", power_on),
+    Scenario("split-brain", "Split brain: cut the network between the nodes", split_brain),
+    Scenario("heal", "Heal the network", heal),
+    Scenario("service-failure", "The service fails once (fail-count, recovery)", service_failure),
+    Scenario("flapping", "Broken service configuration (flapping)", flapping, False),
+    Scenario("repair", "Repair the service and clean up its failures", repair),
+    Scenario("cli-ban", "A leftover cli-ban from crm_resource --move", leftover_ban),
+    Scenario("standby-left", "A node left in standby", standby_left),
+)}
+"""Every scenario by CLI name, in menu order."""
+
+
+def start_in(cluster: DemoCluster, name: str) -> str:
+    """Bring a fresh demo cluster into a scenario's state (fast-forwarded unless live).
+
+    Raises:
+        KeyError: unknown scenario name.
+    """
+    scenario = SCENARIOS[name]
+    sentence = scenario.run(cluster)
+    if scenario.start_settled:
+        cluster.timeline.settle(limit=60.0)
+    return sentence
