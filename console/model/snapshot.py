@@ -1,0 +1,108 @@
+"""parse_cib: one CIB (bytes) in, one frozen ClusterSnapshot out, derived from the CIB alone.
+
+The status is derived by hacon itself from the status section, following Pacemaker 2.1.5's
+scheduler (lib/pengine/unpack.c and friends) so that it agrees with `crm_mon` on the same CIB;
+no Pacemaker tool is needed at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lxml import etree
+
+from console.model import constraints_bridge
+from console.model.cluster import ClusterInfo, ClusterSnapshot, Resource
+from console.model.derive import build_world, walk_status
+from console.model.errors import NotACibError
+from console.model.failures import failcounts, failed_operations
+from console.model.freeze import ResourceFreezer, freeze_nodes
+from console.model.properties import (
+    cluster_properties,
+    effective_property,
+    property_flag,
+    unpack_sets,
+)
+from console.model.tickets import apply_ticket_constraints
+from console.model.types import CibVersion
+from console.model.world import World
+from console.model.xmlsafe import parse_xml
+
+
+def _root_of(data: bytes) -> etree._Element:
+    root = parse_xml(data)
+    if not isinstance(root.tag, str) or root.tag != "cib":
+        raise NotACibError(f"not a CIB: the document root is <{root.tag}>, expected <cib>")
+    if root.find("configuration") is None:
+        raise NotACibError("not a CIB: <cib> has no <configuration> section")
+    return root
+
+
+def _version(root: etree._Element) -> CibVersion:
+    def number(name: str) -> int:
+        try:
+            return int(root.get(name) or 0)
+        except ValueError:
+            return 0
+
+    return CibVersion(number("admin_epoch"), number("epoch"), number("num_updates"))
+
+
+def parse_cib(data: bytes) -> ClusterSnapshot:
+    """Parse a whole CIB and derive the cluster's status from it.
+
+    Raises:
+        CibParseError: malformed or hostile XML, or XML that is not a CIB (one-line reason).
+    """
+    root = _root_of(data)
+    configuration = root.find("configuration")
+    assert configuration is not None
+    properties = cluster_properties(configuration.find("crm_config"))
+    world = build_world(root, properties)
+    walk_status(world, root.find("status"))
+    apply_ticket_constraints(world, configuration.find("constraints"), root.find("status"))
+    counts = failcounts(world)
+    resources = ResourceFreezer(world, counts).run()
+    nodes = freeze_nodes(world)
+    constraints = constraints_bridge.parse_constraints(root)
+    return ClusterSnapshot(
+        cluster=_cluster_info(root, properties, world, resources),
+        nodes=nodes,
+        resources=resources,
+        vips=constraints_bridge.derive_vips(resources),
+        failures=failed_operations(world),
+        failcounts=counts,
+        bans=constraints_bridge.derive_bans(root, constraints, nodes, world.now),
+        constraints=constraints,
+        rsc_defaults=unpack_sets(configuration.find("rsc_defaults"), "meta_attributes", {}),
+        op_defaults=unpack_sets(configuration.find("op_defaults"), "meta_attributes", {}),
+    )
+
+
+def _cluster_info(root: etree._Element, properties: Mapping[str, str], world: World,
+                  resources: Mapping[str, Resource]) -> ClusterInfo:
+    dc_node = next((node for node in world.nodes.by_name.values() if node.is_dc), None)
+    dc = dc_node.uname if dc_node is not None else None
+    counted = [leaf for top in world.resources for leaf in top.primitives()
+               if not (leaf.orphan and not leaf.running_on)]
+    return ClusterInfo(
+        name=properties.get("cluster-name"),
+        version=_version(root),
+        dc=dc,
+        have_quorum=(root.get("have-quorum") or "0").lower() in ("1", "true", "yes", "on", "y")
+        if dc is not None else None,
+        stonith_enabled=property_flag(properties, "stonith-enabled"),
+        symmetric_cluster=property_flag(properties, "symmetric-cluster"),
+        no_quorum_policy=effective_property(properties, "no-quorum-policy"),
+        maintenance_mode=property_flag(properties, "maintenance-mode"),
+        stop_all_resources=property_flag(properties, "stop-all-resources"),
+        nodes_configured=len(world.nodes.by_name),
+        resources_configured=len(counted),
+        resources_disabled=sum(1 for leaf in counted if _disabled(leaf.meta)),
+        resources_blocked=sum(1 for leaf in counted if leaf.blocked),
+        properties=dict(properties),
+    )
+
+
+def _disabled(meta: Mapping[str, str]) -> bool:
+    return (meta.get("target-role") or "").lower() == "stopped"
