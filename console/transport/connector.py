@@ -14,7 +14,7 @@ from typing import Any
 import asyncssh
 
 from console.transport.base import FailureKind, NodeUnreachable
-from console.transport.ssh_config import SshSettings, client_options, parse_jump
+from console.transport.ssh_config import SshSettings, client_options, liveness, parse_jump
 from console.transport.ssh_errors import classify, diagnose_host_key
 
 LostCallback = Callable[[Exception | None], None]
@@ -64,8 +64,9 @@ async def open_connection(
             tunnel=tunnel,
             client_factory=lambda: _WatchedClient(on_lost),
         )
-        timeout, host = options.connect_timeout, options.host
-        return await _connect(name, options, tunnel, settings)
+        timing = liveness(settings, options)
+        timeout, host = timing["connect_timeout"], options.host
+        return await _connect(name, options, tunnel, settings, timing)
     except asyncssh.HostKeyNotVerifiable:
         raise await diagnose_host_key(name, options, settings, tunnel=tunnel) from None
     except asyncssh.KeyExchangeFailed as error:
@@ -82,11 +83,16 @@ async def _connect(
     options: asyncssh.SSHClientConnectionOptions,
     tunnel: object,
     settings: SshSettings,
+    timing: dict[str, Any],
 ) -> asyncssh.SSHClientConnection:
     # connect() re-applies its own keyword defaults over `options`: the tunnel, port and config
     # files must be passed again, or a `-J` tunnel would be dropped and a config ProxyJump
     # would open its jump connection without our config (so without its HostName/known_hosts).
-    extra: dict[str, Any] = {"port": options.port, "config": list(settings.config_files) or ()}
+    extra: dict[str, Any] = {
+        "port": options.port,
+        "config": list(settings.config_files) or (),
+        **timing,
+    }
     if tunnel != ():
         extra["tunnel"] = tunnel
     return await asyncssh.connect(name, options=options, **extra)

@@ -105,7 +105,9 @@ async def client_options(
     tunnel: object = (),
     client_factory: Any = None,
 ) -> asyncssh.SSHClientConnectionOptions:
-    """asyncssh options for `host` (a config alias or a name): the config first, then ours.
+    """asyncssh options for `host` (a config alias or a name), as its ssh config says.
+
+    Keepalive and connect timeout are not in them yet: see `liveness`.
 
     Raises:
         ValueError: the config disables host key checking (`UserKnownHostsFile none`).
@@ -121,22 +123,24 @@ async def client_options(
         common["agent_path"] = None
     if client_factory is not None:
         common["client_factory"] = client_factory
-    from_config = await asyncssh.SSHClientConnectionOptions.construct(**common)
-    if from_config.known_hosts is None:
+    options = await asyncssh.SSHClientConnectionOptions.construct(**common)
+    if options.known_hosts is None:
         raise ValueError(
             f"the ssh config disables host key checking for {host} (UserKnownHostsFile none);"
             " hacon never connects without checking host keys"
         )
-    options = await asyncssh.SSHClientConnectionOptions.construct(
-        from_config, **_liveness(settings, from_config)
-    )
     return cast(asyncssh.SSHClientConnectionOptions, options)
 
 
-def _liveness(
+def liveness(
     settings: SshSettings, from_config: asyncssh.SSHClientConnectionOptions
 ) -> dict[str, Any]:
-    """Keepalive and connect timeout: explicit settings, else the config's, else ours."""
+    """Keepalive and connect timeout for `asyncssh.connect`: explicit settings, else the
+    config's (ConnectTimeout, ServerAliveInterval, ServerAliveCountMax), else hacon's defaults.
+
+    Passed as keyword arguments at connect time rather than baked into a second options object:
+    each options object re-parses the whole ssh config, which dominates connection set-up.
+    """
     config = from_config.config
     return {
         "connect_timeout": _pick(

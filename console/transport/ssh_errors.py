@@ -20,6 +20,7 @@ from console.transport.ssh_config import (
     SshSettings,
     known_hosts_files,
     known_hosts_name,
+    liveness,
 )
 
 
@@ -95,7 +96,8 @@ async def diagnose_host_key(
     returned: the refusal stands either way; only the message gets less detailed.
     """
     try:
-        key = await fetch_server_key(node, settings, tunnel=tunnel, timeout=options.connect_timeout)
+        timeout = liveness(settings, options)["connect_timeout"]
+        key = await fetch_server_key(node, settings, tunnel=tunnel, timeout=timeout)
     except (TimeoutError, OSError, asyncssh.Error) as error:
         return NodeUnreachable(
             node,

@@ -25,6 +25,7 @@ from console.transport.ssh_config import (
     client_options,
     known_hosts_files,
     known_hosts_name,
+    liveness,
     user_known_hosts_file,
 )
 from console.transport.ssh_errors import classify, fetch_server_key, recorded_keys
@@ -71,7 +72,8 @@ async def fetch_host_key(node: str, settings: SshSettings) -> HostKeyOffer:
     try:
         tunnel: object = await jump.connection() if jump is not None else ()
         options = await client_options(node, settings, tunnel=tunnel)
-        key = await fetch_server_key(node, settings, tunnel=tunnel, timeout=options.connect_timeout)
+        timeout = liveness(settings, options)["connect_timeout"]
+        key = await fetch_server_key(node, settings, tunnel=tunnel, timeout=timeout)
     except (OSError, asyncssh.Error, TimeoutError, ValueError) as error:
         raise classify(node, error, connect_timeout=settings.connect_timeout) from error
     finally:

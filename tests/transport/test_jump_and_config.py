@@ -9,7 +9,13 @@ import pytest
 from console.transport.base import FailureKind, NodeUnreachable
 from console.transport.local_server import LocalSshServer
 from console.transport.ssh import NodeSession, SshCluster
-from console.transport.ssh_config import JumpHop, SshSettings, client_options, parse_jump
+from console.transport.ssh_config import (
+    JumpHop,
+    SshSettings,
+    client_options,
+    liveness,
+    parse_jump,
+)
 from tests.transport.helpers import settings_for
 
 
@@ -30,11 +36,10 @@ async def test_hacon_keepalive_applies_unless_the_config_sets_one(
         tmp_path, extra={"node-b": {"ServerAliveInterval": 2, "ServerAliveCountMax": 7}}
     )
     settings = settings_for(files, connect_timeout=None)
-    default = await client_options("node-a", settings)
-    configured = await client_options("node-b", settings)
-    assert (default.keepalive_interval, default.keepalive_count_max) == (5.0, 3)
-    assert (configured.keepalive_interval, configured.keepalive_count_max) == (2.0, 7)
-    assert default.connect_timeout == 10.0
+    default = liveness(settings, await client_options("node-a", settings))
+    configured = liveness(settings, await client_options("node-b", settings))
+    assert default == {"connect_timeout": 10.0, "keepalive_interval": 5.0, "keepalive_count_max": 3}
+    assert (configured["keepalive_interval"], configured["keepalive_count_max"]) == (2, 7)
 
 
 async def test_config_proxyjump_reaches_a_node_only_the_jump_host_can_see(
