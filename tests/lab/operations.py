@@ -13,7 +13,7 @@ from .files import LabFiles
 from .procs import is_namespace_init, processes_in_pid_namespace
 from .settings import HOST_OCTET, VIP_OCTET, subnet_address
 from .state import LabState, NodeState
-from .views import NodeView, converged, parse_crm_mon
+from .views import LAB_RESOURCES, NodeView, converged, parse_crm_mon
 
 NODE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "HOME=/root"]
 POLL_SECONDS = 0.25
@@ -221,6 +221,56 @@ class LabOperations:
         self.exec(
             node, ["/usr/sbin/sshd", "-f", os.fspath(config), "-E", "/var/log/sshd.log"], check=True
         )
+
+    # --- back to healthy ------------------------------------------------------------------
+
+    def restore(self, timeout: float = 60) -> str:
+        """Undo what tests do: power on, heal, sshd up, standby off, bans and failcounts gone.
+
+        Cheap when nothing is wrong (one crm_mon per node). Returns the converged holder.
+        """
+        for node in self.nodes:
+            record = self.state.nodes[node]
+            self.heal(node)
+            if record.init_pid is None:
+                self.start(node)  # type: ignore[attr-defined]  # Lab provides start()
+            elif not processes_in_pid_namespace(record.init_pid, "sshd"):
+                self.start_sshd(node)
+        self._wait_for_membership(timeout)
+        self._clear_leftovers(self.nodes[0])
+        return self.wait(timeout)
+
+    def _wait_for_membership(self, timeout: float) -> None:
+        """One DC and everyone online: CIB writes made before that could be lost on join."""
+        deadline = time.monotonic() + timeout
+        expected = frozenset(self.powered())
+        while time.monotonic() < deadline:
+            views = [self._view_or_reason(node) for node in expected]
+            dcs = {v.dc for v in views if isinstance(v, NodeView)}
+            if all(isinstance(v, NodeView) and v.online == expected for v in views) and (
+                len(dcs) == 1 and None not in dcs
+            ):
+                return
+            time.sleep(POLL_SECONDS)
+        raise LabError(f"membership not complete after {timeout:.0f} s")
+
+    def _clear_leftovers(self, via: str) -> None:
+        if self._cib_has(via, "//nvpair[@name='standby' and @value!='off']"):
+            for node in self.nodes:
+                self.exec(
+                    via,
+                    ["crm_attribute", "--node", node, "--name", "standby", "--delete"],
+                    check=True,
+                )
+        if self._cib_has(via, "//rsc_location[starts-with(@id, 'cli-')]"):
+            for resource in LAB_RESOURCES:
+                self.exec(via, ["crm_resource", "--clear", "--resource", resource], check=True)
+        if self._cib_has(via, "//nvpair[starts-with(@name, 'fail-count-')]"):
+            self.exec(via, ["crm_resource", "--cleanup"], check=True)
+
+    def _cib_has(self, node: str, xpath: str) -> bool:
+        result = self.exec(node, ["cibadmin", "--query", "--xpath", xpath, "--no-children"])
+        return result.returncode == 0
 
     # --- diagnostics ----------------------------------------------------------------------
 

@@ -1,0 +1,178 @@
+"""pytest fixtures for the lab, and the pool that guarantees every lab is torn down.
+
+Fixtures: `lab` (2 nodes) and `lab3` (3 nodes) are session-scoped and shared; `healthy_lab` /
+`healthy_lab3` are the same labs restored first (`Lab.restore()`: every node powered, healed,
+sshd up, standby off, failcounts and cli-bans cleared, converged). `lab_figures` records
+measured timings printed at the end of the run.
+
+Teardown is guaranteed three ways: pytest's session finish, atexit, and SIGTERM/SIGHUP
+handlers (a killed CI job still removes namespaces). A pytest-timeout "thread" kill (os._exit)
+bypasses all three; use the default "signal" method.
+
+To use these fixtures from another test folder, import them in that folder's conftest.py:
+`from tests.lab.fixtures import lab, healthy_lab  # noqa: F401`. The pool is registered once
+per session as the plugin "hacon-lab", so every folder shares the same running labs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import pytest
+
+from .capability import lab_unavailable_reason
+from .harness import Lab
+from .settings import LabSettings
+
+PLUGIN_NAME = "hacon-lab"
+
+
+class LabPool:
+    """The session's running labs, by node count, and the figures measured on them."""
+
+    def __init__(self) -> None:
+        self.labs: dict[int, Lab] = {}
+        self.failures: dict[int, str] = {}
+        self.figures: list[tuple[str, float]] = []
+        self.skip_reason: str | None = None
+        self._handlers_installed = False
+
+    def get(self, nodes: int) -> Lab:
+        """The running lab with that many nodes; brought up on first use."""
+        reason = lab_unavailable_reason()
+        if reason is not None:
+            self.skip_reason = reason
+            pytest.skip(f"LAB TESTS SKIPPED: {reason}")
+        if nodes in self.failures:
+            pytest.fail(f"the {nodes}-node lab failed to come up earlier: {self.failures[nodes]}")
+        if nodes not in self.labs:
+            self._install_teardown()
+            state_dir = Path(f"/tmp/hacon-lab-{os.getpid()}-{nodes}n")
+            lab = Lab(LabSettings(nodes=nodes, state_dir=state_dir))
+            try:
+                seconds = lab.up()
+            except Exception as error:
+                self.failures[nodes] = str(error)
+                raise
+            self.labs[nodes] = lab
+            self.record(f"up ({nodes} nodes, until converged)", seconds)
+        return self.labs[nodes]
+
+    def record(self, name: str, seconds: float) -> None:
+        """Keep a measured figure for the end-of-run report."""
+        self.figures.append((name, seconds))
+
+    def end_all(self) -> None:
+        """Down every lab of this process (idempotent)."""
+        while self.labs:
+            _, lab = self.labs.popitem()
+            lab.down()
+
+    def _install_teardown(self) -> None:
+        if self._handlers_installed:
+            return
+        self._handlers_installed = True
+        atexit.register(self.end_all)
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.end_all()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    # --- pytest hooks (the pool is registered as a plugin) ---------------------------------
+
+    def pytest_sessionfinish(self) -> None:
+        """End the labs when the session ends, whatever the outcome."""
+        self.end_all()
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """One loud line when lab tests were skipped; the measured figures otherwise."""
+        if self.skip_reason is not None:
+            terminalreporter.write_line(
+                f"LAB TESTS SKIPPED: {self.skip_reason}", red=True, bold=True
+            )
+        if self.figures:
+            terminalreporter.section("lab figures (measured on the real cluster)")
+            for name, seconds in self.figures:
+                terminalreporter.write_line(f"{name}: {seconds:.2f} s")
+
+
+def lab_pool(config: pytest.Config) -> LabPool:
+    """The session's single pool, registered on first use."""
+    pool = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    if pool is None:
+        pool = LabPool()
+        config.pluginmanager.register(pool, PLUGIN_NAME)
+    return pool  # type: ignore[no-any-return]
+
+
+def mark_and_skip_lab_items(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that use a lab fixture `lab`; skip all of them at once when no lab can run."""
+    lab_items = []
+    for item in items:
+        if LAB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
+        if item.get_closest_marker("lab") is not None:
+            lab_items.append(item)
+    if not lab_items:
+        return
+    reason = lab_unavailable_reason()
+    if reason is not None:
+        lab_pool(config).skip_reason = reason
+        for item in lab_items:
+            item.add_marker(pytest.mark.skip(reason=f"LAB TESTS SKIPPED: {reason}"))
+
+
+LAB_FIXTURES = {"lab", "lab3", "healthy_lab", "healthy_lab3"}
+
+
+@pytest.fixture(scope="session")
+def lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """A converged 2-node lab, shared by the session. Tests may leave it in any state."""
+    yield lab_pool(request.config).get(2)
+
+
+@pytest.fixture(scope="session")
+def lab3(request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """A converged 3-node lab, shared by the session."""
+    yield lab_pool(request.config).get(3)
+
+
+@pytest.fixture
+def healthy_lab(lab: Lab) -> Lab:
+    """The 2-node lab restored to healthy and converged before the test."""
+    lab.restore()
+    return lab
+
+
+@pytest.fixture
+def healthy_lab3(lab3: Lab) -> Lab:
+    """The 3-node lab restored to healthy and converged before the test."""
+    lab3.restore()
+    return lab3
+
+
+@pytest.fixture
+def lab_figures(request: pytest.FixtureRequest, record_property: object) -> object:
+    """`lab_figures(name, seconds)`: report a timing at the end of the run and in junit XML."""
+
+    def record(name: str, seconds: float) -> None:
+        lab_pool(request.config).record(name, seconds)
+        record_property(name, f"{seconds:.3f}")  # type: ignore[operator]
+
+    return record
+
+
+def timed(function: object) -> float:
+    """Seconds a call takes (helper for figures)."""
+    started = time.monotonic()
+    function()  # type: ignore[operator]
+    return time.monotonic() - started
