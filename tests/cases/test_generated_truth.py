@@ -10,9 +10,14 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from console.model.export import status_document
+from console.model.snapshot import parse_cib
 from tests.cases.catalog import CASES, CaseSpec
 from tests.cases.conftest import GeneratedSet
-from tests.cases.tools import crm_mon_xml
+from tests.oracle import compare, crm_mon_xml, reference_document
+
+ACCEPTED_DISAGREEMENTS: dict[str, str] = {}
+"""Difference line (as `compare` prints it, prefixed by the case name) -> why it is accepted."""
 
 REQUIRED_SITUATIONS = frozenset(
     {
@@ -62,3 +67,16 @@ def test_case_is_what_it_claims(spec: CaseSpec, generated_cases: GeneratedSet) -
 def test_case_set_covers_the_situations_of_the_issue(generated_cases: GeneratedSet) -> None:
     built = set().union(*(case.tags for case in generated_cases.built.values()))
     assert not REQUIRED_SITUATIONS - built
+
+
+@pytest.mark.parametrize("spec", CASES, ids=_case_id)
+def test_hacon_reads_the_case_as_crm_mon_does(
+    spec: CaseSpec, generated_cases: GeneratedSet
+) -> None:
+    case = generated_cases.get(spec)
+    cib = case.path.read_bytes()
+    reference = reference_document(crm_mon_xml(case.path), cib)
+    assert reference is not None, f"crm_mon could not read {spec.name}"
+    differences = compare(status_document(parse_cib(cib)), reference)
+    unexplained = [d for d in differences if f"{spec.name}: {d}" not in ACCEPTED_DISAGREEMENTS]
+    assert not unexplained, "\n".join(unexplained)
