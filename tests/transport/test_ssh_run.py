@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncssh
 import pytest
 
 from console.transport import commands
@@ -209,3 +210,53 @@ async def test_connect_all_opens_nodes_concurrently_and_reports_each(
     ]
     down = states["node-b"]
     assert isinstance(down, Unreachable) and "connection refused" in down.reason
+
+
+async def test_without_hacon_cap_the_node_refuses_sessions_past_its_max(
+    client_files: ClientFiles, handler: ScriptedHandler
+) -> None:
+    """Shows the 20-run test above can fail: the fake node enforces MaxSessions 10 like sshd."""
+    release = asyncio.Event()
+
+    async def wait(node: str, argv: list[str], stdin: bytes) -> Answer:
+        await release.wait()
+        return 0, b"", b""
+
+    handler.on("wait", wait)
+    uncapped = settings_for(client_files, max_sessions=12)
+    async with SshCluster(["node-a"], uncapped) as cluster:
+        runs = [asyncio.create_task(cluster.run("node-a", ["wait"], timeout=30)) for _ in range(12)]
+        done, _ = await asyncio.wait(runs, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        release.set()
+        outcomes = await asyncio.gather(*runs, return_exceptions=True)
+    refused = [o for o in outcomes if isinstance(o, NodeUnreachable)]
+    assert len(refused) == 2 and done
+    assert all("refused a new session" in error.reason for error in refused)
+
+
+async def test_a_peer_that_never_speaks_ssh_times_out(client_files: ClientFiles) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    config = (
+        client_files.config.read_text() + f"Host mute\n    HostName 127.0.0.1\n    Port {port}\n"
+    )
+    client_files.config.write_text(config)
+    async with listener, SshCluster(["mute"], settings_for(client_files, connect_timeout=0.5)) as c:
+        with pytest.raises(NodeUnreachable) as caught:
+            await c.run("mute", ["true"], timeout=5)
+    assert caught.value.kind is FailureKind.TIMEOUT
+    assert "no SSH connection within 0.5 s" in caught.value.reason
+
+
+async def test_a_key_the_node_does_not_accept_is_an_auth_failure(
+    client_files: ClientFiles, fake_nodes: LocalSshServer
+) -> None:
+    asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(client_files.identity))
+    async with SshCluster(["node-a"], settings_for(client_files)) as cluster:
+        with pytest.raises(NodeUnreachable) as caught:
+            await cluster.run("node-a", ["true"], timeout=5)
+    assert caught.value.kind is FailureKind.AUTH
+    assert fake_nodes.commands == []
