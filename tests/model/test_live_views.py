@@ -1,4 +1,4 @@
-"""Each node's own view, read from real-shaped probe output (framing, cibadmin, crm_node, ip)."""
+"""Each node's own view, read from real probe output (cibadmin, corosync-quorumtool, ip)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from console.model.views import (
     build_node_view,
     normalise_address,
     parse_cib_root,
-    parse_crm_node_list,
-    parse_crm_node_quorum,
     parse_ip_addresses,
+    parse_quorumtool,
     parse_service_state,
-    split_sections,
+    split_version_output,
     vip_interfaces,
 )
 
@@ -25,7 +24,37 @@ LIVE_ROOT = ('<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch=
              'num_updates="14" admin_epoch="0" cib-last-written="Sun Nov 29 01:50:02 2026" '
              'update-origin="node-a" update-client="crm_attribute" update-user="root" '
              'have-quorum="1" dc-uuid="2"/>')
-CRM_NODE_L = "1 node-a member\n2 node-b member\n"
+# `corosync-quorumtool -s` on node-a of the 2-node lab (C locale).
+QUORUMTOOL = """Quorum information
+------------------
+Date:             Sun Nov 29 01:18:08 2026
+Quorum provider:  corosync_votequorum
+Nodes:            2
+Node ID:          1
+Ring ID:          1.9
+Quorate:          Yes
+
+Votequorum information
+----------------------
+Expected votes:   2
+Highest expected: 2
+Total votes:      2
+Quorum:           1
+Flags:            2Node Quorate WaitForAll
+
+Membership information
+----------------------
+    Nodeid      Votes Name
+         1          1 node-a (local)
+         2          1 node-b
+"""
+
+
+def quorumtool(quorate: str, *rows: str) -> str:
+    head = QUORUMTOOL.split("Membership information")[0].replace("Quorate:          Yes",
+                                                                  f"Quorate:          {quorate}")
+    return head + "Membership information\n----------------------\n" + "\n".join(rows) + "\n"
+
 IP_ADDR = (
     "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
     "2: eth0    inet 10.213.47.11/24 brd 10.213.47.255 scope global eth0\\       valid_lft forever\n"
@@ -35,41 +64,27 @@ IP_ADDR = (
 )
 
 
-def framed(*sections: tuple[str, str, int]) -> str:
-    """Stdout of a probe session, framed as console/transport/probes.py frames it."""
-    return "".join(f"\x1eBEGIN {name}\n{body}\n\x1eEND {name} {rc}\n"
-                   for name, body, rc in sections)
-
-
 def healthy_sections(**overrides: tuple[str, int]) -> dict[str, Section]:
-    parts = {"version": (LIVE_ROOT, 0), "nodes": (CRM_NODE_L, 0), "quorum": ("1\n", 0),
+    parts = {"version": (LIVE_ROOT, 0), "membership": (QUORUMTOOL, 0),
              "addr": (IP_ADDR, 0), "service_process": ("4242\n", 0)}
     parts.update(overrides)
-    return split_sections(framed(*((name, body, rc) for name, (body, rc) in parts.items())))
+    return {name: Section(name, body, "", rc) for name, (body, rc) in parts.items()}
 
 
-def test_sections_keep_each_commands_output_and_exit_status() -> None:
-    stdout = framed(("version", LIVE_ROOT, 0), ("nodes", "", 102))
-    stderr = ("\x1eBEGIN version\n\x1eBEGIN nodes\n"
-              "error: Could not connect to controller: Connection refused\n")
-    sections = split_sections(stdout, stderr)
-    assert sections["version"].stdout == LIVE_ROOT and sections["version"].ok
-    assert sections["nodes"].exit_status == 102 and sections["nodes"].stdout == ""
-    assert "Connection refused" in sections["nodes"].error_line()
+def test_version_output_is_the_root_line_then_maybe_the_whole_cib() -> None:
+    root, cib = split_version_output(LIVE_ROOT.encode() + b"\n")
+    assert root == LIVE_ROOT.encode() and cib is None
+    whole = b'<cib epoch="9" num_updates="14" admin_epoch="0">\n  <configuration/>\n</cib>\n'
+    root, cib = split_version_output(LIVE_ROOT.encode() + b"\n" + whole)
+    assert root == LIVE_ROOT.encode() and cib == whole
 
 
-def test_a_section_cut_short_has_no_exit_status() -> None:
-    stdout = framed(("version", LIVE_ROOT, 0)) + "\x1eBEGIN cib\n<cib epoch="
-    sections = split_sections(stdout)
-    assert sections["cib"].exit_status is None
-    assert sections["cib"].stdout == "<cib epoch="
-    assert "cut short" in sections["cib"].error_line()
-
-
-def test_output_without_trailing_newline_is_kept_whole() -> None:
-    sections = split_sections(framed(("version", "<cib/>", 0), ("empty", "", 0)))
-    assert sections["version"].stdout == "<cib/>"
-    assert sections["empty"].stdout == ""
+def test_a_failed_command_explains_itself_in_one_line() -> None:
+    failed = Section("nodes", "", "error: Could not connect to controller:\n Connection refused\n",
+                     102)
+    assert failed.error_line() == (
+        "nodes: exit 102: error: Could not connect to controller: Connection refused")
+    assert "did not complete" in Section("addr", "", "", None).error_line()
 
 
 def test_cib_root_gives_version_dc_uuid_and_quorum() -> None:
@@ -94,13 +109,18 @@ def test_an_unreadable_root_is_a_parse_error(xml: str) -> None:
         parse_cib_root(xml)
 
 
-def test_crm_node_list_and_quorum() -> None:
-    members = parse_crm_node_list("1 node-a member\n2 node-b lost\ngarbage line here too\n\n")
-    assert [(m.node_id, m.name, m.state) for m in members] == [
-        ("1", "node-a", "member"), ("2", "node-b", "lost")]
-    assert parse_crm_node_quorum("1\n") is True
-    assert parse_crm_node_quorum("0\n") is False
-    assert parse_crm_node_quorum("error") is None
+def test_quorumtool_gives_quorum_and_the_partitions_members() -> None:
+    membership = parse_quorumtool(QUORUMTOOL)
+    assert membership.quorate is True
+    assert [(m.node_id, m.name) for m in membership.members] == [("1", "node-a"), ("2", "node-b")]
+
+
+def test_quorumtool_with_a_qdevice_column_and_no_quorum() -> None:
+    text = quorumtool("No", "    Nodeid      Votes    Qdevice Name",
+                      "         3          1         NR node-c (local)")
+    membership = parse_quorumtool(text)
+    assert membership.quorate is False
+    assert [(m.node_id, m.name) for m in membership.members] == [("3", "node-c")]
 
 
 def test_ip_addresses_map_normalised_address_to_interfaces() -> None:
@@ -148,7 +168,7 @@ def test_healthy_node_view() -> None:
     view = build_node_view("node-a", healthy_sections(), fetched_at=100.0)
     assert view.reachable and view.stack_error is None
     assert view.cib_version == CibVersion(0, 9, 14)
-    assert view.dc == "node-b", "dc-uuid 2 is node-b in crm_node -l"
+    assert view.dc == "node-b", "dc-uuid 2 is corosync node id 2, node-b"
     assert view.quorate is True
     assert view.online == ("node-a", "node-b")
     assert view.service_running is True
@@ -156,19 +176,26 @@ def test_healthy_node_view() -> None:
     assert view.fetched_at == 100.0
 
 
-def test_lost_peer_is_not_online_and_quorum_is_the_controllers() -> None:
-    view = build_node_view("node-a", healthy_sections(
-        nodes=("1 node-a member\n2 node-b lost\n", 0), quorum=("0\n", 0)), fetched_at=1.0)
-    assert view.online == ("node-a",)
-    assert view.quorate is False, "crm_node -q wins over the CIB's (lagging) have-quorum"
+def test_isolated_node_sees_only_itself_without_quorum() -> None:
+    alone = quorumtool("No", "    Nodeid      Votes Name", "         3          1 node-c (local)")
+    view = build_node_view("node-c", healthy_sections(membership=(alone, 2)), fetched_at=1.0)
+    assert view.online == ("node-c",)
+    assert view.quorate is False, "corosync's quorum wins over the CIB's (lagging) have-quorum"
+    assert view.stack_error is None, "exit 2 is 'not quorate', a valid answer"
+
+
+def test_corosync_down_is_a_stack_error_not_an_empty_partition() -> None:
+    down = Section("membership", "", "Cannot initialize QUORUM service\n", 1)
+    view = build_node_view("node-a", healthy_sections() | {"membership": down}, 1.0)
+    assert view.online == () and view.quorate is True, "quorum falls back to the CIB root"
+    assert view.stack_error == "membership: exit 1: Cannot initialize QUORUM service"
 
 
 def test_pacemaker_down_on_a_reachable_node() -> None:
-    refused = "Could not connect to the CIB manager: Transport endpoint is not connected"
-    sections = split_sections(
-        framed(("version", "", 102), ("nodes", "", 102), ("quorum", "", 102),
-               ("addr", IP_ADDR, 0)),
-        f"\x1eBEGIN version\n{refused}\n\x1eBEGIN nodes\nerror: Could not connect\n")
+    refused = "Could not connect to the CIB manager: Transport endpoint is not connected\n"
+    sections = {"version": Section("version", "", refused, 102),
+                "membership": Section("membership", "", "Cannot initialize CMAP service\n", 1),
+                "addr": Section("addr", IP_ADDR, "", 0)}
     view = build_node_view("node-a", sections, fetched_at=5.0)
     assert view.reachable, "SSH worked; the stack did not"
     assert view.cib_version is None and view.dc is None and view.online == ()
@@ -178,13 +205,24 @@ def test_pacemaker_down_on_a_reachable_node() -> None:
         "a VIP left behind by a dead stack must still be seen"
 
 
-def test_garbage_output_is_a_reason_not_a_crash() -> None:
-    view = build_node_view("node-a", split_sections("\x00\x01 random \x1e garbage"), 1.0)
-    assert view.cib_version is None and view.online == () and view.addresses is None
+@pytest.mark.parametrize("garbage", ["\x00\x01 random", "<html>login banner</html>",
+                                     "<cib epoch='1'/>", "<cib/>" * 3])
+def test_garbage_output_is_a_reason_not_a_crash(garbage: str) -> None:
+    sections = {name: Section(name, garbage, "", 0) for name in ("version", "membership", "addr")}
+    view = build_node_view("node-a", sections, 1.0)
+    assert view.cib_version is None and view.online == ()
+    assert view.addresses == {}
+    assert view.stack_error is not None and "CIB version unreadable" in view.stack_error
+    assert "membership unreadable" in view.stack_error
+
+
+def test_missing_sections_are_reported() -> None:
+    view = build_node_view("node-a", {}, 1.0)
     assert view.stack_error is not None and "no CIB version" in view.stack_error
+    assert view.addresses is None and view.service_running is None
 
 
-def test_dc_named_from_the_nodes_cib_when_crm_node_failed() -> None:
+def test_dc_named_from_the_nodes_cib_when_membership_failed() -> None:
     cib = cluster_snapshot(online=("node-a", "node-b"))
-    view = build_node_view("node-a", healthy_sections(nodes=("", 102)), 1.0, cib=cib)
+    view = build_node_view("node-a", healthy_sections(membership=("", 1)), 1.0, cib=cib)
     assert view.dc == "node-b" and view.online == ()
