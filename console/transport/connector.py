@@ -74,7 +74,7 @@ async def open_connection(
         if "host key" not in error.reason.lower():
             raise classify(name, error, connect_timeout=timeout, host=host) from error
         raise await diagnose_host_key(name, options, settings, tunnel=tunnel) from None
-    except (TimeoutError, OSError, asyncssh.Error, ValueError) as error:
+    except Exception as error:  # socket, SSH, config... and any surprise: a reason, not a crash
         raise classify(name, error, connect_timeout=timeout, host=host) from error
 
 

@@ -166,11 +166,13 @@ class LocalSshServer:
     async def stop_node(self, name: str) -> None:
         """Power a node off: stop listening and cut its connections (clients see a drop)."""
         node = self._nodes[name]
-        if node.acceptor is not None:
-            node.acceptor.close()
-            await node.acceptor.wait_closed()
-            node.acceptor = None
+        acceptor, node.acceptor = node.acceptor, None
+        if acceptor is not None:
+            acceptor.close()
+        # Cut connections before waiting: newer Pythons' wait_closed() waits for them too.
         self.drop_connections(name)
+        if acceptor is not None:
+            await acceptor.wait_closed()
 
     def drop_connections(self, name: str) -> None:
         """Cut every SSH connection to `name` at once, without a goodbye (a pulled cable)."""

@@ -109,6 +109,9 @@ class NodeSession:
             except NodeUnreachable as failure:
                 self._record_failure(failure)
                 raise
+            except asyncio.CancelledError:
+                self._set_state(Idle())  # the caller gave up; nothing is known about the node
+                raise
             self._conn = conn
             self._failures = 0
             self._set_state(Connected(self._clock()))

@@ -260,3 +260,28 @@ async def test_a_key_the_node_does_not_accept_is_an_auth_failure(
             await cluster.run("node-a", ["true"], timeout=5)
     assert caught.value.kind is FailureKind.AUTH
     assert fake_nodes.commands == []
+
+
+async def test_a_cancelled_connect_leaves_the_node_idle_not_connecting(
+    client_files: ClientFiles,
+) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    config = (
+        client_files.config.read_text() + f"Host mute\n    HostName 127.0.0.1\n    Port {port}\n"
+    )
+    client_files.config.write_text(config)
+    async with listener, SshCluster(["mute"], settings_for(client_files)) as cluster:
+        attempt = asyncio.create_task(cluster.run("mute", ["true"], timeout=5))
+        await eventually(lambda: _label_is(cluster, "mute", "connecting"))
+        attempt.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await attempt
+        assert isinstance(cluster.states()["mute"], Idle)
+
+
+async def _label_is(cluster: SshCluster, node: str, label: str) -> bool:
+    return cluster.states()[node].label == label
