@@ -7,8 +7,6 @@ nodes once their connection is known to be up; offline nodes last).
 
 from __future__ import annotations
 
-import time
-
 from lxml import etree
 
 from console.model.bundles import unpack_bundle
@@ -34,6 +32,7 @@ from console.model.resources_config import (
     unpack_primitive,
 )
 from console.model.runtime import NodeRt, Role, Rsc
+from console.model.setrules import SetRules
 from console.model.world import World
 
 
@@ -66,7 +65,8 @@ def _quorum_policy(root: etree._Element, properties: dict[str, str], stonith: bo
     return policy
 
 
-def build_world(root: etree._Element, properties: dict[str, str]) -> World:
+def build_world(root: etree._Element, properties: dict[str, str], set_rules: SetRules,
+                now: float) -> World:
     """Nodes and resources from the configuration, ready for the status walk."""
     configuration = root.find("configuration")
     assert configuration is not None
@@ -80,6 +80,7 @@ def build_world(root: etree._Element, properties: dict[str, str]) -> World:
         have_quorum=is_true(root.get("have-quorum")),
         quorum_policy=_quorum_policy(root, properties, stonith),
         id_index=id_index,
+        set_rules=set_rules,
     )
     nodes = NodeTable()
     unpack_nodes(configuration.find("nodes"), nodes, node_ctx)
@@ -95,6 +96,7 @@ def build_world(root: etree._Element, properties: dict[str, str]) -> World:
         enable_unfencing=False,
         no_quorum_ignore=node_ctx.quorum_policy == "ignore",
         node_count=len(nodes.by_name),
+        set_rules=set_rules,
     )
     world = World(
         nodes=nodes, node_ctx=node_ctx, rsc_ctx=rsc_ctx, resources=[],
@@ -103,11 +105,14 @@ def build_world(root: etree._Element, properties: dict[str, str]) -> World:
         stop_orphans=property_flag(properties, "stop-orphan-resources"),
         shutdown_lock=property_flag(properties, "shutdown-lock"),
         op_defaults=configuration.find("op_defaults"),
-        now=time.time(),
+        now=now,
         legacy_failcounts=_version_below(root.get("crm_feature_set"), (3, 0, 13)),
         id_index=id_index,
+        set_rules=set_rules,
     )
     _unpack_resources(world, resources_xml)
+    world.have_stonith_resource = property_flag(properties, "have-watchdog") or any(
+        rsc.fence_device for rsc in world.by_id.values())
     return world
 
 

@@ -147,8 +147,7 @@ def unpack_lrm_resource(world: World, node: NodeRt, lrm: etree._Element) -> Rsc 
         unpack_rsc_op(world, rsc, node, op, walk)
     process_rsc_state(world, rsc, node, walk.on_fail)
     _apply_target_role(rsc)
-    if saved_role > rsc.role:
-        rsc.role = saved_role
+    rsc.role = max(rsc.role, saved_role)
     return rsc
 
 
@@ -175,7 +174,6 @@ def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk
     rc = int_attr(op, "rc-code")
     expected = target_rc(op)
     interval = int_attr(op, "interval")
-    parent = rsc if rsc.unique else rsc.top()
     expired = status != EXEC_NOT_INSTALLED and _expired(world, rsc, node, rc, op)
     old_rc = rc
     rc, status = remap_operation(world, rsc, node, op, walk, expected, rc, status)
@@ -184,14 +182,12 @@ def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk
         if rsc.role <= Role.STOPPED:
             rsc.role = Role.UNKNOWN
         return
-    if expired and rc != expected:
-        if interval == 0 or (node.online and not node.unclean):
-            return
+    if expired and rc != expected and (interval == 0 or (node.online and not node.unclean)):
+        return  # an expired failure no longer counts
     if maskable:
         update_resource_state(world, rsc, node, op, task, expected, walk)
         world.record_failed_op(op, node.uname, rsc)
         return
-    del parent
     if status == CANCELLED:
         return
     if status == PENDING:
@@ -313,12 +309,20 @@ def _check_recoverable(world: World, rsc: Rsc, node: NodeRt, task: str) -> None:
 
 
 def can_fence(world: World, node: NodeRt) -> bool:
-    """pe_can_fence: guests always (via their container); others need stonith-enabled."""
+    """pe_can_fence: guests via their container's host; others need fencing configured,
+    a fence device, and quorum (or no-quorum-policy=ignore, or the node in our membership)."""
     if node.is_guest:
+        assert node.remote_rsc is not None and node.remote_rsc.container is not None
+        for host_name in node.remote_rsc.container.running_on:
+            host = world.nodes.by_name.get(host_name)
+            if host is not None and not host.online and not can_fence(world, host):
+                return False
         return True
-    if not world.stonith_enabled:
+    if not world.stonith_enabled or not world.have_stonith_resource:
         return False
-    return True
+    if world.node_ctx.have_quorum or world.node_ctx.quorum_policy == "ignore":
+        return True
+    return node.online
 
 
 def update_resource_state(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, task: str,
@@ -356,10 +360,7 @@ def update_resource_state(world: World, rsc: Rsc, node: NodeRt, op: etree._Eleme
 
 def _clear_past_failure(rsc: Rsc, walk: Walk) -> None:
     if walk.on_fail in (OnFail.BLOCK, OnFail.IGNORE, OnFail.DEMOTE, OnFail.RECOVER,
-                        OnFail.RESTART_CONTAINER):
-        walk.on_fail = OnFail.IGNORE
-        rsc.next_role = Role.UNKNOWN
-    elif walk.on_fail == OnFail.RESET_REMOTE and rsc.remote_reconnect_ms == 0:
+                        OnFail.RESTART_CONTAINER) or walk.on_fail == OnFail.RESET_REMOTE and rsc.remote_reconnect_ms == 0:
         walk.on_fail = OnFail.IGNORE
         rsc.next_role = Role.UNKNOWN
 

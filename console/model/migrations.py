@@ -37,9 +37,9 @@ def find_lrm_op(world: World, rsc_id: str, task: str, node_name: str | None,
             continue
         found = op
         break
-    if found is not None and target_rc >= 0:
-        if _int(found, "rc-code", 1) != target_rc or _int(found, "op-status", 4) != 0:
-            return None
+    if found is not None and target_rc >= 0 and (
+            _int(found, "rc-code", 1) != target_rc or _int(found, "op-status", 4) != 0):
+        return None
     return found
 
 
@@ -50,8 +50,10 @@ def _newer(a: etree._Element, b: etree._Element, same_node: bool) -> bool:
 
 
 def _unknown_on(world: World, rsc_id: str, node_name: str) -> bool:
+    """No completed history on the node (pending results, rc 193, do not count)."""
     entry = world.lrm_index.get((node_name, rsc_id))
-    return entry is None or not any(child.tag == "lrm_rsc_op" for child in entry)
+    return entry is None or not any(
+        child.tag == "lrm_rsc_op" and child.get("rc-code") != "193" for child in entry)
 
 
 def _non_monitor_after(world: World, rsc_id: str, node_name: str | None,
@@ -120,6 +122,10 @@ def migrate_to_success(world: World, rsc: Rsc, node: NodeRt, op: etree._Element)
             add_running(world, rsc, target_node)
         else:
             rsc.failed = True
+    elif target_node is not None and target_node.online and _unknown_on(world, rsc.id, target):
+        # Debian's 2.1.5 carries upstream ad9fd954: a target whose history was cleaned gets
+        # probed; until then the resource does not count as active there.
+        return
     elif not target_newer and target_node is not None and target_node.online:
         add_running(world, rsc, target_node)
         if source_node is not None and source_node.online:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from console.model.properties import is_true, unpack_sets
 from console.model.runtime import NodeRt, Role, Rsc
+from console.model.setrules import RuleScope, SetRules
 
 
 @dataclass
@@ -47,6 +48,7 @@ class NodeContext:
     have_quorum: bool
     quorum_policy: str
     id_index: Mapping[str, etree._Element]
+    set_rules: SetRules | None = None
 
 
 def base_attributes(node: NodeRt, ctx: NodeContext) -> None:
@@ -62,8 +64,9 @@ def base_attributes(node: NodeRt, ctx: NodeContext) -> None:
 def add_node_attrs(node: NodeRt, xml: etree._Element | None, overwrite: bool,
                    ctx: NodeContext) -> None:
     base_attributes(node, ctx)
+    holds = ctx.set_rules.checker(RuleScope()) if ctx.set_rules else (lambda _rule: True)
     unpack_sets(xml, "instance_attributes", node.attrs, overwrite=overwrite,
-                id_index=ctx.id_index)
+                id_index=ctx.id_index, rule_holds=holds)
     if "#site-name" not in node.attrs:
         site = node.attrs.get("site-name") or ctx.cluster_name
         if site:
@@ -193,9 +196,7 @@ def _online_with_fencing(state: etree._Element, node: NodeRt) -> bool:
     terminate = _terminate_requested(node)
     if node.shutdown:
         return crmd_online
-    if in_cluster_text is None:
-        fence_node(node)
-    elif join == "banned":
+    if in_cluster_text is None or join == "banned":
         fence_node(node)
     elif not terminate and expected == "down":
         if in_cluster or crmd_online:

@@ -13,6 +13,7 @@ from lxml import etree
 from console.model.properties import unpack_sets
 from console.model.resources_config import interval_ms
 from console.model.runtime import OnFail, Rsc
+from console.model.setrules import RuleScope
 from console.model.world import World
 
 _VALUES = {
@@ -32,11 +33,15 @@ def _enabled(op: etree._Element) -> bool:
 
 
 def find_op_config(rsc: Rsc, key: str) -> etree._Element | None:
-    """find_rsc_op_entry: the configured <op> whose name and interval give this key."""
+    """find_rsc_op_entry_helper(include_disabled): the <op> whose name and interval give key.
+
+    Actions look their definition up including disabled ops, so a disabled monitor's on-fail
+    still applies to its recorded results.
+    """
     wanted = key.lower()
     for attempt in range(2):
         for op in rsc.ops_xml if rsc.ops_xml is not None else ():
-            if op.tag != "op" or not _enabled(op):
+            if op.tag != "op":
                 continue
             interval = interval_ms(op.get("interval"))
             for rsc_id in (rsc.id, rsc.clone_name):
@@ -52,34 +57,13 @@ def find_op_config(rsc: Rsc, key: str) -> etree._Element | None:
     return None
 
 
-def _rule_holds(rule: etree._Element, rsc: Rsc, task: str, interval: int) -> bool:
-    """Rules in op_defaults: op_expression / rsc_expression (others do not match here)."""
-    results = []
-    for expression in rule:
-        if expression.tag == "op_expression":
-            name_ok = expression.get("name") in (None, task)
-            wanted = expression.get("interval")
-            results.append(name_ok and (wanted is None or interval_ms(wanted) == interval))
-        elif expression.tag == "rsc_expression":
-            results.append(all(expression.get(attr) in (None, value) for attr, value in (
-                ("class", rsc.agent_class), ("provider", rsc.agent_provider),
-                ("type", rsc.agent_type))))
-        elif expression.tag == "rule":
-            results.append(_rule_holds(expression, rsc, task, interval))
-        else:
-            results.append(False)
-    if not results:
-        return True
-    if (rule.get("boolean-op") or "and").lower() == "or":
-        return any(results)
-    return all(results)
-
-
 def _configured_value(world: World, rsc: Rsc, task: str, interval: int,
                       op_config: etree._Element | None) -> str | None:
     meta: dict[str, str] = {}
+    scope = RuleScope(rsc_agent=(rsc.agent_class, rsc.agent_provider, rsc.agent_type),
+                      op=(task, interval))
     unpack_sets(world.op_defaults, "meta_attributes", meta, id_index=world.id_index,
-                rule_holds=lambda rule: _rule_holds(rule, rsc, task, interval))
+                rule_holds=world.set_rules.checker(scope))
     if op_config is not None:
         unpack_sets(op_config, "meta_attributes", meta, overwrite=True, id_index=world.id_index)
         for name, value in op_config.attrib.items():

@@ -212,9 +212,7 @@ def _apply_on_fail(world: World, rsc: Rsc, node: NodeRt, on_fail: OnFail) -> Non
         _block(rsc)
     elif on_fail == OnFail.STOP:
         rsc.next_role = Role.STOPPED
-    elif on_fail == OnFail.RECOVER and active:
-        rsc.failed = True
-    elif on_fail == OnFail.RESTART_CONTAINER:
+    elif on_fail == OnFail.RECOVER and active or on_fail == OnFail.RESTART_CONTAINER:
         rsc.failed = True
     elif on_fail == OnFail.RESET_REMOTE:
         rsc.failed = True

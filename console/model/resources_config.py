@@ -16,14 +16,14 @@ from lxml import etree
 
 from console.model.properties import is_true, unpack_sets
 from console.model.runtime import Recovery, Rsc
+from console.model.setrules import RuleScope, SetRules
 from console.model.types import score_to_int
 
 _INTERVAL_UNITS_MS = {"ms": 1, "msec": 1, "us": 0.001, "usec": 0.001, "s": 1000, "sec": 1000,
                       "m": 60_000, "min": 60_000, "h": 3_600_000, "hr": 3_600_000, "": 1000}
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
-_ISO_DURATION = re.compile(
-    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$"
-)
+_ISO_PART = re.compile(r"(\d+)([YMWDHS])|(T)")
+_ISO_SECONDS = {"Y": 365 * 86400, "W": 7 * 86400, "D": 86400, "H": 3600, "S": 1}
 
 
 def interval_ms(spec: str | None) -> int:
@@ -31,16 +31,31 @@ def interval_ms(spec: str | None) -> int:
     if not spec:
         return 0
     text = spec.strip()
-    iso = _ISO_DURATION.match(text.upper())
-    if text[:1] in "Pp" and iso:
-        years, months, weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
-        total = (((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 + minutes)
-        return (total * 60 + seconds) * 1000
+    if text[:1] in "Pp":
+        return _iso_duration_ms(text[1:].upper())
     match = _INTERVAL.match(text)
     if not match:
         return 0
     unit = _INTERVAL_UNITS_MS.get(match.group(2).lower())
     return int(int(match.group(1)) * unit) if unit is not None else 0
+
+
+def _iso_duration_ms(text: str) -> int:
+    """ISO 8601 duration after the "P"; M means months before "T" and minutes after it."""
+    seconds, in_time, position = 0, False, 0
+    for match in _ISO_PART.finditer(text):
+        if match.start() != position:
+            return 0
+        position = match.end()
+        if match.group(3):
+            in_time = True
+            continue
+        number, unit = int(match.group(1)), match.group(2)
+        if unit == "M":
+            seconds += number * (60 if in_time else 30 * 86400)
+        else:
+            seconds += number * _ISO_SECONDS[unit]
+    return seconds * 1000 if position == len(text) else 0
 
 
 def is_remote_primitive(xml: etree._Element) -> bool:
@@ -60,6 +75,7 @@ class ResourceContext:
     enable_unfencing: bool
     no_quorum_ignore: bool
     node_count: int
+    set_rules: SetRules | None = None
     by_id: dict[str, Rsc] = field(default_factory=dict)
 
 
@@ -91,23 +107,36 @@ def _meta_of(rsc: Rsc, ctx: ResourceContext) -> None:
     xml = rsc.xml
     meta: dict[str, str] = {}
     own: dict[str, str] = {}
+    holds = _rule_check(ctx, rsc)
     if xml is not None:
         for name, value in xml.attrib.items():
             meta.setdefault(name, value)
-        unpack_sets(xml, "meta_attributes", own, id_index=ctx.id_index)
+        unpack_sets(xml, "meta_attributes", own, id_index=ctx.id_index, rule_holds=holds)
     for name, value in own.items():
         meta.setdefault(name, value)
     ancestor = rsc.parent
     while ancestor is not None:
         if ancestor.xml is not None:
-            unpack_sets(ancestor.xml, "meta_attributes", meta, id_index=ctx.id_index)
+            unpack_sets(ancestor.xml, "meta_attributes", meta, id_index=ctx.id_index,
+                        rule_holds=holds)
         ancestor = ancestor.parent
-    unpack_sets(ctx.rsc_defaults, "meta_attributes", meta, id_index=ctx.id_index)
+    unpack_sets(ctx.rsc_defaults, "meta_attributes", meta, id_index=ctx.id_index,
+                rule_holds=holds)
     if rsc.parent is not None:
         for name, value in rsc.parent.meta.items():
             meta.setdefault(name, value)
     rsc.meta = meta
     rsc.own_meta = own
+
+
+def _rule_check(ctx: ResourceContext, rsc: Rsc):  # type: ignore[no-untyped-def]
+    """Meta-attribute rules see the resource's agent (rsc_expression), no node, no op."""
+    if ctx.set_rules is None:
+        return lambda _rule: True
+    xml = rsc.xml
+    agent = (xml.get("class"), xml.get("provider"), xml.get("type")) if xml is not None \
+        else (None, None, None)
+    return ctx.set_rules.checker(RuleScope(rsc_agent=agent))
 
 
 def _apply_flags(rsc: Rsc, ctx: ResourceContext) -> None:
@@ -169,7 +198,9 @@ def new_rsc(xml: etree._Element, parent: Rsc | None, ctx: ResourceContext,
         rsc.agent_class = xml.get("class")
         rsc.agent_provider = xml.get("provider")
         rsc.agent_type = xml.get("type")
-        rsc.params = unpack_sets(xml, "instance_attributes", {}, id_index=ctx.id_index)
+        holds = ctx.set_rules.checker(RuleScope()) if ctx.set_rules else (lambda _rule: True)
+        rsc.params = unpack_sets(xml, "instance_attributes", {}, id_index=ctx.id_index,
+                                 rule_holds=holds)
         operations = xml.find("operations")
         if operations is not None and operations.get("id-ref"):
             operations = ctx.id_index.get(operations.get("id-ref") or "", operations)

@@ -7,6 +7,7 @@ no Pacemaker tool is needed at run time.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from lxml import etree
@@ -23,6 +24,7 @@ from console.model.properties import (
     property_flag,
     unpack_sets,
 )
+from console.model.setrules import RuleScope, SetRules
 from console.model.tickets import apply_ticket_constraints
 from console.model.types import CibVersion
 from console.model.world import World
@@ -57,8 +59,11 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
     root = _root_of(data)
     configuration = root.find("configuration")
     assert configuration is not None
-    properties = cluster_properties(configuration.find("crm_config"))
-    world = build_world(root, properties)
+    now = time.time()
+    set_rules = SetRules(root, now)
+    properties = cluster_properties(configuration.find("crm_config"),
+                                    set_rules.checker(RuleScope()))
+    world = build_world(root, properties, set_rules, now)
     walk_status(world, root.find("status"))
     apply_ticket_constraints(world, configuration.find("constraints"), root.find("status"))
     counts = failcounts(world)

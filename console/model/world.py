@@ -11,6 +11,7 @@ from console.model.bundles import Replica
 from console.model.nodes import NodeContext, NodeTable
 from console.model.resources_config import ResourceContext
 from console.model.runtime import Rsc
+from console.model.setrules import SetRules
 
 
 @dataclass
@@ -39,6 +40,8 @@ class World:
     now: float
     legacy_failcounts: bool
     id_index: Mapping[str, etree._Element]
+    set_rules: SetRules
+    have_stonith_resource: bool = False
     status_xml: etree._Element | None = None
     bundle_replicas: dict[str, list[Replica]] = field(default_factory=dict)
     renamed: dict[str, Rsc] = field(default_factory=dict)

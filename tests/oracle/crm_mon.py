@@ -283,14 +283,30 @@ def _split_op_key(op_key: str) -> tuple[str, str, int]:
     return resource, task, int(interval) if interval.isdigit() else 0
 
 
-def _failures(root: etree._Element) -> list[dict[str, Any]]:
+def _recorded_op(cib: etree._Element | None, node: str | None,
+                 op_id: str) -> etree._Element | None:
+    """The history entry a failure came from (crm_mon omits task/interval without a time)."""
+    for state in cib.iterfind("status/node_state") if cib is not None else ():
+        if state.get("uname") != node:
+            continue
+        for op in state.iter("lrm_rsc_op"):
+            if op.get("id") == op_id or op.get("operation_key") == op_id:
+                return op
+    return None
+
+
+def _failures(root: etree._Element, cib: etree._Element | None) -> list[dict[str, Any]]:
     failures = []
     for element in root.iterfind("failures/failure"):
         op_key = element.get("op_key") or element.get("id") or ""
         instance, task, interval = _split_op_key(op_key)
+        recorded = None if element.get("task") else _recorded_op(cib, element.get("node"), op_key)
         if element.get("task") is not None:
             task = element.get("task") or task
             interval = int(element.get("interval") or 0)
+        elif recorded is not None:
+            task = recorded.get("operation") or task
+            interval = int(recorded.get("interval") or 0)
         failures.append({
             "resource": _strip(instance), "instance": instance, "node": element.get("node"),
             "task": task, "interval_ms": interval, "rc": int(element.get("exitcode") or 0),
@@ -342,7 +358,7 @@ def reference_document(crm_mon_xml: bytes, cib: bytes | None = None) -> dict[str
         "nodes": _nodes(nodes_section),
         "resources": resources,
         "vips": _vips(resources, cib_root),
-        "failures": _failures(root),
+        "failures": _failures(root, cib_root),
         "failcounts": _failcounts(root),
         "bans": _bans(root),
     }
