@@ -62,6 +62,7 @@ def cluster_advisories(
         The advisories, sorted by severity, then subject.
     """
     found = [
+        *_vip_running(snapshot),
         *_stonith(snapshot),
         *_two_node(snapshot, two_node),
         *_vip_placement(snapshot),
@@ -92,6 +93,18 @@ def member_names(snapshot: ClusterSnapshot) -> tuple[str, ...]:
     """Names of the cluster's full members (remote and ping nodes cannot take over a VIP)."""
     return tuple(sorted(name for name, node in snapshot.nodes.items()
                         if node.type is NodeType.MEMBER))
+
+
+def _vip_running(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
+    for vip in snapshot.vips.values():
+        if not vip.holder_nodes:
+            yield Advisory("vip-stopped", Severity.CRITICAL, vip.id,
+                           f"{vip.id} ({vip.ip or '?'}) runs nowhere: clients cannot reach the "
+                           "service")
+        elif len(vip.holder_nodes) > 1 and not vip.group and vip.top_level == vip.id:
+            yield Advisory("vip-on-several", Severity.CRITICAL, vip.id,
+                           f"{vip.id} ({vip.ip or '?'}) runs on {', '.join(vip.holder_nodes)} at "
+                           "once: clients reach either node at random")
 
 
 def _stonith(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
@@ -141,9 +154,9 @@ def _colocated_ids(
 
 
 def _is_ordered(snapshot: ClusterSnapshot, vip: Vip, service: str) -> bool:
-    if vip.group and vip.group in snapshot.resources:
-        if service in snapshot.resources[vip.group].children:
-            return True  # a group is ordered and colocated by construction
+    group = snapshot.resources.get(vip.group) if vip.group else None
+    if group is not None and service in group.children:
+        return True  # a group is ordered and colocated by construction
     own = vip_members(snapshot, vip)
     service_ids = {service, *_ancestors(snapshot, service)}
     for order in snapshot.constraints.order:

@@ -131,7 +131,7 @@ def _reach_cell(view: NodeView | None) -> Cell:
         return Cell("file", "data-stale")
     if view.reachable:
         return Cell("reachable", "node-online")
-    return Cell(f"UNREACHABLE: {view.reason or 'no answer'}", "node-offline", bold=True)
+    return Cell("UNREACHABLE", "node-offline", bold=True)  # the banner says why
 
 
 def _age_cell(live: LiveSnapshot, view: NodeView | None, now: float) -> Cell:
@@ -165,18 +165,18 @@ def _subtree(
 
 
 def vip_marks(cluster: ClusterSnapshot) -> dict[str, str]:
-    """Resource id -> mark: "VIP 10.0.0.10" for a VIP, "with <vip>" for its colocated services."""
+    """Resource id -> mark: "VIP" for a VIP, "with <vip>" for its colocated services."""
     marks: dict[str, str] = {}
     for vip in cluster.vips.values():
         for service in vip_services(cluster, vip):
             marks.setdefault(service, f"with {vip.id}")
     for vip in cluster.vips.values():
-        marks[vip.id] = f"VIP {vip.ip or '?'}"
+        marks[vip.id] = "VIP"
     return marks
 
 
 def resource_rows(cluster: ClusterSnapshot) -> list[Row]:
-    """The resource tree as rows: name, type, role, nodes, status, failcount, VIP mark."""
+    """The resource tree as rows: name, role, nodes, status, failcount, VIP mark, type."""
     marks = vip_marks(cluster)
     return [(resource.id, _resource_cells(cluster, resource, prefix, marks.get(resource.id, "")))
             for resource, prefix in resource_tree(cluster)]
@@ -188,12 +188,12 @@ def _resource_cells(
     vip_tone = "vip-holder" if mark else None
     return (
         Cell(prefix + resource.id, bold=resource.parent is None),
-        Cell(resource_type_text(resource)),
         _role_cell(resource),
         Cell(_nodes_text(resource)),
         status_cell(resource),
         _failcount_cell(cluster, resource),
-        Cell(mark, vip_tone, bold=mark.startswith("VIP")),
+        Cell(mark, vip_tone, bold=mark == "VIP"),
+        Cell(resource_type_text(resource)),
     )
 
 
@@ -206,7 +206,7 @@ def resource_type_text(resource: Resource) -> str:
 
 def _role_cell(resource: Resource) -> Cell:
     if resource.failed:
-        return Cell(f"{resource.role} (FAILED)", "status-failed", bold=True)
+        return Cell(resource.role, "status-failed", bold=True)
     return Cell(resource.role, ROLE_TONES.get(resource.role, "status-unmanaged"))
 
 
@@ -253,25 +253,27 @@ def _failcount_cell(cluster: ClusterSnapshot, resource: Resource) -> Cell:
 
 
 def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
-    """Location, colocation and order constraints: type, id, meaning, score."""
+    """Location, colocation and order constraints: meaning ("A with B", "A then B",
+    "A prefers node"; leftovers of move/ban say so), score, id."""
     constraints = cluster.constraints
     rows: list[Row] = []
     for location in constraints.location:
         leftover = location.origin in ("cli-prefer", "cli-ban")
-        kind = f"location ({location.origin})" if leftover else "location"
         tone = "constraint-leftover" if leftover else None
         what = _location_text(location.resource or location.resource_pattern, location.node,
                               location.score_int, location.rules is not None)
-        rows.append((location.id, (Cell(kind, tone, bold=leftover), Cell(location.id, tone),
-                                   Cell(what), Cell(location.score or "rule"))))
+        if leftover:
+            what = f"LEFTOVER {location.origin}: {what}"
+        rows.append((location.id, (Cell(what, tone, bold=leftover),
+                                   Cell(location.score or "rule"), Cell(location.id, tone))))
     for colocation in constraints.colocation:
         what = _pair_text(colocation.resource, "with", colocation.with_resource, colocation.sets)
-        rows.append((colocation.id, (Cell("colocation"), Cell(colocation.id), Cell(what),
-                                     Cell(colocation.score or "-"))))
+        rows.append((colocation.id, (Cell(what), Cell(colocation.score or "-"),
+                                     Cell(colocation.id))))
     for order in constraints.order:
         what = _pair_text(order.first, "then", order.then, order.sets)
-        rows.append((order.id, (Cell("order"), Cell(order.id), Cell(what),
-                                Cell(order.kind or order.score or "Mandatory"))))
+        rows.append((order.id, (Cell(what), Cell(order.kind or order.score or "Mandatory"),
+                                Cell(order.id))))
     return rows
 
 
@@ -296,7 +298,7 @@ def _pair_text(
 
 
 def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ...]) -> list[Row]:
-    """Failed operations first, then advisories by severity."""
+    """Failed operations first, then advisories by severity; one "ok" row when there is none."""
     rows: list[Row] = []
     for failure in cluster.failures if cluster else ():
         key = f"failure:{failure.instance}:{failure.node}:{failure.task}:{failure.interval_ms}"
@@ -306,6 +308,9 @@ def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ..
         tone = SEVERITY_TONES[advisory.severity]
         rows.append((advisory.key, (Cell(advisory.severity.value, tone, bold=True),
                                     Cell(advisory.subject), Cell(advisory.text))))
+    if not rows and cluster is not None:
+        rows.append(("ok", (Cell("ok", "status-started"), Cell("cluster"),
+                            Cell("no failed operation, no advice on the configuration"))))
     return rows
 
 

@@ -71,7 +71,13 @@ def test_node_left_in_standby() -> None:
 def test_every_node_in_standby_is_critical() -> None:
     nodes = [b.node("node-a", dc=True, standby=True), b.node("node-b", standby=True)]
     found = cluster_advisories(b.cluster(nodes=nodes, vip_on=()))
-    assert [(a.code, a.severity) for a in found] == [("all-standby", Severity.CRITICAL)]
+    assert {(a.code, a.severity) for a in found} == {("all-standby", Severity.CRITICAL),
+                                                     ("vip-stopped", Severity.CRITICAL)}
+
+
+def test_vip_running_on_two_nodes_is_critical() -> None:
+    found = cluster_advisories(b.cluster(vip_on=("node-a", "node-b")))
+    assert [(a.code, a.severity) for a in found] == [("vip-on-several", Severity.CRITICAL)]
 
 
 def test_ban_on_the_only_other_node() -> None:

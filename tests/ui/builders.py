@@ -28,6 +28,7 @@ from console.model.cluster import (
 from console.model.live import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
 from console.model.types import INFINITY, CibVersion, score_to_int
 
+DEFAULT_VERSION = CibVersion(0, 42, 7)
 FETCHED_AT = 1_800_000_000.0
 """A fixed wall-clock time for every snapshot (2027-01-15 08:00:00 UTC)."""
 
@@ -88,7 +89,7 @@ def cluster(
     stonith: bool = True,
     stickiness: str | None = "100",
     threshold: int | None = 3,
-    version: CibVersion = CibVersion(0, 42, 7),
+    version: CibVersion = DEFAULT_VERSION,
     service_changes: Mapping[str, object] | None = None,
 ) -> ClusterSnapshot:
     """The lab's cluster: ClusterIP (IPaddr2) and OSIPS (systemd) colocated and ordered."""

@@ -1,0 +1,168 @@
+"""ConsoleApp: thin. Registers the themes, pushes the main screen, follows the source.
+
+The source (live poller, file, demo) is built outside and handed in; the app never does I/O or
+parsing itself. One exclusive worker iterates the source and only posts messages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.style import Style
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+from textual.worker import Worker, WorkerState
+
+from console.ui.commands import ConsoleCommands
+from console.ui.keymap import key_entries
+from console.ui.messages import SnapshotReceived, SourceFailed
+from console.ui.screens.help import HelpScreen
+from console.ui.screens.main import MainScreen
+from console.ui.screens.setup import SetupScreen
+from console.ui.source import ClusterSource
+from console.ui.themes import (
+    DEFAULT_THEME,
+    load_themes,
+    read_saved_theme,
+    save_theme,
+    tone_styles,
+    variable_defaults,
+)
+
+STALE_AFTER_S = 15.0
+"""Data older than this is called stale (a few missed poll rounds)."""
+
+
+class ConsoleApp(App[None]):
+    """hacon's terminal console.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | ? | List every key. |
+    | r | Refresh now. |
+    | t | Pick a theme. |
+    | q | Quit. |
+    | ctrl+p | Command palette. |
+    """
+
+    CSS_PATH = "console.tcss"
+    TITLE = "hacon"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "show_help", "Help", id="console.show-help",
+                tooltip="List every key and what it does"),
+        Binding("r", "refresh_now", "Refresh", id="console.refresh-now",
+                tooltip="Ask the cluster now instead of waiting for the next poll"),
+        Binding("t", "change_theme", "Theme", id="console.change-theme",
+                tooltip="Pick a colour theme (remembered for next time)"),
+        Binding("q", "quit", "Quit", id="console.quit", tooltip="Leave hacon"),
+    ]
+
+    def __init__(
+        self,
+        source: ClusterSource | None,
+        *,
+        source_label: str | None = None,
+        read_only: bool = False,
+        theme: str | None = None,
+        clock: Callable[[], float] = time.time,
+        stale_after: float = STALE_AFTER_S,
+        setup_help: str | None = None,
+        remember_theme: bool = True,
+    ) -> None:
+        """
+        Args:
+            source: Where snapshots come from; None shows `setup_help` instead.
+            source_label: How the status bar names the source ("file: cib.xml", "cluster lab").
+            read_only: Remove every action that changes the cluster.
+            theme: A theme name (from --theme); else the remembered one, else console-dark.
+            clock: Wall-clock seconds; tests inject a fixed clock.
+            stale_after: Age in seconds after which data is shown as stale.
+            setup_help: Text of the screen shown when there is nothing to connect to.
+            remember_theme: Save the operator's theme choice in the XDG state dir.
+        """
+        super().__init__()
+        self.source = source
+        self.source_label = source_label
+        self.read_only = read_only
+        """True: no action that changes the cluster is offered (keys, palette)."""
+        self.clock = clock
+        self.stale_after = stale_after
+        self.setup_help = setup_help
+        self.tone_styles: dict[str, Style] = {}
+        """Cell tone -> Rich style for the current theme (DataTable cells are Rich text)."""
+        self._remember_theme = remember_theme
+        self._theme_failures = self._register_themes()
+        self._initial_theme = self._pick_theme(theme)
+        self.theme = self._initial_theme or DEFAULT_THEME
+
+    def _register_themes(self) -> list[str]:
+        result = load_themes()
+        for loaded in result.loaded:
+            self.register_theme(loaded)
+        return list(result.failed)
+
+    def _pick_theme(self, requested: str | None) -> str | None:
+        for name in (requested, read_saved_theme() if self._remember_theme else None):
+            if name and name in self.available_themes:
+                return name
+            if name:
+                self._theme_failures.append(f"theme {name!r} is unknown, using {DEFAULT_THEME}")
+        return None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """hacon's semantic colours for any theme, derived from its base colours."""
+        return variable_defaults(self.current_theme)
+
+    def on_mount(self) -> None:
+        self.tone_styles = tone_styles(self.theme_variables)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for failure in self._theme_failures:
+            self.notify(failure, title="theme", severity="warning", timeout=8)
+        if self.source is None:
+            self.push_screen(SetupScreen(self.setup_help or ""))
+            return
+        self.push_screen(MainScreen())
+        self.follow_cluster()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.tone_styles = tone_styles(self.theme_variables)
+        if self._remember_theme:
+            save_theme(theme.name)
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The main screen once pushed."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def follow_cluster(self) -> None:
+        """Iterate the source for as long as the app runs; only post messages."""
+        assert self.source is not None
+        async for snapshot in self.source.snapshots():
+            screen = self.main_screen
+            if screen is not None:
+                screen.post_message(SnapshotReceived(snapshot))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "poll" or event.state is not WorkerState.ERROR:
+            return
+        reason = f"{type(event.worker.error).__name__}: {event.worker.error}"
+        screen = self.main_screen
+        if screen is not None:
+            screen.post_message(SourceFailed(reason))
+
+    def action_refresh_now(self) -> None:
+        """Ask the source for a new round now."""
+        if self.source is not None:
+            self.source.refresh_now()
+            self.notify("refreshing…", timeout=2)
+
+    def action_show_help(self) -> None:
+        """Show every key binding."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_entries(self, self.screen)))

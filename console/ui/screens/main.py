@@ -1,0 +1,272 @@
+"""MainScreen: the VIP banner, the five panes, the filter line, the status bar and the footer.
+
+Snapshots arrive as `SnapshotReceived`; this screen is the only place that turns them into what
+the panes show. Every pane is updated in place under one `batch_update()`. A one-second tick only
+refreshes the ages (data age, staleness), never the data.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from console.model.advisories import live_advisories
+from console.model.events import diff_snapshots
+from console.model.live import LiveSnapshot
+from console.model.present import (
+    BannerLine,
+    Cell,
+    alert_lines,
+    constraint_rows,
+    is_file_snapshot,
+    node_rows,
+    problem_rows,
+    resource_rows,
+    source_text,
+    vip_lines,
+)
+from console.ui.messages import SnapshotReceived, SourceFailed
+from console.ui.widgets.constraints_pane import ConstraintsPane
+from console.ui.widgets.events_pane import EventsPane
+from console.ui.widgets.keyed_table import KeyedTable
+from console.ui.widgets.nodes_pane import NodesPane
+from console.ui.widgets.problems_pane import ProblemsPane
+from console.ui.widgets.resources_pane import ResourcesPane
+from console.ui.widgets.status_bar import StatusBar
+from console.ui.widgets.vip_banner import VipBanner
+
+if TYPE_CHECKING:
+    from console.ui.app import ConsoleApp
+
+NARROW_WIDTH = 110
+"""Below this many columns the side panes share one slot (the terminal is too narrow)."""
+DETAIL_PANES = ("problems-pane", "constraints-pane", "events-pane")
+FILTER_DEBOUNCE_S = 0.15
+NARROW_HINT = "keys 3 · 4 · 5: failures · constraints · events"
+"""Shown under the shared slot in a narrow terminal: how to reach the panes it hides."""
+
+
+class MainScreen(Screen[None]):
+    """The console's one working screen.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | / | Filter the focused list. |
+    | escape | Clear the filter. |
+    | 1 - 5 | Focus nodes, resources, failures, constraints, events. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter_list", "Filter", id="console.filter-list",
+                tooltip="Show only the rows of the focused list that contain some text"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="console.clear-filter",
+                tooltip="Show every row of the focused list again"),
+        Binding("1", "focus_pane('nodes-pane')", "Nodes", show=False, id="console.focus-nodes",
+                tooltip="Focus the nodes list"),
+        Binding("2", "focus_pane('resources-pane')", "Resources", show=False,
+                id="console.focus-resources", tooltip="Focus the resources tree"),
+        Binding("3", "focus_pane('problems-pane')", "Failures", show=False,
+                id="console.focus-problems", tooltip="Focus failures and advisories"),
+        Binding("4", "focus_pane('constraints-pane')", "Constraints", show=False,
+                id="console.focus-constraints", tooltip="Focus the constraints list"),
+        Binding("5", "focus_pane('events-pane')", "Events", show=False,
+                id="console.focus-events", tooltip="Focus the event log"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshot: LiveSnapshot | None = None
+        """The snapshot on screen (immutable; replaced whole)."""
+        self.two_node: bool | None = None
+        """corosync two_node, once a live source can tell (None: unknown, check skipped)."""
+        self.snapshots_shown = 0
+        """How many snapshots this screen has drawn (tests and benchmarks wait on it)."""
+        self._pending: LiveSnapshot | None = None
+        self._source_error: str | None = None
+        self._filter_target: KeyedTable | None = None
+        self._filter_timer: Timer | None = None
+        self._detail_pane = "problems-pane"
+
+    @property
+    def console(self) -> ConsoleApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield VipBanner(id="vip-banner")
+        with Horizontal(id="body"):
+            with Vertical(id="main-column"):
+                yield NodesPane(id="nodes-pane")
+                yield ResourcesPane(id="resources-pane")
+            with Vertical(id="side-column"):
+                yield ConstraintsPane(id="constraints-pane")
+                yield EventsPane(id="events-pane")
+        yield ProblemsPane(id="problems-pane")
+        yield Input(placeholder="filter: type text, enter keeps it, escape clears",
+                    id="filter-input")
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-input", Input).display = False
+        self.set_interval(1.0, self.refresh_ages)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_snapshot(True))
+        self._apply_layout(self.app.size.width)
+        self.query_one(NodesPane).focus()
+        self.render_snapshot()
+
+    # --- data in -----------------------------------------------------------------------
+
+    @on(SnapshotReceived)
+    def _snapshot_received(self, message: SnapshotReceived) -> None:
+        if self.app.screen is not self:
+            self._pending = message.snapshot  # a modal is open: its plan stays pinned
+            return
+        self.show_snapshot(message.snapshot)
+
+    @on(SourceFailed)
+    def _source_failed(self, message: SourceFailed) -> None:
+        self._source_error = message.reason
+        self.render_snapshot()
+
+    def on_screen_resume(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.show_snapshot(pending)
+
+    def show_snapshot(self, snapshot: LiveSnapshot) -> None:
+        """Replace the snapshot on screen, log what changed, and update every pane."""
+        events = diff_snapshots(self.snapshot, snapshot, self.console.clock())
+        self.snapshot = snapshot
+        self.snapshots_shown += 1
+        self._source_error = None
+        events_pane = self.query_one(EventsPane)
+        following = events_pane.following
+        events_pane.add_events(events)
+        with self.app.batch_update():
+            self.render_snapshot()
+            if events and following:
+                events_pane.follow()
+
+    def render_snapshot(self, restyle: bool = False) -> None:
+        """Draw the current snapshot into every pane (cells that did not change stay)."""
+        styles = self.console.tone_styles
+        snapshot = self.snapshot
+        cluster = snapshot.cluster if snapshot else None
+        self.query_one(ResourcesPane).show_rows(
+            resource_rows(cluster) if cluster else [], styles, restyle=restyle)
+        self.query_one(ConstraintsPane).show_rows(
+            constraint_rows(cluster) if cluster else [], styles, restyle=restyle)
+        advisories = live_advisories(snapshot, two_node=self.two_node) if snapshot else ()
+        self.query_one(ProblemsPane).show_rows(problem_rows(cluster, advisories), styles,
+                                               restyle=restyle)
+        events_pane = self.query_one(EventsPane)
+        events_pane.show_rows(events_pane.rows_to_show, styles, restyle=restyle)
+        self.refresh_ages(restyle=restyle)
+
+    def refresh_ages(self, restyle: bool = False) -> None:
+        """The cheap part, every second: node data ages, the banner's staleness, the status bar."""
+        now = self.console.clock()
+        snapshot = self.snapshot
+        self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
+                                            self.console.tone_styles, restyle=restyle)
+        self.query_one(VipBanner).show_lines(self._banner_lines(now))
+        self.query_one(StatusBar).show(self._status_parts(now), read_only=self.console.read_only,
+                                       stale=self._is_stale(now), hint=None)
+
+    def _banner_lines(self, now: float) -> list[BannerLine]:
+        lines: list[BannerLine] = []
+        if self._source_error:
+            lines.append(BannerLine((Cell(f"SOURCE FAILED: {self._source_error}", bold=True),),
+                                    True))
+        if self.snapshot is None:
+            return lines + [BannerLine((Cell("waiting for the cluster's first answer…"),), False)]
+        stale_after = self.console.stale_after
+        return lines + alert_lines(self.snapshot, now, stale_after) + vip_lines(self.snapshot)
+
+    def _status_parts(self, now: float) -> list[str]:
+        parts = [source_text(self.snapshot, self.console.source_label, now)]
+        cluster = self.snapshot.cluster if self.snapshot else None
+        if cluster is not None:
+            parts.append(f"DC {cluster.cluster.dc or 'none'}")
+            parts.append(f"CIB {cluster.version}")
+        return parts
+
+    def _is_stale(self, now: float) -> bool:
+        snapshot = self.snapshot
+        if snapshot is None or is_file_snapshot(snapshot):
+            return False
+        fetched = snapshot.fetched_at
+        return fetched is None or now - fetched > self.console.stale_after
+
+    # --- layout ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._apply_layout(self.app.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        """Wide: every pane. Narrow: problems, constraints and events share the bottom slot."""
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        for pane_id in DETAIL_PANES:
+            pane = self.query_one(f"#{pane_id}", KeyedTable)
+            pane.display = not narrow or pane_id == self._detail_pane
+            pane.border_subtitle = NARROW_HINT if narrow else ""
+        side_shown = not narrow or self._detail_pane != "problems-pane"
+        self.query_one("#side-column").display = side_shown
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_focus_pane(self, pane_id: str) -> None:
+        """Focus a pane by id; in a narrow terminal, bring a side pane into its shared slot."""
+        if pane_id in DETAIL_PANES:
+            self._detail_pane = pane_id
+            self._apply_layout(self.app.size.width)
+        self.query_one(f"#{pane_id}", KeyedTable).focus()
+
+    def action_filter_list(self) -> None:
+        """Open the filter line for the focused list (or the resources if none is focused)."""
+        focused = self.focused
+        target = focused if isinstance(focused, KeyedTable) else self.query_one(ResourcesPane)
+        self._filter_target = target
+        filter_input = self.query_one("#filter-input", Input)
+        filter_input.value = target.filter_text
+        filter_input.border_title = f"filter {target.PANE_TITLE}"
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter of the list being filtered (or the focused one)."""
+        focused = self.focused
+        target = self._filter_target or (focused if isinstance(focused, KeyedTable) else None)
+        filter_input = self.query_one("#filter-input", Input)
+        filter_input.display = False
+        if target is not None:
+            target.set_filter("")
+            target.focus()
+        self._filter_target = None
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        if self._filter_target is not None:
+            self._filter_target.set_filter(self.query_one("#filter-input", Input).value)
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._apply_filter()
+        event.input.display = False
+        if self._filter_target is not None:
+            self._filter_target.focus()
+        self._filter_target = None

@@ -1,0 +1,43 @@
+"""EventsPane: a log of what changed and when, newest at the bottom."""
+
+from __future__ import annotations
+
+from console.model.events import ClusterEvent
+from console.model.present import Row, event_row
+from console.ui.widgets.keyed_table import KeyedTable
+
+EVENT_LIMIT = 500
+"""Older events are dropped; the log is for the current session, not an archive."""
+
+
+class EventsPane(KeyedTable):
+    """The event log; the cursor follows new events while it sits on the last one."""
+
+    COLUMNS = (("time", "Time"), ("text", "Event"))
+    PANE_TITLE = "Events"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._event_rows: list[Row] = []
+        self._sequence = 0
+
+    def add_events(self, events: tuple[ClusterEvent, ...]) -> None:
+        """Append `events` to the log (shown at the next `show_rows`)."""
+        for event in events:
+            self._sequence += 1
+            self._event_rows.append(event_row(event, self._sequence))
+        del self._event_rows[:-EVENT_LIMIT]
+
+    @property
+    def rows_to_show(self) -> list[Row]:
+        """Every logged event as a row, oldest first."""
+        return self._event_rows
+
+    @property
+    def following(self) -> bool:
+        """True while the cursor is on the newest event (or the log is empty)."""
+        return self.row_count == 0 or self.cursor_row >= self.row_count - 1
+
+    def follow(self) -> None:
+        """Keep the newest event in view."""
+        self.move_cursor(row=max(0, self.row_count - 1))

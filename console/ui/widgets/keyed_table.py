@@ -1,0 +1,180 @@
+"""KeyedTable: a DataTable whose rows are replaced in place, by key, on every snapshot.
+
+A rebuild of 2,000 rows blocks the loop for half a second (TECH-NOTES §2); updating only the
+changed cells takes a fraction of that. So each pane hands over its full list of rows, and this
+widget removes the rows that went, updates the cells that changed, adds the rows that came, and
+keeps the cursor on the same row *key* (not the same index). `/` filters rows by text.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from console.model.present import Cell, Row
+
+REBUILD_THRESHOLD = 200
+"""Above this many removals or re-insertions a clear-and-add is cheaper than row-by-row work
+(`remove_row` re-indexes every row)."""
+
+
+class KeyedTable(DataTable[Text]):
+    """A row-cursor table synchronised from keyed rows of `Cell`s.
+
+    | Key(s) | Description |
+    | :- | :- |
+    | j / k | Move the cursor down / up. |
+    | g / G | Jump to the first / last row. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="console.cursor-down",
+                tooltip="Move the cursor down (also: down arrow)"),
+        Binding("k", "cursor_up", "Up", show=False, id="console.cursor-up",
+                tooltip="Move the cursor up (also: up arrow)"),
+        Binding("g", "jump_top", "Top", show=False, id="console.jump-top",
+                tooltip="Jump to the first row"),
+        Binding("G", "jump_bottom", "Bottom", show=False, id="console.jump-bottom",
+                tooltip="Jump to the last row"),
+    ]
+
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """(column key, header label) in display order; subclasses fill it."""
+    PANE_TITLE: ClassVar[str] = ""
+    """The title on the pane's border."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.border_title = self.PANE_TITLE
+        self._all_rows: list[Row] = []
+        self._shown: dict[str, tuple[Cell, ...]] = {}
+        """Row key -> cells as currently displayed, in display order."""
+        self._styles: dict[str, Style] = {}
+        self.filter_text = ""
+        """Rows whose text does not contain this (case-insensitive) are hidden."""
+
+    def on_mount(self) -> None:
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    # --- what the panes call ----------------------------------------------------------
+
+    def show_rows(self, rows: list[Row], styles: dict[str, Style], *, restyle: bool = False) -> None:
+        """Make the table show `rows` (filtered), touching only what changed."""
+        self._all_rows = rows
+        if restyle or styles is not self._styles:
+            self._styles = styles
+            restyle = True
+        self._sync(restyle=restyle)
+        self._update_title()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows containing `text`; an empty text shows every row."""
+        self.filter_text = text.strip().lower()
+        self._sync(restyle=False)
+        self._update_title()
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, or None for an empty table."""
+        if not self._shown or self.cursor_row < 0 or self.cursor_row >= len(self._shown):
+            return None
+        return list(self._shown)[self.cursor_row]
+
+    @property
+    def shown_keys(self) -> list[str]:
+        """Keys of the rows on screen, in order (after the filter)."""
+        return list(self._shown)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_jump_top(self) -> None:
+        """Move the cursor to the first row."""
+        self.move_cursor(row=0)
+
+    def action_jump_bottom(self) -> None:
+        """Move the cursor to the last row."""
+        self.move_cursor(row=max(0, self.row_count - 1))
+
+    # --- the diff ---------------------------------------------------------------------
+
+    def _matches(self, cells: tuple[Cell, ...]) -> bool:
+        return not self.filter_text or any(self.filter_text in c.text.lower() for c in cells)
+
+    def _sync(self, *, restyle: bool) -> None:
+        wanted = {key: cells for key, cells in self._all_rows if self._matches(cells)}
+        cursor_key = self.cursor_key
+        with self.app.batch_update():
+            gone = [key for key in self._shown if key not in wanted]
+            if len(gone) > REBUILD_THRESHOLD:
+                self._rebuild(wanted)
+            else:
+                for key in gone:
+                    self.remove_row(key)
+                    del self._shown[key]
+                self._update_and_append(wanted, restyle)
+            self._restore_cursor(cursor_key)
+
+    def _update_and_append(self, wanted: dict[str, tuple[Cell, ...]], restyle: bool) -> None:
+        current = list(self._shown)
+        wanted_keys = list(wanted)
+        prefix = 0
+        while (prefix < len(current) and prefix < len(wanted_keys)
+               and current[prefix] == wanted_keys[prefix]):
+            prefix += 1
+        if len(current) - prefix > REBUILD_THRESHOLD:
+            self._rebuild(wanted)
+            return
+        for key in current[prefix:]:
+            self.remove_row(key)
+            del self._shown[key]
+        for key in current[:prefix]:
+            self._update_row(key, wanted[key], restyle)
+        for key in wanted_keys[prefix:]:
+            self.add_row(*self._texts(wanted[key]), key=key)
+            self._shown[key] = wanted[key]
+
+    def _update_row(self, key: str, cells: tuple[Cell, ...], restyle: bool) -> None:
+        old = self._shown[key]
+        if old == cells and not restyle:
+            return
+        for (column_key, _label), new, before in zip(self.COLUMNS, cells, old):
+            if new != before or restyle:
+                self.update_cell(key, column_key, self._text(new),
+                                 update_width=len(new.text) > len(before.text))
+        self._shown[key] = cells
+
+    def _rebuild(self, wanted: dict[str, tuple[Cell, ...]]) -> None:
+        self.clear()
+        self._shown = {}
+        for key, cells in wanted.items():
+            self.add_row(*self._texts(cells), key=key)
+            self._shown[key] = cells
+
+    def _restore_cursor(self, cursor_key: str | None) -> None:
+        if cursor_key is None or cursor_key not in self._shown:
+            return
+        index = list(self._shown).index(cursor_key)
+        if index != self.cursor_row:
+            self.move_cursor(row=index)
+
+    def _texts(self, cells: tuple[Cell, ...]) -> list[Text]:
+        return [self._text(cell) for cell in cells]
+
+    def _text(self, cell: Cell) -> Text:
+        """Cells are always Text, never str: a str cell would be parsed as Rich markup, and
+        CIB names may contain brackets."""
+        style = self._styles.get(cell.tone, Style()) if cell.tone else Style()
+        if cell.bold:
+            style = style + Style(bold=True)
+        return Text(cell.text, style=style, no_wrap=True, end="")
+
+    def _update_title(self) -> None:
+        total = len(self._all_rows)
+        shown = len(self._shown)
+        count = f"{shown}/{total} matching '{self.filter_text}'" if self.filter_text else str(total)
+        self.border_title = f"{self.PANE_TITLE} ({count})"
