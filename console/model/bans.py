@@ -58,6 +58,8 @@ def bans_from_cib(
         liveness: node name -> an object with ``online`` and ``shutdown`` (a `Node` will do).
         now: the moment date expressions are evaluated at (default: the current time).
     """
+    if not constraints.location:
+        return ()
     moment = now or datetime.now(UTC)
     nodes = rule_nodes(cib_root, liveness, moment)
     return derive_bans(constraints, nodes, constraint_targets(cib_root), moment)
@@ -144,8 +146,8 @@ class _LocationUnpacker:
         context = RuleContext(
             now=self._now,
             pattern_match=match,
-            params=self._targets.params.get(resource, {}),
-            meta=self._targets.meta.get(resource, {}),
+            params=self._targets.params(resource),
+            meta=self._targets.meta(resource),
         )
         for rule in location.rules or ():
             placement = self._for_rule(location, resource, rule, context)

@@ -6,12 +6,15 @@ A primitive inside a clone exists there only as numbered instances (``rsc:0``), 
 it is found only when the status section recorded the anonymous instance under its plain id; the
 constraint then applies to the whole clone. Resources recorded in the status section but no longer
 configured (orphans) are resource objects too, after all configured ones.
+
+The status section can hold tens of thousands of histories, so it is only read when a constraint
+needs it (an id that is not a plain resource, or an ``rsc-pattern``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -19,97 +22,125 @@ from console.model.resource_refs import RESOURCE_TAGS
 from console.model.rules import char_to_score
 
 
-@dataclass(frozen=True, slots=True)
 class ConstraintTargets:
     """Constraint id -> resource resolution for one CIB."""
 
-    top_level: tuple[str, ...]
-    """Top-level resource ids in Pacemaker's priority order (what rsc-pattern is matched against)."""
-    lookup: Mapping[str, str]
-    """Id a constraint may name -> id of the resource the constraint applies to."""
-    params: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Instance attributes per resource id (for value-source="param")."""
-    meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Meta attributes per resource id (for value-source="meta")."""
+    def __init__(self, cib_root: etree._Element) -> None:
+        self._root = cib_root
+        self._resources = cib_root.find("configuration/resources")
+        self._tops = _tops_by_priority(cib_root, self._resources)
 
     def find(self, ref: str) -> str | None:
         """The resource a constraint naming ref applies to, or None if Pacemaker ignores it."""
-        return self.lookup.get(ref)
+        found = self._plain.get(ref)
+        return found if found is not None else self._with_status.get(ref)
+
+    @functools.cached_property
+    def top_level(self) -> tuple[str, ...]:
+        """Top-level resource ids in Pacemaker's order (what rsc-pattern is matched against)."""
+        return tuple(top.get("id", "") for top in self._tops) + tuple(self._orphans)
+
+    def params(self, resource: str) -> Mapping[str, str]:
+        """The resource's instance attributes (for value-source="param")."""
+        return _first_set(self._elements.get(resource), "instance_attributes")
+
+    def meta(self, resource: str) -> Mapping[str, str]:
+        """The resource's meta attributes (for value-source="meta")."""
+        return _first_set(self._elements.get(resource), "meta_attributes")
+
+    @functools.cached_property
+    def _elements(self) -> dict[str, etree._Element]:
+        elements: dict[str, etree._Element] = {}
+        for top in self._tops:
+            elements.setdefault(top.get("id", ""), top)
+            for member in top.iterchildren("primitive"):
+                elements.setdefault(member.get("id", ""), member)
+        return elements
+
+    @functools.cached_property
+    def _plain(self) -> dict[str, str]:
+        """Ids found without the status section: top-level resources and group members."""
+        lookup: dict[str, str] = {}
+        for top in self._tops:
+            lookup.setdefault(top.get("id", ""), top.get("id", ""))
+            if top.tag == "group":
+                for member in top.iterchildren("primitive"):
+                    lookup.setdefault(member.get("id", ""), member.get("id", ""))
+        return lookup
+
+    @functools.cached_property
+    def _with_status(self) -> dict[str, str]:
+        """Clone members recorded under their plain id, and orphans."""
+        history = set(self._history_ids)
+        lookup: dict[str, str] = {}
+        for top in self._tops:
+            if top.tag in ("clone", "master"):
+                for inner in top.iter("primitive", "group"):
+                    if inner.get("id") in history:
+                        lookup.setdefault(inner.get("id", ""), top.get("id", ""))
+        for orphan in self._orphans:
+            lookup.setdefault(orphan, orphan)
+        return lookup
+
+    @functools.cached_property
+    def _history_ids(self) -> list[str]:
+        # First-seen order, which is the order Pacemaker meets orphans in.
+        entries = self._root.iterfind("status/node_state/lrm/lrm_resources/lrm_resource")
+        return list(dict.fromkeys(entry.get("id", "") for entry in entries))
+
+    @functools.cached_property
+    def _orphans(self) -> list[str]:
+        """Status-section resources Pacemaker cannot tie to the configuration.
+
+        Clone instances ("rsc:1"), the parts Pacemaker generates for bundles ("<bundle>-docker-0")
+        and the connections of guest nodes are not orphans.
+        """
+        resources = self._resources
+        if resources is None:
+            return list(self._history_ids)
+        configured = {element.get("id") for element in resources.iter(*RESOURCE_TAGS)}
+        guests = resources.iterfind(".//meta_attributes/nvpair[@name='remote-node']")
+        configured.update(pair.get("value") for pair in guests)
+        bundle_prefixes = tuple(f"{bundle.get('id')}-" for bundle in resources.iter("bundle"))
+        return [
+            rid
+            for rid in self._history_ids
+            if rid.split(":")[0] not in configured
+            and not (bundle_prefixes and rid.startswith(bundle_prefixes))
+        ]
 
 
 def constraint_targets(cib_root: etree._Element) -> ConstraintTargets:
-    """Build the resolution table from the configuration and the status section."""
-    resources = cib_root.find("configuration/resources")
-    tops = [child for child in (resources if resources is not None else ()) if _is_resource(child)]
-    defaults = _rsc_default_priority(cib_root)
-    tops.sort(key=lambda element: -_priority(element, defaults))
-    history_order = _history_ids(cib_root)
-    history_ids = set(history_order)
-    lookup: dict[str, str] = {}
-    params: dict[str, Mapping[str, str]] = {}
-    meta: dict[str, Mapping[str, str]] = {}
-    for top in tops:
-        for element, target in _reachable(top, history_ids):
-            lookup.setdefault(element.get("id", ""), target)
-            params[element.get("id", "")] = _first_set(element, "instance_attributes")
-            meta[element.get("id", "")] = _first_set(element, "meta_attributes")
-    orphans = _orphans(resources, history_order)
-    top_level = [top.get("id", "") for top in tops] + orphans
-    for orphan in orphans:
-        lookup.setdefault(orphan, orphan)
-    return ConstraintTargets(tuple(top_level), lookup, params, meta)
+    """The resolution table for one CIB (built lazily as constraints ask)."""
+    return ConstraintTargets(cib_root)
 
 
-def _orphans(resources: etree._Element | None, history_ids: list[str]) -> list[str]:
-    """Status-section resources Pacemaker cannot tie to the configuration.
+def _tops_by_priority(
+    cib_root: etree._Element, resources: etree._Element | None
+) -> list[etree._Element]:
+    tops = [child for child in _children(resources) if _is_resource(child)]
+    priorities = _own_priorities(resources)
+    if priorities:
+        default = _rsc_default_priority(cib_root)
+        tops.sort(key=lambda element: -priorities.get(element.get("id", ""), default))
+    return tops
 
-    Clone instances ("rsc:1"), the parts Pacemaker generates for bundles ("<bundle>-docker-0")
-    and the connections of guest nodes are not orphans.
-    """
-    if resources is None:
-        return list(history_ids)
-    configured = {element.get("id") for element in resources.iter(*RESOURCE_TAGS)}
-    configured.update(
-        pair.get("value")
-        for pair in resources.iterfind(".//meta_attributes/nvpair[@name='remote-node']")
-    )
-    bundle_prefixes = tuple(f"{b.get('id')}-" for b in resources.iter("bundle"))
-    return [
-        rid
-        for rid in history_ids
-        if rid.split(":")[0] not in configured and not rid.startswith(bundle_prefixes or ("\0",))
-    ]
+
+def _children(element: etree._Element | None) -> Iterator[etree._Element]:
+    return iter(element) if element is not None else iter(())
 
 
 def _is_resource(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and element.tag in RESOURCE_TAGS and bool(element.get("id"))
 
 
-def _reachable(top: etree._Element, history_ids: set[str]) -> Iterator[tuple[etree._Element, str]]:
-    top_id = top.get("id", "")
-    yield top, top_id
-    if top.tag == "group":
-        for member in top.iterchildren("primitive"):
-            yield member, member.get("id", "")
-    elif top.tag in ("clone", "master"):
-        for inner in top.iter("primitive", "group"):
-            if inner.get("id") in history_ids:
-                yield inner, top_id
-
-
-def _history_ids(cib_root: etree._Element) -> list[str]:
-    # First-seen order, which is the order Pacemaker meets orphans in.
-    seen: dict[str, None] = {}
-    for entry in cib_root.iterfind("status/node_state/lrm/lrm_resources/lrm_resource"):
-        seen.setdefault(entry.get("id", ""), None)
-    return list(seen)
-
-
-def _priority(element: etree._Element, default: int) -> int:
-    for pair in element.iterfind("meta_attributes/nvpair"):
-        if pair.get("name") == "priority":
-            return char_to_score(pair.get("value"))
-    return default
+def _own_priorities(resources: etree._Element | None) -> dict[str, int]:
+    """Top-level resource id -> its own priority meta attribute, for those that set one."""
+    priorities: dict[str, int] = {}
+    for top in _children(resources):
+        for pair in top.iterfind("meta_attributes/nvpair[@name='priority']"):
+            priorities.setdefault(top.get("id", ""), char_to_score(pair.get("value")))
+    return priorities
 
 
 def _rsc_default_priority(cib_root: etree._Element) -> int:
@@ -119,8 +150,8 @@ def _rsc_default_priority(cib_root: etree._Element) -> int:
     return 0
 
 
-def _first_set(element: etree._Element, tag: str) -> Mapping[str, str]:
-    attribute_set = element.find(tag)
+def _first_set(element: etree._Element | None, tag: str) -> Mapping[str, str]:
+    attribute_set = element.find(tag) if element is not None else None
     if attribute_set is None:
         return {}
     return {

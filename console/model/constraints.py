@@ -69,8 +69,17 @@ def location_origin(constraint_id: str) -> str:
     return "user"
 
 
-def parse_constraints(cib_root: etree._Element) -> Constraints:
-    """Every constraint with an id under configuration/constraints, by type, in document order."""
+def parse_constraints(element: etree._Element | None) -> Constraints:
+    """Every constraint with an id under configuration/constraints, by type, in document order.
+
+    Args:
+        element: the CIB root, or its <configuration> or <constraints> element (tags, templates
+            and id-refs are looked up in the whole document either way); None gives no
+            constraints.
+    """
+    if element is None:
+        return Constraints()
+    cib_root = element.getroottree().getroot()
     section = cib_root.find("configuration/constraints")
     if section is None:
         return Constraints()

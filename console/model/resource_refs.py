@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
@@ -20,20 +22,27 @@ class ReferenceIndex:
 
     def __init__(self, cib_root: etree._Element) -> None:
         self._root = cib_root
-        resources = cib_root.find("configuration/resources")
-        self.resource_ids: frozenset[str] = frozenset(
+        self._resources = cib_root.find("configuration/resources")
+        self._groups: dict[str, tuple[str, ...]] = {
+            **_templates(self._resources),
+            **_tags(cib_root),
+        }
+
+    @functools.cached_property
+    def resource_ids(self) -> frozenset[str]:
+        """Every configured resource id, at any depth."""
+        resources = self._resources
+        return frozenset(
             element.get("id", "")
             for element in (resources.iter(*RESOURCE_TAGS) if resources is not None else ())
         )
-        """Every configured resource id, at any depth."""
-        self._groups: dict[str, tuple[str, ...]] = {**_templates(resources), **_tags(cib_root)}
 
     def is_tag(self, ref: str) -> bool:
         """Whether ref names a tag or template (with members) and not a resource.
 
         Pacemaker looks for a resource first, so a resource wins over a tag of the same id.
         """
-        return ref not in self.resource_ids and bool(self._groups.get(ref))
+        return bool(self._groups.get(ref)) and ref not in self.resource_ids
 
     def tagged(self, ref: str) -> tuple[str, ...]:
         """The resources a tag lists, or that were made from a template, in document order."""

@@ -234,17 +234,20 @@ def _node_states(
 def _remote_node_names(cib_root: etree._Element) -> Iterator[tuple[str, str, int]]:
     """(name, kind, weight) of nodes that resources create: remote connections, guests, bundles."""
     resources = cib_root.find("configuration/resources")
-    for element in resources if resources is not None else ():
-        if element.tag == "primitive" and _is_remote_connection(element):
-            yield element.get("id", ""), "remote", 0
-        elif element.tag == "primitive":
-            yield from _guest_name(element)
-        elif element.tag == "group":
-            for member in element.iterchildren("primitive"):
-                yield from _guest_name(member)
-        elif element.tag == "bundle":
-            yield from _bundle_node_names(element)
+    if resources is not None:
+        for primitive in resources.iterfind(f"primitive{_REMOTE_CONNECTION}"):
+            yield primitive.get("id", ""), "remote", 0
+        # Guests: a remote-node meta attribute on a top-level primitive or a group member.
+        for path in ("primitive", "group/primitive"):
+            for pair in resources.iterfind(f"{path}/meta_attributes/nvpair[@name='remote-node']"):
+                if pair.get("value"):
+                    yield pair.get("value", ""), "container", 0
+        for bundle in resources.iterfind("bundle"):
+            yield from _bundle_node_names(bundle)
     yield from _orphaned_connections(cib_root, resources)
+
+
+_REMOTE_CONNECTION = "[@class='ocf'][@provider='pacemaker'][@type='remote']"
 
 
 def _bundle_node_names(bundle: etree._Element) -> Iterator[tuple[str, str, int]]:
@@ -283,27 +286,17 @@ def _orphaned_connections(
 ) -> Iterator[tuple[str, str, int]]:
     # A remote connection still in the status section after its resource was removed keeps its
     # node alive in Pacemaker's node list (marked as shutting down).
+    histories = list(
+        cib_root.iterfind(f"status/node_state/lrm/lrm_resources/lrm_resource{_REMOTE_CONNECTION}")
+    )
+    if not histories:
+        return
     configured = (
         {e.get("id") for e in resources.iter("primitive")} if resources is not None else set()
     )
-    for entry in cib_root.iterfind("status/node_state/lrm/lrm_resources/lrm_resource"):
-        if _is_remote_connection(entry) and entry.get("id") not in configured:
+    for entry in histories:
+        if entry.get("id") not in configured:
             yield entry.get("id", ""), "remote", 0
-
-
-def _is_remote_connection(primitive: etree._Element) -> bool:
-    return (
-        primitive.get("class") == "ocf"
-        and primitive.get("provider") == "pacemaker"
-        and primitive.get("type") == "remote"
-    )
-
-
-def _guest_name(primitive: etree._Element) -> Iterator[tuple[str, str, int]]:
-    for pair in primitive.iterfind("meta_attributes/nvpair"):
-        if pair.get("name") == "remote-node" and pair.get("value"):
-            yield pair.get("value", ""), "container", 0
-            return
 
 
 def _cluster_property(cib_root: etree._Element, name: str) -> str | None:

@@ -251,3 +251,18 @@ def test_document_matches_the_json_contract_and_serialises() -> None:
             "score": None,
         }
     ]
+
+
+def test_parse_accepts_the_root_the_configuration_or_the_constraints_section() -> None:
+    root = cib_with(
+        '<rsc_location id="loc" rsc="stack" node="a" score="-1"/>',
+        tags='<tag id="stack"><obj_ref id="vip"/></tag>',
+    )
+    parsed = {
+        parse_constraints(element)
+        for element in (root, root.find("configuration"), root.find("configuration/constraints"))
+    }
+    assert len(parsed) == 1
+    (location,) = parsed.pop().location
+    assert location.sets is not None and location.sets[0].resources == ("vip",)
+    assert parse_constraints(None).location == ()
