@@ -176,7 +176,6 @@ def walk_status(world: World, status: etree._Element | None) -> None:
         else []
     for state in states:
         unpack_node_state(state, world.nodes, world.node_ctx)
-        _index_history(world, state)
     while _unpack_histories(world, states, fence=False):
         pass
     _unpack_histories(world, states, fence=world.stonith_enabled)
@@ -187,18 +186,6 @@ def walk_status(world: World, status: etree._Element | None) -> None:
             node.remote_rsc.next_role = Role.STOPPED
         if not node.unpacked:
             determine_remote_online_status(node, world.nodes)
-
-
-def _index_history(world: World, state: etree._Element) -> None:
-    uname = state.get("uname")
-    lrm = state.find("lrm")
-    entries = lrm.find("lrm_resources") if lrm is not None else None
-    if uname is None or entries is None:
-        return
-    for entry in entries:
-        rsc_id = entry.get("id")
-        if entry.tag == "lrm_resource" and rsc_id is not None:
-            world.lrm_index.setdefault((uname, rsc_id), entry)
 
 
 def _ready(world: World, node: NodeRt, fence: bool) -> bool:

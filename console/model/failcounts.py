@@ -45,6 +45,11 @@ def _index(world: World, node: NodeRt) -> dict[str, list[tuple[str, str]]]:
     return index
 
 
+def has_failure_attributes(world: World, node: NodeRt) -> bool:
+    """Whether the node has any fail-count / last-failure attribute at all."""
+    return bool(_index(world, node))
+
+
 def fail_name(rsc: Rsc) -> str:
     """rsc_fail_name: history name, without the instance number unless globally unique."""
     name = rsc.clone_name or rsc.id

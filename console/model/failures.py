@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from console.model.cluster import FailedOperation
-from console.model.failcounts import failcount
+from console.model.failcounts import failcount, has_failure_attributes
 from console.model.history import int_attr, is_probe, masked_probe_failure
 from console.model.placement import clone_strip
 from console.model.runtime import Rsc
@@ -95,6 +95,8 @@ def failcounts(world: World) -> dict[str, dict[str, int]]:
     """crm_mon node_history fail-count per configured id and node (online nodes only)."""
     counts: dict[str, dict[str, int]] = {}
     for node, state in _online_states(world):
+        if not has_failure_attributes(world, node):
+            continue  # nothing to count on this node: skip its (possibly long) history
         lrm = state.find("lrm")
         entries = lrm.find("lrm_resources") if lrm is not None else None
         for entry in entries if entries is not None else ():

@@ -117,10 +117,35 @@ def compare_ops(a: etree._Element, b: etree._Element, same_node_default: bool = 
 
 
 def sorted_ops(lrm: etree._Element) -> list[etree._Element]:
+    """The entries oldest first (Pacemaker's sort_op_by_callid)."""
     # Pacemaker prepends while collecting, so equal entries keep reverse document order.
     ops = [child for child in lrm if child.tag == "lrm_rsc_op"]
+    if len(ops) < 2:
+        return ops
     ops.reverse()
+    calls = [int_attr(op, "call-id", -1) for op in ops]
+    nodes = {op.get("on_node") for op in ops}
+    if min(calls) >= 0 and len(set(calls)) == len(calls) and len(nodes) == 1:
+        # The common case: distinct call ids on one node order the entries by themselves.
+        return [op for _, op in sorted(zip(calls, ops, strict=True), key=lambda pair: pair[0])]
     return sorted(ops, key=cmp_to_key(compare_ops))
+
+
+class OpView:
+    """One history entry's attributes, read once (the walk consults them many times)."""
+
+    __slots__ = ("expected", "interval", "masked", "probe", "rc", "status", "task", "xml")
+
+    def __init__(self, xml: etree._Element) -> None:
+        self.xml = xml
+        self.task = xml.get("operation") or ""
+        self.status = int_attr(xml, "op-status", DONE)
+        self.rc = int_attr(xml, "rc-code")
+        self.expected = target_rc(xml)
+        self.interval = int_attr(xml, "interval")
+        self.probe = self.task == "monitor" and self.interval == 0
+        self.masked = self.probe and (self.rc in (NOT_INSTALLED, INVALID_PARAM)
+                                      or self.status == EXEC_NOT_INSTALLED)
 
 
 @dataclass
@@ -135,6 +160,9 @@ def unpack_lrm_resource(world: World, node: NodeRt, lrm: etree._Element) -> Rsc 
     ops = sorted_ops(lrm)
     if not ops and not world.shutdown_lock:
         return None
+    plain = _plainly_stopped(world, lrm.get("id") or "", ops)
+    if plain is not None:
+        return plain
     rsc = find_for_history(world, node, lrm.get("id") or "")
     if rsc is None:
         if not ops:
@@ -151,6 +179,26 @@ def unpack_lrm_resource(world: World, node: NodeRt, lrm: etree._Element) -> Rsc 
     return rsc
 
 
+def _plainly_stopped(world: World, rsc_id: str, ops: list[etree._Element]) -> Rsc | None:
+    """The commonest history by far, a lone probe that found the resource stopped, on a
+    resource outside clones and bundles: the full walk would only leave it Stopped here, so
+    skip it (big clusters carry one such entry per resource and node)."""
+    if len(ops) != 1:
+        return None
+    op = ops[0]
+    if (op.get("operation") != "monitor" or op.get("interval") != "0"
+            or op.get("rc-code") != "7" or op.get("op-status") != "0" or target_rc(op) != 7):
+        return None
+    rsc = world.by_id.get(rsc_id)
+    if rsc is None or rsc.variant != "primitive" or rsc.orphan or rsc.in_bundle() \
+            or rsc.top().variant == "clone" or rsc.partial_migration_source is not None:
+        return None
+    rsc.role = max(rsc.role, Role.STOPPED)
+    rsc.next_role = Role.UNKNOWN
+    _apply_target_role(rsc)
+    return rsc
+
+
 def _apply_target_role(rsc: Rsc) -> None:
     value = rsc.meta.get("target-role")
     if value is None or value.lower() in ("started", "default"):
@@ -164,20 +212,21 @@ def _apply_target_role(rsc: Rsc) -> None:
         rsc.next_role = wanted
 
 
-def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk: Walk) -> None:
-    task = op.get("operation")
-    if task is None or task in ("notify", "meta-data"):
+def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op_xml: etree._Element,
+                  walk: Walk) -> None:
+    """One history entry: update the resource's role and failure handling on this node."""
+    if op_xml.get("operation") in (None, "notify", "meta-data"):
         return
-    status = int_attr(op, "op-status", DONE)
+    view = OpView(op_xml)
+    op, task, interval, expected = op_xml, view.task, view.interval, view.expected
+    status = view.status
     if not PENDING <= status <= NO_SECRETS:
         return
-    rc = int_attr(op, "rc-code")
-    expected = target_rc(op)
-    interval = int_attr(op, "interval")
-    expired = status != EXEC_NOT_INSTALLED and _expired(world, rsc, node, rc, op)
+    rc = view.rc
+    expired = status != EXEC_NOT_INSTALLED and _expired(world, rsc, node, rc, view)
     old_rc = rc
-    rc, status = remap_operation(world, rsc, node, op, walk, expected, rc, status)
-    maskable = not rsc.in_bundle() and masked_probe_failure(op)
+    maskable = view.masked and not rsc.in_bundle()
+    rc, status = remap_operation(world, rsc, node, view, walk, maskable)
     if expired and maskable and old_rc != expected:
         if rsc.role <= Role.STOPPED:
             rsc.role = Role.UNKNOWN
@@ -185,7 +234,7 @@ def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk
     if expired and rc != expected and (interval == 0 or (node.online and not node.unclean)):
         return  # an expired failure no longer counts
     if maskable:
-        update_resource_state(world, rsc, node, op, task, expected, walk)
+        update_resource_state(world, rsc, node, view, expected, walk, maskable)
         world.record_failed_op(op, node.uname, rsc)
         return
     if status == CANCELLED:
@@ -194,26 +243,26 @@ def unpack_rsc_op(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk
         _pending(rsc, node, task, interval)
         return
     if status == DONE:
-        update_resource_state(world, rsc, node, op, task, rc, walk)
+        update_resource_state(world, rsc, node, view, rc, walk, maskable)
         return
     if status == EXEC_NOT_INSTALLED:
         if action_on_fail(world, rsc, op) == OnFail.IGNORE:
             walk.on_fail = OnFail.MIGRATE
-        unpack_failure(world, rsc, node, rc, op, walk)
+        unpack_failure(world, rsc, node, rc, view, walk)
         return
     if status == NOT_CONNECTED and node.type == "remote" and node.remote_rsc is not None \
             and node.remote_rsc.managed:
         node.remote_rsc.failed = True
     strategy = action_on_fail(world, rsc, op)
     if strategy == OnFail.IGNORE or (strategy == OnFail.RESTART_CONTAINER and task == "stop"):
-        update_resource_state(world, rsc, node, op, task, expected, walk)
+        update_resource_state(world, rsc, node, view, expected, walk, maskable)
         rsc.failure_ignored = True
         world.record_failed_op(op, node.uname, rsc)
         if strategy == OnFail.RESTART_CONTAINER and cmp_on_fail(walk.on_fail,
                                                                 OnFail.RECOVER) <= 0:
             walk.on_fail = strategy
     else:
-        unpack_failure(world, rsc, node, rc, op, walk)
+        unpack_failure(world, rsc, node, rc, view, walk)
 
 
 def _pending(rsc: Rsc, node: NodeRt, task: str, interval: int) -> None:
@@ -226,46 +275,46 @@ def _pending(rsc: Rsc, node: NodeRt, task: str, interval: int) -> None:
         rsc.pending_node = node.uname
 
 
-def _expired(world: World, rsc: Rsc, node: NodeRt, rc: int, op: etree._Element) -> bool:
+def _expired(world: World, rsc: Rsc, node: NodeRt, rc: int, view: OpView) -> bool:
     """check_operation_expiry: a failure older than failure-timeout no longer counts."""
     if rsc.failure_timeout <= 0:
         return False
-    last_run = op.get("last-rc-change")
+    last_run = view.xml.get("last-rc-change")
     if last_run is None or not last_run.lstrip("-").isdigit():
         return False
     expired = world.now >= int(last_run) + rsc.failure_timeout
-    interval = int_attr(op, "interval")
+    interval = view.interval
     if expired and rsc.remote_reconnect_ms and world.stonith_enabled and interval and \
-            op.get("operation") == "monitor":
+            view.task == "monitor":
         remote = world.nodes.by_name.get(rsc.id)
         if remote is not None and not remote.remote_was_fenced:
             expired = False
     if expired:
         total, last_failure = failcounts.failcount(world, node, rsc)
-        if total and world.now <= last_failure + rsc.failure_timeout:
-            expired = False
-    if expired and interval == 0 and op.get("operation") == "monitor" and \
+        if total and (last_failure <= 0 or world.now <= last_failure + rsc.failure_timeout):
+            expired = False  # the resource as a whole still has an unexpired fail count
+    if expired and view.probe and \
             rc in (OK, NOT_RUNNING, RUNNING_PROMOTED, DEGRADED, DEGRADED_PROMOTED):
         expired = False
     return expired
 
 
-def remap_operation(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, walk: Walk,
-                    expected: int, rc: int, status: int) -> tuple[int, int]:
+def remap_operation(world: World, rsc: Rsc, node: NodeRt, view: OpView, walk: Walk,
+                    maskable: bool) -> tuple[int, int]:
     """Decide whether a result counts as success or failure, given what was expected."""
-    task = op.get("operation") or ""
+    op, task, expected, rc, status = view.xml, view.task, view.expected, view.rc, view.status
     if task == "monitor":
         effective = {DEGRADED: OK, DEGRADED_PROMOTED: RUNNING_PROMOTED}.get(rc, rc)
         if effective != rc:
             if not node.shutdown or node.online:
                 world.record_failed_op(op, node.uname, rsc)
             rc = effective
-    if not rsc.in_bundle() and masked_probe_failure(op):
+    if maskable:
         status, rc = DONE, NOT_RUNNING
     if status not in (DONE, ERROR):
         return rc, status
     status = DONE
-    probe = is_probe(op)
+    probe = view.probe
     if expected < 0 or expected != rc:
         status = ERROR
     if rc == OK:
@@ -287,7 +336,7 @@ def remap_operation(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, wa
     elif rc == NOT_CONFIGURED:
         status = ERROR_FATAL
     elif rc == UNIMPLEMENTED:
-        if int_attr(op, "interval") == 0:
+        if view.interval == 0:
             _check_recoverable(world, rsc, node, task)
             status = ERROR_HARD
         else:
@@ -325,10 +374,12 @@ def can_fence(world: World, node: NodeRt) -> bool:
     return node.online
 
 
-def update_resource_state(world: World, rsc: Rsc, node: NodeRt, op: etree._Element, task: str,
-                          rc: int, walk: Walk) -> None:
+def update_resource_state(world: World, rsc: Rsc, node: NodeRt, view: OpView, rc: int,
+                          walk: Walk, maskable: bool) -> None:
+    """A completed (or deemed completed) operation: what role it leaves the resource in."""
+    op, task = view.xml, view.task
     clear_past_failure = False
-    if rc == NOT_INSTALLED or (not rsc.in_bundle() and masked_probe_failure(op)):
+    if rc == NOT_INSTALLED or maskable:
         rsc.role = Role.STOPPED
     elif rc == NOT_RUNNING:
         clear_past_failure = True
@@ -374,10 +425,10 @@ def cmp_on_fail(first: OnFail, second: OnFail) -> int:
     return int(first) - int(second)
 
 
-def unpack_failure(world: World, rsc: Rsc, node: NodeRt, rc: int, op: etree._Element,
+def unpack_failure(world: World, rsc: Rsc, node: NodeRt, rc: int, view: OpView,
                    walk: Walk) -> None:
     """unpack_rsc_op_failure: the resource is active (and failed) where the op failed."""
-    task = op.get("operation") or ""
+    op, task = view.xml, view.task
     if world.symmetric or rc != NOT_INSTALLED:
         world.record_failed_op(op, node.uname, rsc)
     strategy = action_on_fail(world, rsc, op)
@@ -398,7 +449,7 @@ def unpack_failure(world: World, rsc: Rsc, node: NodeRt, rc: int, op: etree._Ele
             rsc.role = Role.STOPPED
         else:
             rsc.role = Role.UNPROMOTED
-    if is_probe(op) and rc == NOT_INSTALLED:
+    if view.probe and rc == NOT_INSTALLED:
         rsc.role = Role.STOPPED
     elif rsc.role < Role.STARTED:
         set_active(rsc)

@@ -24,7 +24,7 @@ def find_lrm_op(world: World, rsc_id: str, task: str, node_name: str | None,
     """The first recorded `task` of rsc_id on node_name (optionally checking its result)."""
     if node_name is None:
         return None
-    entry = world.lrm_index.get((node_name, rsc_id))
+    entry = world.lrm_entry(node_name, rsc_id)
     if entry is None:
         return None
     found = None
@@ -51,14 +51,14 @@ def _newer(a: etree._Element, b: etree._Element, same_node: bool) -> bool:
 
 def _unknown_on(world: World, rsc_id: str, node_name: str) -> bool:
     """No completed history on the node (pending results, rc 193, do not count)."""
-    entry = world.lrm_index.get((node_name, rsc_id))
+    entry = world.lrm_entry(node_name, rsc_id)
     return entry is None or not any(
         child.tag == "lrm_rsc_op" and child.get("rc-code") != "193" for child in entry)
 
 
 def _non_monitor_after(world: World, rsc_id: str, node_name: str | None,
                        reference: etree._Element, same_node: bool) -> bool:
-    entry = world.lrm_index.get((node_name, rsc_id)) if node_name else None
+    entry = world.lrm_entry(node_name, rsc_id)
     if entry is None:
         return False
     for op in entry:

@@ -45,7 +45,7 @@ class World:
     status_xml: etree._Element | None = None
     bundle_replicas: dict[str, list[Replica]] = field(default_factory=dict)
     renamed: dict[str, Rsc] = field(default_factory=dict)
-    lrm_index: dict[tuple[str, str], etree._Element] = field(default_factory=dict)
+    _lrm_index: dict[tuple[str, str], etree._Element] | None = None
     failed_ops: list[FailedOp] = field(default_factory=list)
     failed_keys: set[tuple[str, str]] = field(default_factory=set)
     fail_attrs: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
@@ -57,6 +57,23 @@ class World:
     def find_resource(self, rsc_id: str) -> Rsc | None:
         """pe_find_resource: by id, else by the history name an instance was renamed to."""
         return self.rsc_ctx.by_id.get(rsc_id) or self.renamed.get(rsc_id)
+
+    def lrm_entry(self, node_name: str | None, rsc_id: str) -> etree._Element | None:
+        """The first lrm_resource of rsc_id in node_name's history (built on first use: only
+        migrations look across nodes)."""
+        if self._lrm_index is None:
+            self._lrm_index = {}
+            for state in self.status_xml if self.status_xml is not None else ():
+                uname = state.get("uname")
+                if state.tag != "node_state" or uname is None:
+                    continue
+                for entry in state.iterfind("lrm/lrm_resources/lrm_resource"):
+                    entry_id = entry.get("id")
+                    if entry_id is not None:
+                        self._lrm_index.setdefault((uname, entry_id), entry)
+        if node_name is None:
+            return None
+        return self._lrm_index.get((node_name, rsc_id))
 
     def record_failed_op(self, op: etree._Element, node_name: str, rsc: Rsc) -> None:
         """record_failed_op: once per (operation key, node), only for online nodes."""
