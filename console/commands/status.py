@@ -1,0 +1,54 @@
+"""`hacon status`: the cluster at a glance, or the JSON contract with --json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from console.commands.errors import EXIT_OK, CommandError
+from console.commands.sources import read_cib_file, snapshot_of
+from console.commands.status_view import render_status
+from console.model.cluster import ClusterSnapshot
+from console.model.export import status_document
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `hacon status` to the command line."""
+    parser = subparsers.add_parser(
+        "status",
+        help="show the cluster: VIP holder, nodes, resources, leftovers, failures",
+        description="Show the cluster as hacon reads it from a CIB. Exit status 0 on success, "
+        "2 when the CIB cannot be read (missing file, malformed or hostile XML, not a CIB).",
+    )
+    parser.add_argument(
+        "--cib-file",
+        type=Path,
+        metavar="FILE",
+        help="read this CIB (e.g. saved with `cibadmin --query > cib.xml`)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the JSON contract (shared/docs/STATUS-JSON.md) instead of text",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the status of the CIB file named on the command line."""
+    if args.cib_file is None:
+        raise CommandError("status needs --cib-file FILE (reading a live cluster is not there yet)")
+    snapshot = snapshot_of(read_cib_file(args.cib_file))
+    print_status(snapshot, as_json=args.json)
+    return EXIT_OK
+
+
+def print_status(snapshot: ClusterSnapshot, *, as_json: bool) -> None:
+    """Write the snapshot to stdout as text or as the JSON contract."""
+    if as_json:
+        json.dump(status_document(snapshot), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_status(snapshot))
