@@ -91,10 +91,10 @@ def parse_constraints(element: etree._Element | None) -> Constraints:
         "rsc_ticket": _ticket,
     }
     found: dict[str, list[object]] = {name: [] for name in parsers}
-    for element in _constraint_elements(section):
-        kind = str(element.tag).lower()
+    for constraint in _constraint_elements(section):
+        kind = str(constraint.tag).lower()
         if kind in parsers:
-            found[kind].append(parsers[kind](element, refs))
+            found[kind].append(parsers[kind](constraint, refs))
     return Constraints(
         location=tuple(found["rsc_location"]),  # type: ignore[arg-type]
         colocation=tuple(found["rsc_colocation"]),  # type: ignore[arg-type]
