@@ -17,9 +17,9 @@ per session as the plugin "hacon-lab", so every folder shares the same running l
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -80,7 +80,8 @@ class LabPool:
         self._handlers_installed = True
         atexit.register(self.end_all)
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, self._on_signal)
+            with contextlib.suppress(ValueError):  # only the main thread may set handlers
+                signal.signal(signum, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.end_all()
@@ -169,10 +170,3 @@ def lab_figures(request: pytest.FixtureRequest, record_property: object) -> obje
         record_property(name, f"{seconds:.3f}")  # type: ignore[operator]
 
     return record
-
-
-def timed(function: object) -> float:
-    """Seconds a call takes (helper for figures)."""
-    started = time.monotonic()
-    function()  # type: ignore[operator]
-    return time.monotonic() - started
