@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     cut = _verb(verbs, "partition", _partition, "isolate a node", node=True)
     cut.add_argument("--hard", action="store_true", help="bridge port down (cable pulled)")
     _verb(verbs, "heal", lambda a: _attach(a).heal(a.node), "undo a partition", node=True)
+    _verb(
+        verbs,
+        "block-host",
+        lambda a: _attach(a).block_host(a.node),
+        "host cannot reach NODE directly (only via a jump host)",
+        node=True,
+    )
     _verb(verbs, "stop-sshd", lambda a: _attach(a).stop_sshd(a.node), "stop sshd", node=True)
     _verb(verbs, "start-sshd", lambda a: _attach(a).start_sshd(a.node), "start sshd", node=True)
     standby = _verb(verbs, "standby", _standby, "crm_attribute standby", node=True)

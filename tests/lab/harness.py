@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 from . import netns
 from .files import LabFiles, system_python
@@ -57,6 +58,14 @@ class Lab(LabOperations):
         lab = cls(settings)
         lab.state = state
         return lab
+
+    def __enter__(self) -> Self:
+        """`with Lab(settings) as lab:` brings it up and always ends it."""
+        self.up()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.down()
 
     # --- up -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .procs import run
 
 PARTITION_TABLE = "hacon_lab_partition"
+HOST_BLOCK_TABLE = "hacon_lab_host_block"
 ROUTE_TYPES = ("local", "broadcast", "unreachable", "blackhole", "prohibit", "throw", "multicast")
 
 
@@ -110,24 +111,35 @@ def set_port(switch_ns: str, port: str, up: bool) -> None:
 
 def isolate(node_ns: str, peers: Sequence[str]) -> None:
     """Drop traffic between the node and its peers; the host (.1) still reaches the node."""
-    addresses = ", ".join(peers)
+    _drop_table(node_ns, PARTITION_TABLE, peers)
+
+
+def block_host(node_ns: str, host_address: str) -> None:
+    """Drop traffic between the node and the host only: reachable just through a jump host."""
+    _drop_table(node_ns, HOST_BLOCK_TABLE, [host_address])
+
+
+def _drop_table(node_ns: str, table: str, addresses: Sequence[str]) -> None:
+    listed = ", ".join(addresses)
     ruleset = (
-        f"table inet {PARTITION_TABLE} {{\n"
+        f"table inet {table} {{\n"
         "  chain input { type filter hook input priority 0; policy accept;\n"
-        f"    ip saddr {{ {addresses} }} drop\n  }}\n"
+        f"    ip saddr {{ {listed} }} drop\n  }}\n"
         "  chain output { type filter hook output priority 0; policy accept;\n"
-        f"    ip daddr {{ {addresses} }} drop\n  }}\n}}\n"
+        f"    ip daddr {{ {listed} }} drop\n  }}\n}}\n"
     )
-    reconnect(node_ns)
+    _delete_table(node_ns, table)
     run(["ip", "netns", "exec", node_ns, "nft", "-f", "-"], input_text=ruleset)
 
 
 def reconnect(node_ns: str) -> None:
-    """Remove the partition rules, if any."""
-    run(
-        ["ip", "netns", "exec", node_ns, "nft", "delete", "table", "inet", PARTITION_TABLE],
-        check=False,
-    )
+    """Remove the partition and host-block rules, if any."""
+    for table in (PARTITION_TABLE, HOST_BLOCK_TABLE):
+        _delete_table(node_ns, table)
+
+
+def _delete_table(node_ns: str, table: str) -> None:
+    run(["ip", "netns", "exec", node_ns, "nft", "delete", "table", "inet", table], check=False)
 
 
 def delete_netns(name: str) -> None:

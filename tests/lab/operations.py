@@ -185,8 +185,12 @@ class LabOperations:
             peers = [other.address for other in self.state.nodes.values() if other is not record]
             netns.isolate(record.netns, peers)
 
+    def block_host(self, node: str) -> None:
+        """The host can no longer reach the node directly, only through another node (`-J`)."""
+        netns.block_host(self.state.nodes[node].netns, self.host_address)
+
     def heal(self, node: str) -> None:
-        """Undo either kind of partition."""
+        """Undo any partition (soft or hard) and any host block."""
         record = self.state.nodes[node]
         netns.reconnect(record.netns)
         netns.set_port(self.state.switch_ns, record.port, up=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -114,10 +115,26 @@ async def test_asyncssh_reaches_nodes_directly_and_through_a_jump_host(healthy_l
     assert str(seen.stdout).split()[0] == healthy_lab.address("node-a")
 
 
-def test_openssh_jump_host(healthy_lab: Lab) -> None:
+def test_openssh_jump_host_reaches_a_node_the_host_cannot(healthy_lab: Lab) -> None:
+    healthy_lab.block_host("node-b")
+    assert _ssh(healthy_lab, "node-b", "true").returncode == 255
     result = _ssh(healthy_lab, "node-b", "echo $SSH_CONNECTION", "-J", "node-a")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == healthy_lab.address("node-a")
+    assert healthy_lab.view("node-a").online == {"node-a", "node-b"}  # the cluster is unaffected
+
+
+def test_cli_reads_a_running_lab(healthy_lab: Lab) -> None:
+    argv = [sys.executable, "-m", "tests.lab", "--lab", os.fspath(healthy_lab.files.root), "vip"]
+    result = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert (result.returncode, result.stdout.split()) == (0, healthy_lab.vip()), result.stderr
 
 
 def test_standby_of_the_holder_moves_vip_and_service(healthy_lab: Lab, lab_figures) -> None:
