@@ -16,9 +16,11 @@ import argparse
 import glob
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from .harness import Lab, LabError
+from .harness import Lab
+from .operations import LabError
 from .settings import LabSettings
 from .views import NodeView
 
@@ -74,7 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _verb(verbs, name, handler, help_text, node=False):  # type: ignore[no-untyped-def]
+def _verb(
+    verbs: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Callable[[argparse.Namespace], object],
+    help_text: str,
+    node: bool = False,
+) -> argparse.ArgumentParser:
     parser = verbs.add_parser(name, help=help_text)
     if node:
         parser.add_argument("node")

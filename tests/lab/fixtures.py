@@ -20,7 +20,7 @@ import atexit
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -31,6 +31,8 @@ from .harness import Lab
 from .settings import LabSettings
 
 PLUGIN_NAME = "hacon-lab"
+FigureRecorder = Callable[[str, float], None]
+"""`lab_figures(name, seconds)`: a measured timing for the end-of-run report."""
 
 
 class LabPool:
@@ -112,7 +114,7 @@ def lab_pool(config: pytest.Config) -> LabPool:
     if pool is None:
         pool = LabPool()
         config.pluginmanager.register(pool, PLUGIN_NAME)
-    return pool  # type: ignore[no-any-return]
+    return pool
 
 
 def mark_and_skip_lab_items(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -162,11 +164,13 @@ def healthy_lab3(lab3: Lab) -> Lab:
 
 
 @pytest.fixture
-def lab_figures(request: pytest.FixtureRequest, record_property: object) -> object:
+def lab_figures(
+    request: pytest.FixtureRequest, record_property: Callable[[str, object], None]
+) -> FigureRecorder:
     """`lab_figures(name, seconds)`: report a timing at the end of the run and in junit XML."""
 
     def record(name: str, seconds: float) -> None:
         lab_pool(request.config).record(name, seconds)
-        record_property(name, f"{seconds:.3f}")  # type: ignore[operator]
+        record_property(name, f"{seconds:.3f}")
 
     return record

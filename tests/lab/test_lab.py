@@ -16,6 +16,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from .fixtures import FigureRecorder
 from .harness import Lab
 from .settings import LabSettings
 from .sip import serving_node, sip_options
@@ -137,7 +138,9 @@ def test_cli_reads_a_running_lab(healthy_lab: Lab) -> None:
     assert (result.returncode, result.stdout.split()) == (0, healthy_lab.vip()), result.stderr
 
 
-def test_standby_of_the_holder_moves_vip_and_service(healthy_lab: Lab, lab_figures) -> None:
+def test_standby_of_the_holder_moves_vip_and_service(
+    healthy_lab: Lab, lab_figures: FigureRecorder
+) -> None:
     holder = healthy_lab.vip()[0]
     peer = _peer(healthy_lab, holder)
     started = time.monotonic()
@@ -156,7 +159,9 @@ def _sip_answered_by(lab: Lab, node: str, started: float, timeout: float = 15) -
     raise AssertionError(f"fake-opensips on {node} did not answer on the VIP")
 
 
-def test_power_loss_of_the_holder_moves_vip_to_the_survivor(healthy_lab: Lab, lab_figures) -> None:
+def test_power_loss_of_the_holder_moves_vip_to_the_survivor(
+    healthy_lab: Lab, lab_figures: FigureRecorder
+) -> None:
     holder = healthy_lab.vip()[0]
     survivor = _peer(healthy_lab, holder)
     started = time.monotonic()
@@ -174,7 +179,7 @@ def test_power_loss_of_the_holder_moves_vip_to_the_survivor(healthy_lab: Lab, la
 
 
 def test_two_node_partition_is_a_split_brain_and_heal_recovers_one_vip(
-    healthy_lab: Lab, lab_figures
+    healthy_lab: Lab, lab_figures: FigureRecorder
 ) -> None:
     started = time.monotonic()
     healthy_lab.partition("node-a")
@@ -214,7 +219,7 @@ def test_stopped_sshd_refuses_connections_until_started(healthy_lab: Lab) -> Non
 
 
 def test_three_nodes_isolated_node_loses_quorum_and_vip_stays_on_majority(
-    healthy_lab3: Lab, lab_figures
+    healthy_lab3: Lab, lab_figures: FigureRecorder
 ) -> None:
     lab = healthy_lab3
     holder = lab.vip()[0]
@@ -230,7 +235,7 @@ def test_three_nodes_isolated_node_loses_quorum_and_vip_stays_on_majority(
     lab.heal(holder)
 
 
-def test_down_leaves_nothing_behind(tmp_path: Path, lab_figures) -> None:
+def test_down_leaves_nothing_behind(tmp_path: Path, lab_figures: FigureRecorder) -> None:
     state_dir = tmp_path / "lab1"
     one = Lab(LabSettings(nodes=1, state_dir=state_dir))
     try:
