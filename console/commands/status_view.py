@@ -43,18 +43,16 @@ def _section(title: str, lines: Sequence[str]) -> list[str]:
 
 
 def _table(rows: Iterable[Sequence[str]]) -> list[str]:
-    """Rows as left-aligned columns; trailing empty cells are dropped."""
+    """Rows as left-aligned columns; columns empty in every row are left out."""
     materialised = [list(row) for row in rows]
     if not materialised:
         return []
-    widths = [
-        max(len(row[i]) for row in materialised if i < len(row))
-        for i in range(max(len(row) for row in materialised))
-    ]
-    return [
-        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
-        for row in materialised
-    ]
+    width = max(len(row) for row in materialised)
+    for row in materialised:
+        row.extend([""] * (width - len(row)))
+    used = [i for i in range(width) if any(row[i] for row in materialised)]
+    widths = {i: max(len(row[i]) for row in materialised) for i in used}
+    return ["  ".join(row[i].ljust(widths[i]) for i in used).rstrip() for row in materialised]
 
 
 # --- VIPs and the cluster line ----------------------------------------------------------------
