@@ -1,28 +1,52 @@
-"""`hacon demo`: for now the status of the sample cluster shipped with hacon.
+"""`hacon demo`: the console on an embedded demo cluster (no cluster, no root, no Pacemaker).
 
-The interactive demo cluster replaces this module's `run` when the console (TUI) arrives; the
-README's set-up command already calls `hacon demo`, so it keeps working across that change.
+Two nodes (three with `--nodes 3`) are served over the same SSH transport hacon uses for real
+clusters, by an in-process server on loopback (console.demo.serve); `--scenario` starts in a
+scripted state (split brain, power loss, ...). Without a terminal, or with `--json`, it prints
+the status of the sample cluster shipped with hacon instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
 from console.commands.errors import EXIT_OK
 from console.commands.sources import sample_cib, snapshot_of
 from console.commands.status import print_status
+from console.demo.scenarios import SCENARIOS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `hacon demo` to the command line."""
     parser = subparsers.add_parser(
-        "demo", help="show hacon on a sample two-node OpenSIPS cluster (no cluster needed)"
+        "demo", help="open the console on an embedded demo cluster (no cluster needed)"
     )
-    parser.add_argument("--json", action="store_true", help="print the JSON contract instead")
+    parser.add_argument("--nodes", dest="demo_nodes", type=int, choices=(2, 3), default=2,
+                        help="how many demo nodes (default 2)")
+    parser.add_argument("--scenario", dest="demo_scenario", choices=list(SCENARIOS),
+                        help="start in a scripted state (split-brain, power-loss, ...)")
+    # Also accepted after `demo`; SUPPRESS keeps `hacon --theme X demo` from being overwritten.
+    parser.add_argument("--theme", dest="tui_theme", metavar="NAME", default=argparse.SUPPRESS,
+                        help="colour theme (console-dark, console-light, high-contrast, ...)")
+    parser.add_argument("--read-only", dest="tui_read_only", action="store_true",
+                        default=argparse.SUPPRESS, help="offer no action that changes the cluster")
+    parser.add_argument("--json", action="store_true",
+                        help="print the sample cluster's status as JSON instead")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the status of the sample CIB."""
-    print_status(snapshot_of(sample_cib()), as_json=bool(getattr(args, "json", False)))
+    """Open the demo console, or print the sample status without a terminal."""
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if getattr(args, "json", False) or not interactive:
+        print_status(snapshot_of(sample_cib()), as_json=bool(getattr(args, "json", False)))
+        return EXIT_OK
+    from console.demo.serve import run_demo_console
+
+    asyncio.run(run_demo_console(
+        getattr(args, "demo_nodes", 2), getattr(args, "demo_scenario", None),
+        read_only=bool(getattr(args, "tui_read_only", False)),
+        theme=getattr(args, "tui_theme", None)))
     return EXIT_OK

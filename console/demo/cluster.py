@@ -293,9 +293,10 @@ class DemoCluster:
         admin, epoch, updates = base.version
         members = ", ".join(group)
         self._note(f"membership: {members} (DC {dc})")
+        ring = max(p.ring for p in olds) + 4 if olds else 1
         return replace(base, members=group, dc=dc, version=(admin, epoch, updates + 1),
                        quorate=quorate(len(group), len(self.node_names)), generation=0,
-                       action_numbers={})
+                       action_numbers={}, ring=ring)
 
 
 def is_settled(cluster: DemoCluster) -> bool:

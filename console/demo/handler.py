@@ -24,11 +24,12 @@ from console.demo.config import (
     node_address,
     node_id,
 )
+from console.demo.membership import quorumtool_status
 
 Answer = tuple[int, bytes, bytes]
 VERSION_SCRIPT_NAME = "hacon-version"
 WATCH_SCRIPT_NAME = "hacon-watch"
-WATCH_TICK = 0.1
+WATCH_TICK = 0.2
 """How often the push channel looks for a change (the demo's stand-in for CIB notifications)."""
 
 
@@ -66,13 +67,14 @@ class DemoHandler:
         return command(self, node, list(argv[1:]), stdin)
 
     def stream(self, node: str, argv: list[str]) -> AsyncIterator[bytes] | None:
-        """The push channel (`sh -c WATCH_SCRIPT hacon-watch`); None for anything else."""
-        if argv[:2] == ["sh", "-c"] and argv[3:4] == [WATCH_SCRIPT_NAME]:
+        """The push channel (crm_mon with an external agent, `-E`); None for anything else."""
+        if "crm_mon" in argv and "-E" in argv or argv[3:4] == [WATCH_SCRIPT_NAME]:
             return self._watch(node)
         return None
 
     async def _watch(self, node: str) -> AsyncIterator[bytes]:
-        # crm_mon prints a "." for every CIB change notification it receives.
+        # crm_mon prints a "." for every CIB change notification it receives; the demo ends
+        # each with a newline, so a line reader sees every change at once.
         seen = None
         while True:
             self.cluster.catch_up()
@@ -80,7 +82,7 @@ class DemoHandler:
                 raise self._node_down(node)
             version = self.cluster.partition_of(node).version
             if seen is not None and version != seen:
-                yield b"."
+                yield b".\n"
             seen = version
             await asyncio.sleep(WATCH_TICK)
 
@@ -126,6 +128,14 @@ class DemoHandler:
             return 0, (" ".join(partition.members) + "\n").encode(), b""
         return 64, b"", b"crm_node: the demo nodes answer -l, -q, -n and -p\n"
 
+    def _quorumtool(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if words not in (["-s"], ["--status"]):
+            return 1, b"", b"corosync-quorumtool: the demo nodes answer only -s\n"
+        partition = self.cluster.partition_of(node)
+        status, out = quorumtool_status(node, partition, len(self.cluster.node_names),
+                                        self.cluster.timeline.clock.wall())
+        return status, out, b""
+
     def _ip(self, node: str, words: list[str], stdin: bytes) -> Answer:
         if words not in (["-o", "addr", "show"], ["-o", "addr"], ["-o", "a"]):
             return 255, b"", b'Command "' + " ".join(words).encode() + b'" is unknown.\n'
@@ -166,6 +176,7 @@ _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "cibadmin": DemoHandler._cibadmin,
     "sh": DemoHandler._shell,
     "crm_node": DemoHandler._crm_node,
+    "corosync-quorumtool": DemoHandler._quorumtool,
     "ip": DemoHandler._ip,
     "pgrep": DemoHandler._pgrep,
     "systemctl": DemoHandler._systemctl,

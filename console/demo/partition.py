@@ -34,6 +34,8 @@ class Partition:
     generation: int = 0
     """Bumped on every change; a transition step of an older generation was aborted."""
     action_numbers: dict[int, int] = field(default_factory=dict)
+    ring: int = 1
+    """corosync's ring sequence: a new membership, a higher number."""
 
     @property
     def dc_uuid(self) -> str:
