@@ -31,7 +31,7 @@ from console.model.resources_config import (
     unpack_guest_connection,
     unpack_primitive,
 )
-from console.model.runtime import NodeRt, Role, Rsc
+from console.model.runtime import NodeRt, Role, Rsc, role_from_text
 from console.model.setrules import SetRules
 from console.model.world import World
 
@@ -179,6 +179,7 @@ def walk_status(world: World, status: etree._Element | None) -> None:
     while _unpack_histories(world, states, fence=False):
         pass
     _unpack_histories(world, states, fence=world.stonith_enabled)
+    world.counts = _counts(world)
     for node in world.nodes.by_name.values():
         if node.type != "remote":
             continue
@@ -186,6 +187,29 @@ def walk_status(world: World, status: etree._Element | None) -> None:
             node.remote_rsc.next_role = Role.STOPPED
         if not node.unpacked:
             determine_remote_online_status(node, world.nodes)
+
+
+def _counted_leaves(world: World, rsc: Rsc) -> list[Rsc]:
+    if rsc.variant == "bundle":
+        return [part for replica in world.bundle_replicas.get(rsc.id, [])
+                for part in (replica.ip, replica.child, replica.container, replica.remote)
+                if part is not None]
+    return rsc.primitives()
+
+
+def _counts(world: World) -> tuple[int, int, int]:
+    """pe__count_common: every instance that is configured or active, disabled and blocked."""
+    configured = disabled = blocked = 0
+    for top in world.resources:
+        for leaf in _counted_leaves(world, top):
+            if leaf.orphan and leaf.role <= Role.STOPPED:
+                continue
+            configured += 1
+            wanted = role_from_text(leaf.meta.get("target-role"))
+            if wanted == Role.STOPPED or (wanted == Role.UNPROMOTED and leaf.top().promotable):
+                disabled += 1
+            blocked += leaf.blocked
+    return configured, disabled, blocked
 
 
 def _ready(world: World, node: NodeRt, fence: bool) -> bool:

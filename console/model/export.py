@@ -70,6 +70,9 @@ def _resource(resource: Resource) -> dict[str, Any]:
         "instances": resource.instances,
         "failcount": {node: _clamp(count) for node, count in sorted(resource.failcount.items())},
     }
+    configured_role = resource.meta.get("target-role")
+    if resource.target_role is None and configured_role is not None:
+        document["target_role_config"] = configured_role
     if resource.kind.value in ("clone", "promotable_clone"):
         document["promoted_on"] = sorted(resource.promoted_on)
         document["unpromoted_on"] = sorted(resource.unpromoted_on)

@@ -137,7 +137,7 @@ class ResourceFreezer:
             managed=all(s.managed for s in selves) and all(m.managed for m in members),
             blocked=any(s.blocked for s in selves) or any(m.blocked for m in members),
             orphaned=False, failure_ignored=any(m.failure_ignored for m in members),
-            target_role=config.meta.get("target-role"),
+            target_role=_shown_target_role(config),
             failcount={}, meta=dict(config.own_meta),
             globally_unique=config.unique if config.variant == "clone" else False,
         )
@@ -173,6 +173,17 @@ class ResourceFreezer:
         resource = self._container(bundle.id, ResourceKind.BUNDLE, None, bundle,
                                    [bundle, *parts], members, "Started" if hosts else "Stopped")
         self.out[bundle.id] = _replace(resource, active_on=tuple(hosts))
+
+
+def _shown_target_role(config: Rsc) -> str | None:
+    """crm_mon prints a target role for clones (theirs or their first instance's), not for
+    groups or bundles."""
+    if config.variant != "clone":
+        return None
+    role = config.meta.get("target-role")
+    if role is None and config.children:
+        role = config.children[0].meta.get("target-role")
+    return role
 
 
 def _higher(current: str | None, candidate: str) -> str:

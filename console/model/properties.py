@@ -80,7 +80,9 @@ def unpack_sets(
         if not _set_applies(attr_set, rule_holds):
             continue
         for name, value in _nvpairs(attr_set, id_index):
-            if overwrite or name not in into:
+            if value.lower() == "#default":
+                into.pop(name, None)  # "#default" removes an earlier explicit value
+            elif overwrite or name not in into:
                 into[name] = value
     return into
 

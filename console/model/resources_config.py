@@ -249,10 +249,30 @@ def unpack_clone(xml: etree._Element, parent: Rsc | None, ctx: ResourceContext) 
         clone.clone_max = max(1, ctx.node_count)
     else:
         clone.clone_max = max(0, _leading_int(clone_max_text))
+    if clone.unique and _needs_anonymous(template, ctx):
+        # pe__force_anon: LSB/systemd/service/... agents cannot be globally unique clones.
+        clone.unique = False
+        clone.clone_max = min(clone.clone_max, ctx.node_count)
     # clone-max instances exist from the start; history beyond them makes orphan instances.
     for number in range(max(clone.clone_max, 1)):
-        add_clone_instance(clone, ctx, number)
+        instance = add_clone_instance(clone, ctx, number)
+        if not clone.unique:
+            for member in [instance, *instance.children]:
+                member.unique = False
     return clone
+
+
+_UNIQUE_CAPABLE = frozenset({"ocf", "stonith"})
+
+
+def _needs_anonymous(template: etree._Element, ctx: ResourceContext) -> bool:
+    members = [template] if template.tag == "primitive" else [
+        child for child in template if child.tag == "primitive"]
+    for member in members:
+        klass = expand_template(member, ctx.id_index).get("class") or ""
+        if klass.lower() not in _UNIQUE_CAPABLE:
+            return True
+    return False
 
 
 def add_clone_instance(clone: Rsc, ctx: ResourceContext, number: int | None = None) -> Rsc:

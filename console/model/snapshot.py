@@ -20,7 +20,6 @@ from console.model.failures import failcounts, failed_operations
 from console.model.freeze import ResourceFreezer, freeze_nodes
 from console.model.properties import (
     cluster_properties,
-    effective_property,
     property_flag,
     unpack_sets,
 )
@@ -88,8 +87,7 @@ def _cluster_info(root: etree._Element, properties: Mapping[str, str], world: Wo
                   resources: Mapping[str, Resource]) -> ClusterInfo:
     dc_node = next((node for node in world.nodes.by_name.values() if node.is_dc), None)
     dc = dc_node.uname if dc_node is not None else None
-    counted = [leaf for top in world.resources for leaf in top.primitives()
-               if not (leaf.orphan and not leaf.running_on)]
+    configured, disabled, blocked = world.counts
     return ClusterInfo(
         name=properties.get("cluster-name"),
         version=_version(root),
@@ -98,16 +96,13 @@ def _cluster_info(root: etree._Element, properties: Mapping[str, str], world: Wo
         if dc is not None else None,
         stonith_enabled=property_flag(properties, "stonith-enabled"),
         symmetric_cluster=property_flag(properties, "symmetric-cluster"),
-        no_quorum_policy=effective_property(properties, "no-quorum-policy"),
+        no_quorum_policy=world.node_ctx.quorum_policy,
         maintenance_mode=property_flag(properties, "maintenance-mode"),
         stop_all_resources=property_flag(properties, "stop-all-resources"),
         nodes_configured=len(world.nodes.by_name),
-        resources_configured=len(counted),
-        resources_disabled=sum(1 for leaf in counted if _disabled(leaf.meta)),
-        resources_blocked=sum(1 for leaf in counted if leaf.blocked),
+        resources_configured=configured,
+        resources_disabled=disabled,
+        resources_blocked=blocked,
         properties=dict(properties),
     )
 
-
-def _disabled(meta: Mapping[str, str]) -> bool:
-    return (meta.get("target-role") or "").lower() == "stopped"

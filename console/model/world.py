@@ -42,6 +42,8 @@ class World:
     id_index: Mapping[str, etree._Element]
     set_rules: SetRules
     have_stonith_resource: bool = False
+    counts: tuple[int, int, int] = (0, 0, 0)
+    """crm_mon's resources_configured, disabled, blocked (taken right after the status)."""
     status_xml: etree._Element | None = None
     bundle_replicas: dict[str, list[Replica]] = field(default_factory=dict)
     renamed: dict[str, Rsc] = field(default_factory=dict)

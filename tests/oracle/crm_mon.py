@@ -78,6 +78,13 @@ def _nodes(section: etree._Element) -> dict[str, Any]:
     return dict(sorted(nodes.items()))
 
 
+def _with_attributes(nodes: dict[str, Any],
+                     attributes: dict[str, dict[str, str]]) -> dict[str, Any]:
+    for name, node in nodes.items():
+        node["attributes"] = attributes.get(name, {})
+    return nodes
+
+
 class _Entries:
     """crm_mon <resource> entries collected per configured id."""
 
@@ -295,6 +302,14 @@ def _recorded_op(cib: etree._Element | None, node: str | None,
     return None
 
 
+def _unescape(text: str) -> str:
+    """crm_mon escapes exit reasons once more before writing them as XML."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
+                         ("&#39;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
 def _failures(root: etree._Element, cib: etree._Element | None) -> list[dict[str, Any]]:
     failures = []
     for element in root.iterfind("failures/failure"):
@@ -311,7 +326,9 @@ def _failures(root: etree._Element, cib: etree._Element | None) -> list[dict[str
             "resource": _strip(instance), "instance": instance, "node": element.get("node"),
             "task": task, "interval_ms": interval, "rc": int(element.get("exitcode") or 0),
             "rc_text": element.get("exitstatus"), "status": element.get("status"),
-            "exit_reason": element.get("exitreason") or None,
+            # crm_mon prints "none" when the operation recorded no exit reason.
+            "exit_reason": None if element.get("exitreason") in (None, "", "none")
+            else _unescape(element.get("exitreason") or ""),
             "call": int(element.get("call") or 0), "op_key": op_key,
         })
     return sorted(failures, key=lambda f: (f["resource"], f["node"], f["task"],
@@ -336,6 +353,32 @@ def _bans(root: etree._Element) -> list[dict[str, Any]]:
             for ban in root.iterfind("bans/ban")]
 
 
+def _cluster(root: etree._Element, dc: etree._Element | None,
+             options: etree._Element | None) -> dict[str, Any]:
+    present = dc is not None and _bool(dc, "present")
+    counts = root.find("summary/resources_configured")
+    nodes = root.find("summary/nodes_configured")
+    return {
+        "dc": dc.get("name") if present and dc is not None else None,
+        "have_quorum": _bool(dc, "with_quorum") if present and dc is not None else None,
+        "stonith_enabled": options is not None and _bool(options, "stonith-enabled"),
+        "symmetric_cluster": options is not None and _bool(options, "symmetric-cluster"),
+        "no_quorum_policy": options.get("no-quorum-policy") if options is not None else None,
+        "maintenance_mode": options is not None and _bool(options, "maintenance-mode"),
+        "stop_all_resources": options is not None and _bool(options, "stop-all-resources"),
+        "nodes_configured": int(nodes.get("number") or 0) if nodes is not None else None,
+        "resources_configured": int(counts.get("number") or 0) if counts is not None else None,
+        "resources_disabled": int(counts.get("disabled") or 0) if counts is not None else None,
+        "resources_blocked": int(counts.get("blocked") or 0) if counts is not None else None,
+    }
+
+
+def _attributes(root: etree._Element) -> dict[str, dict[str, str]]:
+    return {node.get("name") or "": {attr.get("name") or "": attr.get("value") or ""
+                                     for attr in node.iterfind("attribute")}
+            for node in root.iterfind("node_attributes/node")}
+
+
 def reference_document(crm_mon_xml: bytes, cib: bytes | None = None) -> dict[str, Any] | None:
     """crm_mon's answer in the contract's shape; None when crm_mon could not read the CIB."""
     root = etree.fromstring(crm_mon_xml, etree.XMLParser(huge_tree=True))
@@ -350,12 +393,8 @@ def reference_document(crm_mon_xml: bytes, cib: bytes | None = None) -> dict[str
                                                else etree.Element("resources"))
     return {
         "schema_version": 1,
-        "cluster": {
-            "dc": dc.get("name") if dc is not None and _bool(dc, "present") else None,
-            "stonith_enabled": options is not None and _bool(options, "stonith-enabled"),
-            "maintenance_mode": options is not None and _bool(options, "maintenance-mode"),
-        },
-        "nodes": _nodes(nodes_section),
+        "cluster": _cluster(root, dc, options),
+        "nodes": _with_attributes(_nodes(nodes_section), _attributes(root)),
         "resources": resources,
         "vips": _vips(resources, cib_root),
         "failures": _failures(root, cib_root),
