@@ -8,12 +8,14 @@ cost grows with nodes x resources.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.cases import scenarios as s
+from tests.cases import scenarios_failures as f
 from tests.cases.builder import CibBuilder
 from tests.cases.claims import Claim
 
@@ -81,6 +83,16 @@ CASES: tuple[CaseSpec, ...] = (
     CaseSpec(s.cli_leftovers, 6, 112),
     CaseSpec(s.near_threshold, 2, 121),
     CaseSpec(s.near_threshold, 3, 122),
+    CaseSpec(f.on_fail_policies, 3, 141),
+    CaseSpec(f.on_fail_policies, 6, 142),
+    CaseSpec(f.half_migrated, 2, 151),
+    CaseSpec(f.half_migrated, 3, 153),
+    CaseSpec(f.group_partly_started, 2, 161),
+    CaseSpec(f.group_partly_started, 3, 162),
+    CaseSpec(f.remote_nodes, 2, 171),
+    CaseSpec(f.remote_nodes, 3, 174),
+    CaseSpec(f.unique_clone, 2, 181),
+    CaseSpec(f.unique_clone, 3, 182),
     CaseSpec(s.mixed, 2, 131),
     CaseSpec(s.mixed, 3, 132),
     CaseSpec(s.mixed, 5, 133),
@@ -88,6 +100,50 @@ CASES: tuple[CaseSpec, ...] = (
     CaseSpec(s.mixed, 17, 135),
     CaseSpec(s.mixed, 32, 136),
 )
+
+
+SCENARIO_MIN_NODES: dict[s.Scenario, int] = {
+    s.healthy: 2,
+    s.all_standby: 2,
+    s.standby_lifetimes: 3,
+    s.service_failed_everywhere: 2,
+    s.vip_two_nodes: 2,
+    s.unclean: 2,
+    s.nodes_down: 2,
+    s.node_maintenance: 2,
+    s.maintenance_mode: 2,
+    s.failed_stop: 2,
+    s.promoted: 2,
+    s.cli_leftovers: 3,
+    s.near_threshold: 2,
+    s.mixed: 2,
+    f.on_fail_policies: 2,
+    f.half_migrated: 2,
+    f.group_partly_started: 2,
+    f.remote_nodes: 2,
+    f.unique_clone: 2,
+}
+"""Every scenario, with the fewest nodes it can be built on."""
+
+EXTRA_CASES_ENV = "HACON_EXTRA_CASES"
+"""Set to N to add N more seeded cases to a run (for hunting disagreements; CI uses CASES)."""
+
+
+def extra_cases(count: int) -> tuple[CaseSpec, ...]:
+    """`count` more cases, scenario and node count drawn from seeds 1000, 1001, ..."""
+    extra = []
+    for seed in range(1000, 1000 + count):
+        rng = random.Random(seed)
+        scenario = rng.choice(list(SCENARIO_MIN_NODES))
+        # Small clusters are where most situations differ; big ones stay in the mix.
+        nodes = rng.choice([2, 2, 3, 3, 4, 5, 6, 8, 12, 16, 24, 32])
+        extra.append(CaseSpec(scenario, max(nodes, SCENARIO_MIN_NODES[scenario]), seed))
+    return tuple(extra)
+
+
+def selected_cases() -> tuple[CaseSpec, ...]:
+    """The CI set, plus any extra cases asked for through HACON_EXTRA_CASES."""
+    return CASES + extra_cases(int(os.environ.get(EXTRA_CASES_ENV) or 0))
 
 
 def generate(spec: CaseSpec, directory: Path) -> GeneratedCase:

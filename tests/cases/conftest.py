@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cases.catalog import CASES, CaseSpec, GeneratedCase, generate
+from tests.cases.catalog import CaseSpec, GeneratedCase, generate, selected_cases
 from tests.cases.tools import missing_tools
 
 
@@ -51,8 +51,9 @@ def generated_cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Genera
     result = GeneratedSet()
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outcomes = pool.map(lambda spec: _try_generate(spec, directory), CASES)
-        for spec, outcome in zip(CASES, outcomes):
+        cases = selected_cases()
+        outcomes = pool.map(lambda spec: _try_generate(spec, directory), cases)
+        for spec, outcome in zip(cases, outcomes):
             if isinstance(outcome, Exception):
                 result.errors[spec.name] = outcome
             else:
