@@ -10,8 +10,14 @@ handlers (a killed CI job still removes namespaces). A pytest-timeout "thread" k
 bypasses all three; use the default "signal" method.
 
 To use these fixtures from another test folder, import them in that folder's conftest.py:
-`from tests.lab.fixtures import lab, healthy_lab  # noqa: F401`. The pool is registered once
-per session as the plugin "hacon-lab", so every folder shares the same running labs.
+
+    from tests.lab.fixtures import healthy_lab, lab, lab_figures, mark_and_skip_lab_items  # noqa
+    def pytest_collection_modifyitems(config, items):
+        mark_and_skip_lab_items(config, items)
+
+The pool is registered once per session as the plugin "hacon-lab", so every folder shares the
+same running labs. HACON_NO_LAB=1 turns lab tests off (still with the loud line);
+HACON_LAB_LOGS=DIR keeps each node's logs there when a lab ends (useful in CI).
 """
 
 from __future__ import annotations

@@ -221,7 +221,21 @@ class Lab(LabOperations):
             if state.made_netns_mount:
                 netns.release_netns_mount()
         if (self.files.root / STATE_FILE).exists() or _only_ours(self.files.root):
+            self._keep_logs()
             shutil.rmtree(self.files.root, ignore_errors=True)
+
+    def _keep_logs(self) -> None:
+        """With HACON_LAB_LOGS=DIR, copy the node logs there before the state dir goes (CI)."""
+        target = os.environ.get("HACON_LAB_LOGS")
+        nodes = self.files.root / "nodes"
+        if target and nodes.is_dir():
+            destination = Path(target) / f"{self.files.root.name}-{self.settings.tag}"
+            shutil.copytree(
+                nodes,
+                destination,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("var-lib-*", "etc-corosync"),
+            )
 
     def _known_state(self) -> LabState | None:
         if getattr(self, "state", None) is not None:
