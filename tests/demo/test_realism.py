@@ -150,3 +150,25 @@ def test_operation_digests_match_what_pacemaker_computes(tmp_path: Path) -> None
     for rsc in RESOURCE_IDS:
         assert digests[(rsc, False)] == OP_DIGESTS[rsc]
         assert digests[(rsc, True)] == MONITOR_DIGESTS[rsc]
+
+
+@pytest.mark.parametrize(("name", "nodes", "setup", "settled"), _states(),
+                         ids=[name for name in STATES])
+def test_hacon_reads_every_demo_view_as_crm_mon_does(name: str, nodes: int, setup: Setup,
+                                                     settled: bool, tmp_path: Path) -> None:
+    """The ★ fields of `hacon status --json` equal crm_mon's, for every node's own CIB."""
+    from console.model import parse_cib
+    from console.model.export import status_document
+    from tests.oracle import compare, crm_mon_xml, reference_document
+
+    cluster, _ = new_cluster(nodes)
+    setup(cluster)
+    for node in cluster.node_names:
+        if not cluster.reachable(node):
+            continue
+        cib = view(cluster, node)
+        path = tmp_path / f"{node}.xml"
+        path.write_bytes(cib)
+        reference = reference_document(crm_mon_xml(path), cib)
+        assert reference is not None, node
+        assert compare(status_document(parse_cib(cib)), reference) == [], node
