@@ -35,13 +35,37 @@ def parse_xml(data: bytes | str) -> etree._Element:
         MalformedXmlError: the bytes are not well-formed XML.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    _refuse_hidden_markup(raw)
     if _DTD_MARKUP.search(raw):
         raise HostileXmlError("refused: the XML declares a DTD or entities, which a CIB never does")
     if not raw.strip():
         raise MalformedXmlError("not XML: the input is empty")
     try:
-        return etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as error:
         raise MalformedXmlError(f"malformed XML: {error}") from None
     except ValueError as error:
         raise MalformedXmlError(f"not XML: {error}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise HostileXmlError("refused: the XML declares a DTD or entities, which a CIB never does")
+    return root
+
+
+# The DTD check above reads bytes as ASCII. A CIB is always UTF-8, so a document in an encoding
+# where "<!DOCTYPE" is not those bytes (UTF-16, UTF-32, UTF-7, EBCDIC) can only be hiding it.
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_ASCII_COMPATIBLE = re.compile(
+    r"utf-?8|(us-)?ascii|iso[-_]?8859-\d+|latin-?1|windows-125\d", re.IGNORECASE
+)
+
+
+def _refuse_hidden_markup(raw: bytes) -> None:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4]:
+        raise HostileXmlError("refused: the XML is not UTF-8 (UTF-16/32), which a CIB always is")
+    declared = _DECLARED_ENCODING.match(raw)
+    if declared is not None:
+        encoding = declared.group(1).decode("ascii", "replace").strip()
+        if not _ASCII_COMPATIBLE.fullmatch(encoding):
+            raise HostileXmlError(
+                f"refused: the XML declares encoding {encoding!r}; a CIB is UTF-8"
+            )
