@@ -192,11 +192,17 @@ def _integers(left: str, right: str) -> tuple[int, int] | None:
     return int(found[0].group()), int(found[1].group())
 
 
+_FLOAT_PREFIX = re.compile(
+    r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE
+)
+
+
 def _floats(left: str, right: str) -> tuple[float, float] | None:
-    try:
-        return float(left), float(right)
-    except ValueError:
+    # Like strtod: read the longest number at the start, ignore what follows.
+    found = [_FLOAT_PREFIX.match(text) for text in (left, right)]
+    if found[0] is None or found[1] is None:
         return None
+    return float(found[0].group()), float(found[1].group())
 
 
 def _compare_versions(left: str, right: str) -> int:

@@ -51,6 +51,7 @@ def rule(*expressions: RuleExpression, boolean_op: str = "and") -> Rule:
         ("10", "9", None, "gt", True),  # lt/gt default to integers...
         ("10", "9", "string", "gt", False),  # ...unless typed as strings
         ("1.5", "1.25", None, "gt", True),  # a dot makes them numbers
+        ("1.5MB", "1.25", "number", "gt", True),  # numbers are read like strtod: prefix only
         ("abc", "5", "integer", "lt", False),  # unparsable integers fall back to strings
         ("2.10.0", "2.9.1", "version", "gt", True),
         (None, "1", None, "lt", False),  # an undefined attribute is never less than anything
