@@ -6,7 +6,7 @@ from lxml import etree
 
 from console.model.cluster import FailedOperation
 from console.model.failcounts import failcount, has_failure_attributes
-from console.model.history import int_attr, is_probe, masked_probe_failure
+from console.model.ops import int_attr, is_probe, masked_probe_failure
 from console.model.placement import clone_strip
 from console.model.runtime import Rsc
 from console.model.world import World

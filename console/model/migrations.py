@@ -44,7 +44,7 @@ def find_lrm_op(world: World, rsc_id: str, task: str, node_name: str | None,
 
 
 def _newer(a: etree._Element, b: etree._Element, same_node: bool) -> bool:
-    from console.model.history import compare_ops
+    from console.model.ops import compare_ops
 
     return compare_ops(a, b, same_node) > 0
 
