@@ -227,6 +227,7 @@ def crm_mon_xml(path: Path) -> etree._Element:
 
 
 def crm_mon_view(mon: etree._Element) -> tuple[dict[str, Liveness], list[Ban]]:
+    assert mon.find("nodes") is not None, etree.tostring(mon).decode()[:500]
     live = {
         node.get("name", ""): Liveness(
             node.get("online") == "true",
@@ -254,6 +255,130 @@ def test_bans_equal_crm_mon_on_corpus(name: str) -> None:
     path = CORPUS_DIR / f"{name}.xml"
     if not path.exists():
         pytest.skip(f"{name} is not in the corpus")
+    live, expected = crm_mon_view(crm_mon_xml(path))
+    root = parse_xml(path.read_bytes())
+    assert list(bans_from_cib(root, parse_constraints(root), live)) == expected
+
+
+# --- hand-written CIBs for what the corpus lacks, each checked against crm_mon ---------------
+
+ONLINE = """<node_state id="{id}" uname="{name}" in_ccm="true" crmd="online" join="member"
+  expected="member">{extra}</node_state>"""
+OFFLINE = """<node_state id="{id}" uname="{name}" in_ccm="false" crmd="offline" join="down"
+  expected="down"/>"""
+RULE = """<rsc_location id="{cid}" rsc="{rsc}"><rule id="{cid}-r" {rule_attrs}>{body}</rule>
+  </rsc_location>"""
+
+CRAFTED: dict[str, bytes] = {
+    "date-spec-always": cib(
+        RULE.format(
+            cid="ds",
+            rsc="vip",
+            rule_attrs='score="-INFINITY"',
+            body='<date_expression id="d" operation="date_spec"><date_spec id="s" '
+            'years="2000-3000" weekdays="1-7"/></date_expression>',
+        ),
+        status=ONLINE.format(id="1", name="a", extra="")
+        + ONLINE.format(id="2", name="b", extra=""),
+    ),
+    "duration-expired": cib(
+        RULE.format(
+            cid="dur",
+            rsc="vip",
+            rule_attrs='score="-INFINITY"',
+            body='<date_expression id="d" operation="in_range" start="2020-01-01">'
+            '<duration id="du" months="2"/></date_expression>',
+        ),
+        status=ONLINE.format(id="1", name="a", extra=""),
+    ),
+    "or-rule-offline-node": cib(
+        RULE.format(
+            cid="or",
+            rsc="vip",
+            rule_attrs='score="100" boolean-op="or"',
+            body='<expression id="e" attribute="#uname" operation="eq" value="b"/>'
+            '<expression id="e2" attribute="site" operation="eq" value="dc1"/>',
+        ),
+        status=ONLINE.format(id="1", name="a", extra="") + OFFLINE.format(id="2", name="b"),
+    ),
+    "score-attribute-and-transient": cib(
+        RULE.format(
+            cid="sa",
+            rsc="vip",
+            rule_attrs='score-attribute="vip-score"',
+            body='<expression id="e" attribute="#kind" operation="eq" value="cluster"/>',
+        ),
+        status=ONLINE.format(
+            id="1",
+            name="a",
+            extra='<transient_attributes id="1"><instance_attributes id="t1"><nvpair id="t1a" '
+            'name="vip-score" value="-300"/></instance_attributes></transient_attributes>',
+        )
+        + ONLINE.format(id="2", name="b", extra=""),
+    ),
+    "pattern-back-reference": cib(
+        '<rsc_location id="pat" rsc-pattern="^(vip)-(.*)$"><rule id="pat-r" '
+        'score-attribute="%2-score"><expression id="e" attribute="#uname" operation="ne" '
+        'value="zz"/></rule></rsc_location>',
+        status=ONLINE.format(id="1", name="a", extra="")
+        + ONLINE.format(id="2", name="b", extra=""),
+        nodes="",
+    ).replace(
+        b'<nvpair id="a-site" name="site" value="dc1"/>',
+        b'<nvpair id="a-site" name="site" value="dc1"/><nvpair id="a-bs" name="backup-score" '
+        b'value="-50"/>',
+    ),
+    "promoted-rule-and-bad-role": cib(
+        RULE.format(
+            cid="pr",
+            rsc="db-clone",
+            rule_attrs='score="-INFINITY" role="Master"',
+            body='<expression id="e" attribute="site" operation="eq" value="dc2"/>',
+        )
+        + RULE.format(
+            cid="bad",
+            rsc="db-clone",
+            rule_attrs='score="-INFINITY" role="Boss"',
+            body='<expression id="e2" attribute="site" operation="eq" value="dc2"/>',
+        ),
+        status=ONLINE.format(id="1", name="a", extra="")
+        + ONLINE.format(id="2", name="b", extra=""),
+    ),
+    "node-score-tags-templates": cib(
+        '<rsc_location id="tagged" rsc="ips" node="b" score="-20"/>'
+        '<rsc_location id="templ" node="a" score="-30"><resource_set id="ts">'
+        '<resource_ref id="web-template"/></resource_set></rsc_location>',
+        status=ONLINE.format(id="1", name="a", extra="")
+        + ONLINE.format(id="2", name="b", extra=""),
+        resources='<template id="web-template" class="ocf" provider="heartbeat" type="Dummy"/>'
+        '<primitive id="web1" template="web-template"/><primitive id="web2" template="web-template"/>',
+    ).replace(
+        b"</configuration>",
+        b'<tags><tag id="ips"><obj_ref id="vip"/><obj_ref id="vip-backup"/></tag></tags>'
+        b"</configuration>",
+    ),
+    "remote-node-rule": cib(
+        RULE.format(
+            cid="rk",
+            rsc="vip",
+            rule_attrs='score="-INFINITY"',
+            body='<expression id="e" attribute="#kind" operation="ne" value="cluster"/>',
+        ),
+        status=ONLINE.format(id="1", name="a", extra="")
+        + ONLINE.format(id="2", name="b", extra=""),
+        resources='<primitive id="rnode" class="ocf" provider="pacemaker" type="remote">'
+        '<instance_attributes id="ri"><nvpair id="ri1" name="server" value="192.0.2.99"/>'
+        "</instance_attributes></primitive>",
+    ),
+}
+
+
+@pytest.mark.skipif(CRM_MON is None, reason="crm_mon (pacemaker-cli-utils) is not installed")
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_bans_equal_crm_mon_on_crafted_cibs(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.xml"
+    header = b'<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0" '
+    path.write_bytes(CRAFTED[name].replace(b"<cib ", header, 1))
     live, expected = crm_mon_view(crm_mon_xml(path))
     root = parse_xml(path.read_bytes())
     assert list(bans_from_cib(root, parse_constraints(root), live)) == expected
