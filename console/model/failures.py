@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 from console.model.cluster import FailedOperation
 from console.model.failcounts import failcount, has_failure_attributes
 from console.model.ops import int_attr, is_probe, masked_probe_failure
 from console.model.placement import clone_strip
-from console.model.runtime import Rsc
+from console.model.runtime import NodeRt, Rsc
 from console.model.world import World
 
 OCF_TEXT = {
@@ -111,7 +113,7 @@ def failcounts(world: World) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _online_states(world: World):  # type: ignore[no-untyped-def]
+def _online_states(world: World) -> Iterator[tuple[NodeRt, etree._Element]]:
     status = world.status_xml
     for state in status if status is not None else ():
         if state.tag != "node_state":

@@ -134,7 +134,6 @@ def unpack_node_state(state: etree._Element, table: NodeTable, ctx: NodeContext)
     node = table.find(node_id, uname)
     if node is None:
         return
-    node.state_xml = state
     if node.type == "remote":
         node.remote_was_fenced = (state.get("node_fenced") or "0") not in ("0", "")
         return

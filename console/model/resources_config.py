@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from console.model.properties import is_true, unpack_sets
+from console.model.properties import RuleCheck, is_true, unpack_sets
 from console.model.runtime import Recovery, Rsc
 from console.model.setrules import RuleScope, SetRules
 from console.model.types import score_to_int
@@ -129,7 +129,7 @@ def _meta_of(rsc: Rsc, ctx: ResourceContext) -> None:
     rsc.own_meta = own
 
 
-def _rule_check(ctx: ResourceContext, rsc: Rsc):  # type: ignore[no-untyped-def]
+def _rule_check(ctx: ResourceContext, rsc: Rsc) -> RuleCheck:
     """Meta-attribute rules see the resource's agent (rsc_expression), no node, no op."""
     if ctx.set_rules is None:
         return lambda _rule: True

@@ -123,8 +123,6 @@ class Rsc:
     partial_migration_source: str | None = None
     partial_migration_target: str | None = None
     clone_max: int = 0
-    anonymous_by_node: dict[str, Rsc] = field(default_factory=dict)
-    """Anonymous clones: the instance already bound to each node."""
 
     @property
     def agent(self) -> str | None:
@@ -187,7 +185,6 @@ class NodeRt:
     remote_was_fenced: bool = False
     unpacked: bool = False
     running_rsc: list[Rsc] = field(default_factory=list)
-    state_xml: etree._Element | None = None
 
     @property
     def is_remote_kind(self) -> bool:
