@@ -34,6 +34,7 @@ import pytest
 
 from .capability import lab_unavailable_reason
 from .harness import Lab
+from .operations import LabError
 from .settings import LabSettings
 
 PLUGIN_NAME = "hacon-lab"
@@ -49,6 +50,7 @@ class LabPool:
         self.failures: dict[int, str] = {}
         self.figures: list[tuple[str, float]] = []
         self.skip_reason: str | None = None
+        self.retries: list[str] = []
         self._handlers_installed = False
 
     def get(self, nodes: int) -> Lab:
@@ -61,16 +63,31 @@ class LabPool:
             pytest.fail(f"the {nodes}-node lab failed to come up earlier: {self.failures[nodes]}")
         if nodes not in self.labs:
             self._install_teardown()
-            state_dir = Path(f"/tmp/hacon-lab-{os.getpid()}-{nodes}n")
-            lab = Lab(LabSettings(nodes=nodes, state_dir=state_dir))
+            self.labs[nodes] = self._bring_up(nodes)
+        return self.labs[nodes]
+
+    def _bring_up(self, nodes: int) -> Lab:
+        """Up a lab; one retry, reported loudly, because a loaded CI box can miss a deadline."""
+        try:
+            return self._up_once(nodes, attempt=1)
+        except LabError:
             try:
-                seconds = lab.up()
-            except Exception as error:
+                return self._up_once(nodes, attempt=2)
+            except LabError as error:
                 self.failures[nodes] = str(error)
                 raise
-            self.labs[nodes] = lab
-            self.record(f"up ({nodes} nodes, until converged)", seconds)
-        return self.labs[nodes]
+
+    def _up_once(self, nodes: int, attempt: int) -> Lab:
+        lab = Lab(
+            LabSettings(nodes=nodes, state_dir=Path(f"/tmp/hacon-lab-{os.getpid()}-{nodes}n"))
+        )
+        try:
+            seconds = lab.up()  # on failure, up() has already torn the lab down
+        except LabError as error:
+            self.retries.append(f"{nodes}-node lab, attempt {attempt}: {error}")
+            raise
+        self.record(f"up ({nodes} nodes, until converged)", seconds)
+        return lab
 
     def record(self, name: str, seconds: float) -> None:
         """Keep a measured figure for the end-of-run report."""
@@ -108,6 +125,9 @@ class LabPool:
             terminalreporter.write_line(
                 f"LAB TESTS SKIPPED: {self.skip_reason}", red=True, bold=True
             )
+        for retry in self.retries:
+            first_lines = "\n".join(retry.splitlines()[:40])
+            terminalreporter.write_line(f"LAB UP FAILED (retried): {first_lines}", yellow=True)
         if self.figures:
             terminalreporter.section("lab figures (measured on the real cluster)")
             for name, seconds in self.figures:
