@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import json
 import subprocess
 import sys
@@ -155,3 +156,17 @@ def test_unknown_subcommand_is_a_usage_error() -> None:
     result = hacon("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_bzip2_scheduler_inputs_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "pe-input-7.bz2"
+    path.write_bytes(bz2.compress(SAMPLE.read_bytes()))
+    result = hacon("status", "--cib-file", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("VIP 192.0.2.10/24 (ClusterIP) on node-a\n")
+
+
+def test_truncated_bzip2_is_one_line_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "pe-input-8.bz2"
+    path.write_bytes(bz2.compress(SAMPLE.read_bytes())[:200])
+    assert_one_line_error(hacon("status", "--cib-file", str(path)), contains="cannot read")

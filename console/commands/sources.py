@@ -9,17 +9,19 @@ from console.commands.errors import CommandError
 from console.commands.text import printable
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
+from console.transport.file_source import read_cib_bytes
 
 SAMPLE_CIB = "data/sample-cib.xml"
 """The two-node OpenSIPS sample shipped inside the `console` package."""
 
 
 def read_cib_file(path: Path) -> bytes:
-    """The bytes of a CIB file, or a CommandError naming the file and the reason."""
+    """The XML bytes of a CIB file (bzip2 pe-inputs decompressed), or a one-line CommandError."""
     try:
-        return path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
+        return read_cib_bytes(path)
+    except (OSError, EOFError) as error:
+        # EOFError: a truncated bzip2 stream.
+        reason = getattr(error, "strerror", None) or str(error).removeprefix(f"{path}: ")
         raise CommandError(f"cannot read {printable(str(path))}: {reason}") from None
 
 
