@@ -29,7 +29,7 @@ from console.demo.config import (
     node_id,
 )
 from console.demo.partition import Partition
-from console.demo.state import NodeRuntime, OpRecord
+from console.demo.state import NodeRuntime, OpRecord, ResourceHistory
 
 Element = etree._Element
 
@@ -43,8 +43,7 @@ def render_cib(partition: Partition, runtimes: dict[str, NodeRuntime],
         _configuration(configuration, partition.config)
         status = etree.SubElement(root, "status")
         for name in node_names:
-            member = name in partition.members
-            _node_state(status, name, runtimes[name] if member else None, partition.dc)
+            _node_state(status, name, partition, runtimes)
     return etree.tostring(root, pretty_print=True)
 
 
@@ -69,10 +68,11 @@ def _nvpairs(parent: Element, tag: str, set_id: str, pairs: dict[str, str]) -> E
 
 def _configuration(configuration: Element, config: DemoConfig) -> None:
     crm_config = etree.SubElement(configuration, "crm_config")
+    # The order the lab's CIB has: what the harness set, then what the first DC added.
     _nvpairs(crm_config, "cluster_property_set", "cib-bootstrap-options", {
-        "have-watchdog": "false", "dc-version": DC_VERSION,
-        "cluster-infrastructure": "corosync", "cluster-name": config.cluster_name,
-        "stonith-enabled": "false", "no-quorum-policy": "stop", "dc-deadtime": "5s"})
+        "stonith-enabled": "false", "no-quorum-policy": "stop",
+        "cluster-name": config.cluster_name, "dc-deadtime": "5s", "have-watchdog": "false",
+        "dc-version": DC_VERSION, "cluster-infrastructure": "corosync"})
     nodes = etree.SubElement(configuration, "nodes")
     for name in config.node_names:
         node = etree.SubElement(nodes, "node", id=node_id(name), uname=name)
@@ -87,7 +87,7 @@ def _configuration(configuration: Element, config: DemoConfig) -> None:
                {"migration-threshold": str(MIGRATION_THRESHOLD)})
     _constraints(etree.SubElement(configuration, "constraints"), config)
     defaults = etree.SubElement(configuration, "rsc_defaults")
-    _nvpairs(defaults, "meta_attributes", "rsc_defaults-meta_attributes",
+    _nvpairs(defaults, "meta_attributes", "build-resource-defaults",
              {"resource-stickiness": "1"})
 
 
@@ -99,8 +99,9 @@ def _primitive(resources: Element, rsc_id: str, agent: str, params: dict[str, st
     if meta:
         _nvpairs(primitive, "meta_attributes", f"{rsc_id}-meta_attributes", meta)
     operations = etree.SubElement(primitive, "operations")
-    etree.SubElement(operations, "op", id=f"{rsc_id}-monitor-interval-10s", name="monitor",
-                     interval="10s")
+    for name, interval in (("monitor", "10s"), ("start", "0s"), ("stop", "0s")):
+        etree.SubElement(operations, "op", id=f"{rsc_id}-{name}-interval-{interval}", name=name,
+                         interval=interval, timeout="20s")
 
 
 def _constraints(constraints: Element, config: DemoConfig) -> None:
@@ -117,22 +118,31 @@ def _constraints(constraints: Element, config: DemoConfig) -> None:
                          role="Started", node=ban.node, score="-INFINITY")
 
 
-def _node_state(status: Element, name: str, runtime: NodeRuntime | None, dc: str) -> None:
+def _node_state(status: Element, name: str, partition: Partition,
+                runtimes: dict[str, NodeRuntime]) -> None:
+    """A member with its attributes and history; a non-member offline, with the history this
+    side last saw (the lab's CIB keeps it; lost transient attributes are erased)."""
     state = etree.SubElement(status, "node_state", id=node_id(name), uname=name)
-    if runtime is None:
+    if name not in partition.members:
         state.attrib.update({"in_ccm": "false", "crmd": "offline",
-                             "crm-debug-origin": "post_cache_update", "join": "down",
+                             "crm-debug-origin": "do_state_transition", "join": "down",
                              "expected": "member"})
+        if name in partition.departed:
+            _lrm(state, name, partition.departed[name])
         return
     state.attrib.update({"in_ccm": "true", "crmd": "online",
                          "crm-debug-origin": "do_update_resource", "join": "member",
                          "expected": "member"})
     transient = etree.SubElement(state, "transient_attributes", id=node_id(name))
     _nvpairs(transient, "instance_attributes", f"status-{node_id(name)}",
-             dict(sorted(runtime.transient.items())))
+             runtimes[name].transient)
+    _lrm(state, name, runtimes[name].history)
+
+
+def _lrm(state: Element, name: str, history: dict[str, ResourceHistory]) -> None:
     lrm = etree.SubElement(state, "lrm", id=node_id(name))
     resources = etree.SubElement(lrm, "lrm_resources")
-    for rsc_id, entry in runtime.history.items():
+    for rsc_id, entry in history.items():
         records = [(suffix, record) for suffix, record in
                    (("last_0", entry.last), ("last_failure_0", entry.last_failure),
                     (f"monitor_{MONITOR_INTERVAL_MS}", entry.monitor)) if record is not None]
@@ -147,7 +157,7 @@ def _node_state(status: Element, name: str, runtime: NodeRuntime | None, dc: str
 
 def _op(parent: Element, op_id: str, record: OpRecord, node_name: str) -> None:
     digests = MONITOR_DIGESTS if record.interval_ms else OP_DIGESTS
-    etree.SubElement(parent, "lrm_rsc_op", {
+    op = etree.SubElement(parent, "lrm_rsc_op", {
         "id": op_id, "operation_key": record.operation_key, "operation": record.operation,
         "crm-debug-origin": "do_update_resource", "crm_feature_set": FEATURE_SET,
         "transition-key": record.action_key,
@@ -157,3 +167,8 @@ def _op(parent: Element, op_id: str, record: OpRecord, node_name: str) -> None:
         "interval": str(record.interval_ms), "last-rc-change": str(record.when),
         "exec-time": str(record.exec_ms), "queue-time": "0",
         "op-digest": digests[record.resource]})
+    if record.resource == SERVICE_ID and (record.interval_ms or record.operation != "monitor"):
+        # The anything agent declares a private parameter ("user"): the controller records
+        # which ones and a digest without them (the lab's CIB; probes go without).
+        op.attrib.update({"op-secure-params": "  user  ",
+                          "op-secure-digest": digests[record.resource]})

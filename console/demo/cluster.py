@@ -10,6 +10,7 @@ after about 10 s. Each node's own view is rendered by `console.demo.cib`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import replace
 
 from console.demo import timings
@@ -20,7 +21,8 @@ from console.demo.scheduler import Step, plan_transition
 from console.demo.state import NodeRuntime
 from console.demo.timeline import FakeClock, SystemClock, Timeline
 
-INITIAL_VERSION: Version = (0, 7, 0)
+INITIAL_VERSION: Version = (0, 14, 0)
+"""A converged lab cluster's epoch (tests/fixtures/lab/healthy-2node: 0.14.22)."""
 
 
 class UnknownNode(LookupError):
@@ -41,7 +43,7 @@ class DemoCluster:
         """(wall seconds, what happened) for the demo panel."""
         config = DemoConfig(node_names=self.node_names)
         first = Partition(self.node_names, self.node_names[0], INITIAL_VERSION, config, True,
-                          self.timeline.wall(), self.node_names[0], "cibadmin")
+                          self.timeline.wall(), self.node_names[0])
         self.partitions = [first]
         self._settle_now(first)
 
@@ -190,8 +192,8 @@ class DemoCluster:
 
     def _monitor_fails(self, node_name: str, resource: str) -> bool:
         runtime = self.runtime(node_name)
-        if not runtime.powered or not record_monitor_failure(
-                runtime, resource, self.timeline.wall(), "process is not running"):
+        if not runtime.powered or not record_monitor_failure(runtime, resource,
+                                                             self.timeline.wall()):
             return False
         partition = self.partition_of(node_name)
         partition.bump_status(2)  # the operation result, then the fail-count attributes
@@ -294,9 +296,13 @@ class DemoCluster:
         members = ", ".join(group)
         self._note(f"membership: {members} (DC {dc})")
         ring = max(p.ring for p in olds) + 4 if olds else 1
+        departed = {name: history for p in olds for name, history in p.departed.items()
+                    if name not in group}
+        departed.update({name: deepcopy(self.runtimes[name].history) for p in olds
+                         for name in p.members if name not in group})
         return replace(base, members=group, dc=dc, version=(admin, epoch, updates + 1),
                        quorate=quorate(len(group), len(self.node_names)), generation=0,
-                       action_numbers={}, ring=ring)
+                       action_numbers={}, ring=ring, departed=departed)
 
 
 def is_settled(cluster: DemoCluster) -> bool:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console.demo.config import MONITOR_INTERVAL_MS, VIP_ID
+from console.demo.config import MONITOR_INTERVAL_MS, SERVICE_ID, VIP_ID
 from console.demo.partition import Partition
 from console.demo.scheduler import Step
 from console.demo.state import NodeRuntime, OpRecord, fail_count_name, last_failure_name
 
-EXEC_MS = {("start", VIP_ID): 61, ("stop", VIP_ID): 48, ("probe", VIP_ID): 27}
-"""Typical exec-time of IPaddr2 actions; the anything agent takes about a second to start."""
+EXEC_MS = {("start", VIP_ID): 190, ("stop", VIP_ID): 112, ("probe", VIP_ID): 158,
+           ("monitor", VIP_ID): 216, ("start", SERVICE_ID): 646, ("stop", SERVICE_ID): 1043,
+           ("probe", SERVICE_ID): 41, ("monitor", SERVICE_ID): 27}
+"""exec-time of each action as the lab recorded it (tests/fixtures/lab/healthy-2node)."""
 
 
 def run_step(runtime: NodeRuntime, step: Step, partition: Partition, wall: int) -> None:
@@ -20,7 +22,7 @@ def run_step(runtime: NodeRuntime, step: Step, partition: Partition, wall: int) 
     interval = MONITOR_INTERVAL_MS if step.operation == "monitor" else 0
     operation = "monitor" if step.operation in ("probe", "monitor") else step.operation
     key = f"{partition.next_action()}:{partition.graph}:{expected_rc}:{partition.dc_uuid}"
-    exec_ms = EXEC_MS.get((step.operation, step.resource), 1012 if step.operation == "start" else 23)
+    exec_ms = EXEC_MS[(step.operation, step.resource)]
     record = OpRecord(step.resource, operation, interval, expected_rc, runtime.next_call_id(), key,
                       wall, exec_ms)
     if step.operation == "monitor":
@@ -34,9 +36,8 @@ def run_step(runtime: NodeRuntime, step: Step, partition: Partition, wall: int) 
         entry.running, entry.needs_recovery, entry.monitor = False, False, None
 
 
-def record_monitor_failure(runtime: NodeRuntime, resource: str, wall: int,
-                           reason: str) -> bool:
-    """The recurring monitor found the resource dead (rc 7): fail-count + 1.
+def record_monitor_failure(runtime: NodeRuntime, resource: str, wall: int) -> bool:
+    """The recurring monitor found the resource dead: fail-count + 1.
 
     Returns:
         False when there was nothing running to fail.
@@ -45,11 +46,13 @@ def record_monitor_failure(runtime: NodeRuntime, resource: str, wall: int,
     if not entry.running or entry.monitor is None:
         return False
     # A recurring monitor reports under the call-id it was started with.
-    failed = replace(entry.monitor, rc=7, when=wall, exec_ms=0, exit_reason=reason)
+    # The lab's anything agent reports a killed service as a generic error (rc 1).
+    failed = replace(entry.monitor, rc=1, when=wall, exec_ms=0, exit_reason="")
     entry.monitor = entry.last_failure = failed
     entry.running, entry.needs_recovery = False, True
-    runtime.transient[fail_count_name(resource)] = str(runtime.fail_count(resource) + 1)
+    count = runtime.fail_count(resource) + 1
     runtime.transient[last_failure_name(resource)] = str(wall)
+    runtime.transient[fail_count_name(resource)] = str(count)
     return True
 
 

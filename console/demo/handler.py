@@ -139,13 +139,17 @@ class DemoHandler:
     def _ip(self, node: str, words: list[str], stdin: bytes) -> Answer:
         if words not in (["-o", "addr", "show"], ["-o", "addr"], ["-o", "a"]):
             return 255, b"", b'Command "' + " ".join(words).encode() + b'" is unknown.\n'
+        # The lab's layout (tests/fixtures/lab/*/node-X.ip-addr.txt).
         lifetimes = "\\       valid_lft forever preferred_lft forever"
         lines = [f"1: lo    inet 127.0.0.1/8 scope host lo{lifetimes}",
-                 (f"2: {VIP_NIC}    inet {node_address(node)}/{VIP_NETMASK} brd 192.0.2.255 "
-                  f"scope global {VIP_NIC}{lifetimes}")]
+                 f"1: lo    inet6 ::1/128 scope host {lifetimes}",
+                 (f"2: {VIP_NIC}    inet {node_address(node)}/{VIP_NETMASK} scope global "
+                 f"{VIP_NIC}{lifetimes}")]
         if self.cluster.runtime(node).history[VIP_ID].running:
-            lines.append(f"2: {VIP_NIC}    inet {VIP_ADDRESS}/{VIP_NETMASK} brd 192.0.2.255 "
-                         f"scope global secondary {VIP_NIC}{lifetimes}")
+            lines.append(f"2: {VIP_NIC}    inet {VIP_ADDRESS}/{VIP_NETMASK} scope global "
+                         f"secondary {VIP_NIC}{lifetimes}")
+        lines.append(f"2: {VIP_NIC}    inet6 fe80::2{node_id(node)}:aff:fe00:{node_id(node)}/64 "
+                     f"scope link {lifetimes}")
         return 0, "".join(line + "\n" for line in lines).encode(), b""
 
     def _service_runs(self, node: str) -> bool:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from console.demo.config import DemoConfig
+from console.demo.state import ResourceHistory
 
 Version = tuple[int, int, int]
 """(admin_epoch, epoch, num_updates), compared lexicographically as Pacemaker does."""
@@ -29,6 +30,9 @@ class Partition:
     """cib-last-written (wall seconds): the last configuration write."""
     update_origin: str
     update_client: str = "crmd"
+    update_user: str = "hacluster"
+    departed: dict[str, dict[str, ResourceHistory]] = field(default_factory=dict)
+    """Each non-member's operation history as this side last saw it (the CIB keeps it)."""
     graph: int = 0
     """The DC's transition counter (2nd field of transition-key)."""
     generation: int = 0
@@ -52,6 +56,7 @@ class Partition:
         admin, epoch, _ = self.version
         self.version = (admin, epoch + 1, 0)
         self.written, self.update_origin, self.update_client = wall, origin, client
+        self.update_user = "root" if client != "crmd" else "hacluster"
 
     def next_action(self) -> int:
         """The next action number in the current transition graph."""

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from console.demo.config import FEATURE_SET, MONITOR_INTERVAL_MS, RESOURCE_IDS
 
+FIRST_CALL_ID = 8
+"""A fresh executor's first resource call-id on the lab (the lower ones go to agent metadata)."""
+
 
 @dataclass(frozen=True, slots=True)
 class OpRecord:
@@ -51,7 +54,7 @@ class NodeRuntime:
 
     name: str
     powered: bool = True
-    call_counter: int = 0
+    call_counter: int = FIRST_CALL_ID - 1
     history: dict[str, ResourceHistory] = field(
         default_factory=lambda: {rsc: ResourceHistory() for rsc in RESOURCE_IDS})
     transient: dict[str, str] = field(default_factory=lambda: {"#feature-set": FEATURE_SET})
@@ -75,7 +78,7 @@ class NodeRuntime:
     def power_off(self) -> None:
         """Lose everything a reboot loses: processes, history, transient attributes."""
         self.powered = False
-        self.call_counter = 0
+        self.call_counter = FIRST_CALL_ID - 1
         self.history = {rsc: ResourceHistory() for rsc in RESOURCE_IDS}
         self.transient = {"#feature-set": FEATURE_SET}
 
