@@ -136,3 +136,24 @@ def test_failed_monitor_shows_in_resources_and_failures() -> None:
     assert lines[index + 1].startswith(
         "  OSIPS on node-a: monitor every 10s returned 7 (not running)"
     )
+
+
+def test_timed_ban_from_crm_resource_is_a_leftover_not_another_ban() -> None:
+    # crm_resource --ban --lifetime writes a rule; crm_mon lists the ban under the rule's id.
+    root = sample_with(
+        "configuration/constraints "
+        '<rsc_location id="cli-ban-OSIPS-on-node-b" rsc="OSIPS" role="Started">'
+        '<rule id="cli-ban-OSIPS-on-node-b-rule" score="-INFINITY" boolean-op="and">'
+        '<expression id="cli-ban-OSIPS-on-node-b-expr" attribute="#uname" operation="eq" '
+        'value="node-b" type="string"/>'
+        '<date_expression id="cli-ban-OSIPS-on-node-b-lifetime" operation="lt" '
+        'end="2999-01-01 00:00:00 +00:00"/></rule></rsc_location>'
+    )
+    snapshot = parse_cib(etree.tostring(root))
+    assert [ban.id for ban in snapshot.bans] == ["cli-ban-OSIPS-on-node-b-rule"]
+    lines = render_status(snapshot).splitlines()
+    assert (
+        "  cli-ban-OSIPS-on-node-b: OSIPS is banned from node-b "
+        "(clear with: crm_resource --clear --resource OSIPS)"
+    ) in lines
+    assert "Other bans" not in lines

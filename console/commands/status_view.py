@@ -20,6 +20,7 @@ from console.model.cluster import (
     Resource,
     Vip,
 )
+from console.model.constraints import location_origin
 from console.model.present import resource_tree, resource_type_text, status_cell
 from console.model.types import INFINITY
 
@@ -204,6 +205,7 @@ def _rule_nodes(location: LocationConstraint) -> str:
 
 
 def _ban_lines(snapshot: ClusterSnapshot) -> list[str]:
+    # A ban from a rule carries the rule's id ("cli-ban-vip-on-a-rule"), hence the prefix test.
     leftover_ids = {item.id for item in snapshot.constraints.location if item.origin != "user"}
     return _table(
         [
@@ -214,7 +216,7 @@ def _ban_lines(snapshot: ClusterSnapshot) -> list[str]:
             printable(ban.id),
         ]
         for ban in snapshot.bans
-        if ban.id not in leftover_ids
+        if ban.id not in leftover_ids and location_origin(ban.id) == "user"
     )
 
 
