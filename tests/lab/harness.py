@@ -92,43 +92,42 @@ class Lab(LabOperations):
         return self.up_seconds
 
     def _create_network_and_files(self) -> None:
-        with _host_lock():
-            subnet = self._choose_subnet()
-            names = node_names(self.settings.nodes)
-            prefix = self.settings.prefix
-            self.state = LabState(
-                tag=self.settings.tag,
-                subnet=subnet,
-                token_ms=self.settings.token_ms,
-                switch_ns=f"{prefix}-sw",
-                host_link=f"{prefix}-h0",
-                made_netns_mount=not netns.netns_mount_exists(),
-                nodes={
-                    name: NodeState(
-                        name=name,
-                        address=node_address(subnet, index),
-                        netns=f"{prefix}-{name}",
-                        port=f"{prefix}-p{index + 1}",
-                    )
-                    for index, name in enumerate(names)
-                },
-            )
+        with _host_lock():  # the /24 is ours once the host veth carries its .1
+            self.state = self._new_state(self._choose_subnet())
             addresses = {name: node.address for name, node in self.state.nodes.items()}
             self.files.write_all(
                 addresses, self.vip_address, self.settings.token_ms, self.settings.dc_deadtime
             )
             self.state.save(self.files.root)
-            netns.create_switch(
-                self.state.switch_ns,
-                self.state.host_link,
-                f"{subnet_address(subnet, HOST_OCTET)}/24",
-            )
+            host_cidr = f"{subnet_address(self.state.subnet, HOST_OCTET)}/24"
+            netns.create_switch(self.state.switch_ns, self.state.host_link, host_cidr)
         for node in self.state.nodes.values():
             netns.create_node_network(
                 node.netns, self.state.switch_ns, node.port, f"{node.address}/24"
             )
             node.netns_inode = netns_inode(node.netns) or 0
         self.state.save(self.files.root)
+
+    def _new_state(self, subnet: str) -> LabState:
+        prefix = self.settings.prefix
+        nodes = {
+            name: NodeState(
+                name=name,
+                address=node_address(subnet, index),
+                netns=f"{prefix}-{name}",
+                port=f"{prefix}-p{index + 1}",
+            )
+            for index, name in enumerate(node_names(self.settings.nodes))
+        }
+        return LabState(
+            tag=self.settings.tag,
+            subnet=subnet,
+            token_ms=self.settings.token_ms,
+            switch_ns=f"{prefix}-sw",
+            host_link=f"{prefix}-h0",
+            made_netns_mount=not netns.netns_mount_exists(),
+            nodes=nodes,
+        )
 
     def _choose_subnet(self) -> str:
         wanted = self.settings.subnet

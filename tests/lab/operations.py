@@ -226,6 +226,10 @@ class LabOperations:
             node, ["/usr/sbin/sshd", "-f", os.fspath(config), "-E", "/var/log/sshd.log"], check=True
         )
 
+    def start(self, node: str) -> None:
+        """Power a node on; the lifecycle class (`Lab`) implements it."""
+        raise NotImplementedError
+
     # --- back to healthy ------------------------------------------------------------------
 
     def restore(self, timeout: float = 60) -> str:
@@ -237,7 +241,7 @@ class LabOperations:
             record = self.state.nodes[node]
             self.heal(node)
             if record.init_pid is None:
-                self.start(node)  # type: ignore[attr-defined]  # Lab provides start()
+                self.start(node)
             elif not processes_in_pid_namespace(record.init_pid, "sshd"):
                 self.start_sshd(node)
         self._wait_for_membership(timeout)
