@@ -118,9 +118,12 @@ class DemoCluster:
             self._trigger(partition)
         self._note(f"{resource}: cleanup on {', '.join(targets)}")
 
-    def replace_config(self, via: str, config: DemoConfig, client: str = "cibadmin") -> None:
-        """A whole new configuration (a versioned patch, already checked, lands here)."""
-        self._change_config(self.partition_of(via), via, client, config)
+    def commit_config(self, via: str, config: DemoConfig, version: Version) -> None:
+        """A checked versioned patch (console.demo.patch): its configuration, at its target."""
+        partition = self.partition_of(via)
+        self._change_config(partition, via, "cibadmin", config)
+        partition.version = version
+        self._note(f"configuration patched via {via}")
 
     # -- faults --------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from console.demo.config import (
     node_id,
 )
 from console.demo.membership import quorumtool_status
+from console.demo.patch import PatchRefused, apply_patch
 
 Answer = tuple[int, bytes, bytes]
 VERSION_SCRIPT_NAME = "hacon-version"
@@ -94,11 +95,28 @@ class DemoHandler:
                           root_only=root_only)
 
     def _cibadmin(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if {"-P", "--patch"} & set(words):
+            return self._patch(node, words, stdin)
         query = {"-Q", "--query"} & set(words)
         rest = set(words) - {"-Q", "--query", "-n", "--no-children", "-l", "--local"}
         if not query or rest:
             return 64, b"", b"cibadmin: the demo nodes answer only --query [--no-children]\n"
         return 0, self._cib(node, root_only=bool({"-n", "--no-children"} & set(words))), b""
+
+    def _patch(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        """`cibadmin --patch --xml-pipe` (patch on stdin) or `--xml-text PATCH`."""
+        rest = [word for word in words if word not in ("-P", "--patch")]
+        if rest in (["-p"], ["--xml-pipe"]):
+            data = stdin
+        elif len(rest) == 2 and rest[0] in ("-X", "--xml-text"):
+            data = rest[1].encode()
+        else:
+            return 64, b"", b"cibadmin: the demo nodes take a patch with --xml-pipe or --xml-text\n"
+        try:
+            apply_patch(self.cluster, node, data)
+        except PatchRefused as refused:
+            return refused.exit_status, b"", str(refused).encode()
+        return 0, b"", b""
 
     def _shell(self, node: str, words: list[str], stdin: bytes) -> Answer:
         if words[:1] == ["-c"] and words[2:3] == [VERSION_SCRIPT_NAME] and len(words) == 6:
