@@ -26,6 +26,7 @@ from console.demo.config import (
 )
 from console.demo.membership import quorumtool_status
 from console.demo.patch import PatchRefused, apply_patch
+from console.demo.simulate import crm_simulate
 
 Answer = tuple[int, bytes, bytes]
 VERSION_SCRIPT_NAME = "hacon-version"
@@ -187,6 +188,9 @@ class DemoHandler:
         running = unit == SERVICE_PROCESS and self._service_runs(node)
         return (0, b"active\n", b"") if running else (3, b"inactive\n", b"")
 
+    def _crm_simulate(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        return crm_simulate(words, stdin, self._cib(node))
+
     def _crm_attribute(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return tools.crm_attribute(self.cluster, node, words)
 
@@ -203,5 +207,6 @@ _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "pgrep": DemoHandler._pgrep,
     "systemctl": DemoHandler._systemctl,
     "crm_attribute": DemoHandler._crm_attribute,
+    "crm_simulate": DemoHandler._crm_simulate,
     "crm_resource": DemoHandler._crm_resource,
 }

@@ -110,3 +110,22 @@ def test_garbage_is_not_a_patch() -> None:
     cluster, _ = new_cluster()
     status, _, err = DemoHandler(cluster).answer("node-a", PATCH, b"<!DOCTYPE x [<!ENTITY a 'b'>]>")
     assert status == 1 and err.startswith(b"Call failed")
+
+
+def test_a_preview_runs_pacemakers_scheduler_on_the_piped_cib(tmp_path: Path) -> None:
+    cluster, _ = new_cluster()
+    whatif = tmp_path / "whatif.xml"
+    whatif.write_bytes(view(cluster, "node-a"))
+    subprocess.run(standby("node-a"), env={"PATH": TOOL_PATH, "CIB_file": str(whatif)},
+                   check=True, capture_output=True)
+    status, out, _ = DemoHandler(cluster).answer(
+        "node-b", ["crm_simulate", "--xml-pipe", "-R", "--output-as=xml"], whatif.read_bytes())
+    assert status == 0
+    assert b'action="move" resource="ClusterIP" source="node-a" dest="node-b"' in out
+
+
+def test_a_preview_may_not_write_files() -> None:
+    cluster, _ = new_cluster()
+    status, _, _ = DemoHandler(cluster).answer(
+        "node-a", ["crm_simulate", "--live-check", "-S", "-O", "/tmp/x.xml"])
+    assert status == 64
