@@ -1,0 +1,336 @@
+"""Watching a live cluster: every node's own view, pushed to the UI as immutable LiveSnapshots.
+
+Per node, a loop runs one round at a time (rounds of a node never overlap): ONE SSH session
+(`probes.round_commands`, framed by `batch.run_batch`) that reads the CIB version, and the whole
+CIB only when the version changed, plus the node's membership, quorum, addresses and service.
+Nodes run their loops concurrently and independently, so a slow or dead node never holds up the
+others' data: every finished round publishes a new snapshot.
+
+Between rounds a node's loop sleeps `interval` seconds, unless woken: by `refresh_now()`, or by
+the push channel, a long-lived `crm_mon` per node (probes.WATCH_SCRIPT) whose output moves on
+every CIB change and every resource operation. A change anywhere wakes every node (the CIB is
+replicated, and a VIP moves between nodes), so an idle cluster is polled slowly while a change
+reaches the UI within one round. Wake-ups during a round are merged into one follow-up round.
+
+The lxml parse of a changed CIB runs in a worker thread (`asyncio.to_thread`): a big CIB takes
+~180 ms to parse and must not freeze the UI's event loop. Identical CIB bytes from several nodes
+are parsed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, Self
+
+from console.model.cluster import ClusterSnapshot
+from console.model.errors import CibParseError, describe
+from console.model.live import LiveSnapshot, NodeView
+from console.model.types import CibVersion
+from console.model.verdict import build_live_snapshot
+from console.model.views import Section, build_node_view, split_version_output
+from console.transport import probes
+from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
+from console.transport.batch import run_batch
+from console.transport.probes import ServiceProbe
+
+CibParser = Callable[[bytes], ClusterSnapshot]
+
+
+def parse_whole_cib(data: bytes) -> ClusterSnapshot:
+    """console.model.parse_cib, imported on first use (the poller's default parser)."""
+    from console.model import parse_cib
+
+    return parse_cib(data)
+
+
+class StreamingRunner(Protocol):
+    """A runner that can also stream a long-running command (`ssh.SshCluster.stream`)."""
+
+    def stream(self, node: str, argv: Sequence[str], *, max_lifetime: float | None = None) -> Any:
+        """An async context manager yielding an async iterator of output lines."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PollSettings:
+    """How often and how patiently to poll.
+
+    Attributes:
+        interval: seconds between a node's rounds when nothing wakes it (the push channel
+            does, on every change, so this only bounds how stale an idle view may get).
+        retry_interval: seconds before retrying a node that did not answer (the SSH layer
+            backs off its reconnects on its own; a retry during backoff costs nothing).
+        command_timeout: seconds one round's session may take on a node.
+        first_snapshot_wait: the first snapshot waits for every node's first answer, but no
+            longer than this; nodes still silent then are shown as "no answer yet".
+        push: run the crm_mon push channel (off: poll only).
+        watch_lifetime: the node ends each push-channel command after this long (so none
+            outlives a vanished console by more); it is reopened at once.
+        service: the service probe, or None.
+    """
+
+    interval: float = 5.0
+    retry_interval: float = 2.0
+    command_timeout: float = 10.0
+    first_snapshot_wait: float = 3.0
+    push: bool = True
+    watch_lifetime: float = 900.0
+    service: ServiceProbe | None = None
+
+
+class ClusterPoller:
+    """Polls every node and yields LiveSnapshots; one consumer of `snapshots()` at a time.
+
+    Args:
+        runner: runs commands on nodes (`ssh.SshCluster`, or a fake); if it has a `stream`
+            method and `settings.push`, the push channel is used.
+        nodes: node names, as the runner knows them.
+        settings: intervals, timeouts, the service probe.
+        clock: wall clock for `fetched_at` (injectable for tests).
+        parser: CIB bytes -> ClusterSnapshot (console.model.parse_cib).
+    """
+
+    def __init__(
+        self,
+        runner: CommandRunner,
+        nodes: Sequence[str],
+        settings: PollSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        parser: CibParser = parse_whole_cib,
+    ) -> None:
+        if not nodes:
+            raise ValueError("no nodes to poll")
+        self._runner = runner
+        self._nodes = tuple(dict.fromkeys(nodes))
+        self._settings = settings or PollSettings()
+        self._clock = clock
+        self._parser = parser
+        self._views: dict[str, NodeView] = {}
+        self._cibs: dict[str, ClusterSnapshot] = {}
+        self._parsed: OrderedDict[bytes, ClusterSnapshot | CibParseError] = OrderedDict()
+        self._wake = {node: asyncio.Event() for node in self._nodes}
+        self._published = asyncio.Event()
+        self._first_deadline: float | None = None
+        self._latest: LiveSnapshot | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.rounds: dict[str, int] = dict.fromkeys(self._nodes, 0)
+        """Rounds finished per node (answered or not), for tests and benchmarks."""
+        self.events: dict[str, int] = dict.fromkeys(self._nodes, 0)
+        """Push-channel lines received per node."""
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self._nodes
+
+    @property
+    def latest(self) -> LiveSnapshot | None:
+        """The newest snapshot built so far (None before the first)."""
+        return self._latest
+
+    def start(self) -> None:
+        """Start the per-node loops (and push channels); idempotent."""
+        if self._tasks:
+            return
+        self._first_deadline = time.monotonic() + self._settings.first_snapshot_wait
+        for node in self._nodes:
+            self._tasks.append(asyncio.create_task(self._node_loop(node), name=f"poll {node}"))
+        stream = getattr(self._runner, "stream", None)
+        if self._settings.push and stream is not None:
+            for node in self._nodes:
+                self._tasks.append(
+                    asyncio.create_task(self._watch_loop(node, stream), name=f"watch {node}")
+                )
+
+    def refresh_now(self) -> None:
+        """Ask every node for a round now (merged with a round already under way)."""
+        for event in self._wake.values():
+            event.set()
+
+    async def close(self) -> None:
+        """Stop every loop and push channel.
+
+        Cancellation is repeated until every task has ended: a cancel that lands while a task
+        is inside asyncssh's connect can be lost there (the connect then simply times out), and
+        closing must not hang on it.
+        """
+        pending = set(self._tasks)
+        self._tasks = []
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.5)
+
+    async def __aenter__(self) -> Self:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def snapshots(self) -> AsyncIterator[LiveSnapshot]:
+        """Every new snapshot; a consumer slower than the rounds gets the newest one only.
+
+        The first one comes once every node answered (or failed) once, or after
+        `first_snapshot_wait`, whichever is first.
+        """
+        self.start()
+        while True:
+            timeout = self._first_wait_left()
+            try:
+                await asyncio.wait_for(self._published.wait(), timeout)
+            except TimeoutError:
+                pass
+            self._published.clear()
+            if self._latest is None and self._first_wait_left() not in (None, 0.0):
+                continue
+            yield self._build()
+
+    async def next_snapshot(self) -> LiveSnapshot:
+        """The next snapshot (a one-shot `hacon status` takes the first)."""
+        async for snapshot in self.snapshots():
+            return snapshot
+        raise RuntimeError("unreachable: snapshots() never ends")
+
+    def _first_wait_left(self) -> float | None:
+        """Seconds the first snapshot may still wait for silent nodes (None: not waiting)."""
+        if self._latest is not None or all(node in self._views for node in self._nodes):
+            return None
+        deadline = self._first_deadline or time.monotonic()
+        return max(0.0, deadline - time.monotonic())
+
+    def _build(self) -> LiveSnapshot:
+        views = {
+            node: self._views.get(node)
+            or NodeView(node=node, reachable=False, reason="no answer yet (connecting)")
+            for node in self._nodes
+        }
+        self._latest = build_live_snapshot(views, self._cibs, self._clock())
+        return self._latest
+
+    # -- per-node loop ---------------------------------------------------------------------
+
+    async def _node_loop(self, node: str) -> None:
+        while True:
+            self._wake[node].clear()
+            answered = await self._round(node)
+            self.rounds[node] += 1
+            self._published.set()
+            pause = self._settings.interval if answered else self._settings.retry_interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake[node].wait(), pause)
+
+    async def _round(self, node: str) -> bool:
+        """One session on `node`; records its view; False when the node did not answer."""
+        named = probes.round_commands(self._known_version(node), self._settings.service)
+        try:
+            results = await run_batch(
+                self._runner,
+                node,
+                [argv for _, argv in named],
+                timeout=self._settings.command_timeout,
+            )
+        except NodeUnreachable as failure:
+            self._mark_unreachable(node, failure.reason)
+            return False
+        fetched_at = self._clock()
+        sections, cib_error = await self._sections(node, named, results)
+        view = build_node_view(node, sections, fetched_at, cib=self._cibs.get(node))
+        self._views[node] = self._settle_view(node, view, cib_error)
+        return True
+
+    def _known_version(self, node: str) -> CibVersion | None:
+        cib = self._cibs.get(node)
+        return cib.version if cib is not None else None
+
+    async def _sections(
+        self,
+        node: str,
+        named: Sequence[tuple[str, Sequence[str]]],
+        results: Sequence[CommandResult],
+    ) -> tuple[dict[str, Section], str | None]:
+        sections: dict[str, Section] = {}
+        cib_error = None
+        for (name, _), result in zip(named, results):
+            stdout = result.stdout
+            if name == "version" and result.ok:
+                stdout, whole = split_version_output(stdout)
+                if whole is not None:
+                    cib_error = await self._store_cib(node, whole)
+            sections[name] = Section(
+                name,
+                stdout.decode("utf-8", "replace"),
+                result.stderr.decode("utf-8", "replace"),
+                result.exit_status,
+            )
+        return sections, cib_error
+
+    async def _store_cib(self, node: str, data: bytes) -> str | None:
+        """Parse (off the event loop, once per distinct content) and keep the node's CIB."""
+        digest = hashlib.sha256(data).digest()
+        parsed = self._parsed.get(digest)
+        if parsed is None:
+            try:
+                parsed = await asyncio.to_thread(self._parser, data)
+            except CibParseError as error:
+                parsed = error
+            except Exception as error:  # noqa: BLE001 - a parser bug must not stop the loop
+                parsed = CibParseError(f"{type(error).__name__}: {error}")
+            self._parsed[digest] = parsed
+            while len(self._parsed) > 2 * len(self._nodes) + 2:
+                self._parsed.popitem(last=False)
+        if isinstance(parsed, CibParseError):
+            self._cibs.pop(node, None)  # refetch next round rather than trust an old copy
+            return f"CIB unreadable: {describe(parsed)}"
+        self._cibs[node] = parsed
+        return None
+
+    def _settle_view(self, node: str, view: NodeView, cib_error: str | None) -> NodeView:
+        """Align the view with the CIB kept for the node; drop a CIB that is no longer its."""
+        cib = self._cibs.get(node)
+        if view.cib_version is None:
+            self._cibs.pop(node, None)  # the node could not say its version: nothing fresh
+        elif cib is not None and cib.version > view.cib_version:
+            view = replace(view, cib_version=cib.version)  # the CIB moved on between reads
+        if cib_error is not None:
+            view = replace(
+                view, stack_error="; ".join(part for part in (view.stack_error, cib_error) if part)
+            )
+        return view
+
+    def _mark_unreachable(self, node: str, reason: str) -> None:
+        """Keep the node's last view, marked unreachable with its reason and old fetched_at."""
+        last = self._views.get(node)
+        self._views[node] = (
+            replace(last, reachable=False, reason=reason)
+            if last is not None
+            else NodeView(node=node, reachable=False, reason=reason)
+        )
+
+    # -- push channel ----------------------------------------------------------------------
+
+    async def _watch_loop(self, node: str, stream: Callable[..., Any]) -> None:
+        """Keep one crm_mon feed open on `node`; every line it prints wakes every node."""
+        delay = 1.0
+        while True:
+            opened = time.monotonic()
+            try:
+                async with stream(
+                    node, probes.watch_argv(), max_lifetime=self._settings.watch_lifetime
+                ) as lines:
+                    async for _line in lines:
+                        self.events[node] += 1
+                        self.refresh_now()
+            except (NodeUnreachable, OSError):
+                pass  # the rounds report the node's state; the feed only wakes them
+            # A feed that lived long was fine (its lifetime ended); one that died at once is
+            # failing (node down, crm_mon missing): back off, and let the rounds report why.
+            delay = 1.0 if time.monotonic() - opened > 30 else min(delay * 2, 30.0)
+            self.refresh_now()  # whatever changed while no feed was open is caught now
+            await asyncio.sleep(delay)
