@@ -18,6 +18,7 @@ import pytest
 
 from .fixtures import FigureRecorder
 from .harness import Lab
+from .procs import find_namespace_init
 from .settings import LabSettings
 from .sip import serving_node, sip_options
 from .views import NodeView
@@ -45,13 +46,13 @@ def _views(lab: Lab) -> dict[str, NodeView]:
 
 
 def _poll(read: Callable[[], object], expected: object, timeout: float = 20) -> object:
-    """Read until the value is `expected` (returned) or the timeout passes (last value)."""
+    """Read until the value is `expected` or the timeout passes; return the last value read."""
     deadline = time.monotonic() + timeout
     value = read()
     while value != expected and time.monotonic() < deadline:
         time.sleep(0.2)
         value = read()
-    return value == expected or value
+    return value
 
 
 def _peer(lab: Lab, node: str) -> str:
@@ -59,7 +60,8 @@ def _peer(lab: Lab, node: str) -> str:
     return other
 
 
-def test_up_converges_with_vip_and_service_together_on_one_node(lab: Lab) -> None:
+def test_up_converges_with_vip_and_service_together_on_one_node(healthy_lab: Lab) -> None:
+    lab = healthy_lab  # restored: tests in other folders may have used the shared lab first
     views = _views(lab)
     assert {view.dc for view in views.values()} == {views["node-a"].dc}
     assert all(view.online == {"node-a", "node-b"} and view.quorate for view in views.values())
@@ -188,13 +190,14 @@ def test_two_node_partition_is_a_split_brain_and_heal_recovers_one_vip(
     # No single node shows the split brain: each is a healthy quorate DC seeing the other gone,
     # running VIP and service itself.
     expected = {node: (node, {node}, True, node) for node in healthy_lab.nodes}
-    assert _poll(
-        lambda: {
+
+    def side_by_side() -> dict[str, tuple[object, ...]]:
+        return {
             node: (view.dc, view.online, view.quorate, view.holder())
             for node, view in _views(healthy_lab).items()
-        },
-        expected,
-    )
+        }
+
+    assert _poll(side_by_side, expected) == expected
     started = time.monotonic()
     healthy_lab.heal("node-a")
     holder = healthy_lab.wait(60)
@@ -227,12 +230,16 @@ def test_three_nodes_isolated_node_loses_quorum_and_vip_stays_on_majority(
     lab.partition(holder)
     majority = [node for node in lab.nodes if node != holder]
     # In between, the VIP is briefly nowhere (stopped on the isolated node, not yet started).
-    assert _poll(lambda: len(lab.vip()) == 1 and lab.vip()[0] in majority, True, timeout=30)
+    assert _poll(lambda: len(lab.vip()) == 1 and lab.vip()[0] in majority, True, 30) is True
     lab_figures("3 nodes, holder isolated: VIP on the majority", time.monotonic() - started)
     assert lab.vip()[0] in majority
     isolated = lab.view(holder)
     assert not isolated.quorate and isolated.online == {holder}
     lab.heal(holder)
+
+
+def _host_listing(*argv: str) -> str:
+    return subprocess.run(list(argv), capture_output=True, text=True, check=True).stdout
 
 
 def test_down_leaves_nothing_behind(tmp_path: Path, lab_figures: FigureRecorder) -> None:
@@ -241,21 +248,12 @@ def test_down_leaves_nothing_behind(tmp_path: Path, lab_figures: FigureRecorder)
     try:
         lab_figures("up (1 node, until converged)", one.up())
         prefix = one.settings.prefix
-        init_pid = one.state.nodes["node-a"].init_pid
+        net_inode = one.state.nodes["node-a"].netns_inode
     finally:
         one.down()
     one.down()  # idempotent
-    assert (
-        prefix
-        not in subprocess.run(
-            ["ip", "netns", "list"], capture_output=True, text=True, check=True
-        ).stdout
-    )
-    assert (
-        prefix
-        not in subprocess.run(
-            ["ip", "-o", "link"], capture_output=True, text=True, check=True
-        ).stdout
-    )
+    assert prefix not in _host_listing("ip", "netns", "list")
+    assert prefix not in _host_listing("ip", "-o", "link")
+    assert prefix not in _host_listing("ip", "-o", "addr")
     assert not state_dir.exists()
-    assert init_pid is not None and not Path(f"/proc/{init_pid}/ns").exists()
+    assert find_namespace_init(net_inode) is None  # the node's processes are gone
