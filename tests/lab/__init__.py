@@ -18,15 +18,20 @@ Python API (tests):
 
 ```
 from tests.lab import Lab, LabSettings
-lab = Lab(LabSettings(nodes=2))        # subnet="auto", token_ms=1000, state_dir=/tmp/hacon-lab-PID
+lab = Lab(LabSettings(nodes=2))        # subnet="auto", token_ms=1000, state_dir=/tmp/hacon-lab-*
 lab.up()                               # seconds until converged (DC, all online, VIP+OSIPS Started)
+                                       # (or: `with Lab(settings) as lab:` ... always torn down)
 try:
     lab.vip()                          # ["node-a"]: whose eth0 holds the VIP (kernel truth)
     lab.exec("node-a", ["crm_mon", "-1"]).stdout
     lab.files.ssh_config               # OpenSSH/asyncssh config: Host node-a, node-b, vip
     lab.set_standby("node-a", True); lab.kill("node-a"); lab.start("node-a")
     lab.partition("node-a", hard=False); lab.heal("node-a"); lab.stop_sshd("node-b")
+    lab.block_host("node-b")           # only reachable through node-a as a jump host
+    lab.view("node-a")                 # NodeView: dc, quorate, online, standby, running
+    lab.cib("node-a"); lab.ip_addr("node-a")
     lab.wait(30)                       # converged again; returns the holder
+    lab.restore()                      # power on, heal, sshd, standby off, bans/failcounts cleared
 finally:
     lab.down()                         # idempotent; kills only the node inits it verified
 ```

@@ -104,11 +104,9 @@ def _attach(args: argparse.Namespace) -> Lab:
 
 
 def _up(args: argparse.Namespace) -> None:
-    settings = LabSettings(nodes=args.count, subnet=args.subnet, token_ms=args.token)
-    if args.state_dir is not None:
-        settings = LabSettings(
-            nodes=args.count, subnet=args.subnet, token_ms=args.token, state_dir=args.state_dir
-        )
+    settings = LabSettings(
+        nodes=args.count, subnet=args.subnet, token_ms=args.token, state_dir=args.state_dir
+    )
     lab = Lab(settings)
     seconds = lab.up()
     print(

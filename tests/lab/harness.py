@@ -40,7 +40,7 @@ class Lab(LabOperations):
 
     def __init__(self, settings: LabSettings | None = None) -> None:
         self.settings = settings or LabSettings()
-        super().__init__(LabFiles(Path(self.settings.state_dir)))
+        super().__init__(LabFiles(self.settings.root))
         self._launchers: dict[str, subprocess.Popen[bytes]] = {}
         self.up_seconds: float | None = None
 

@@ -30,6 +30,7 @@ class LabSettings:
         token_ms: corosync totem token; 1000 ms makes power-loss failover take ~2.5 s.
         dc_deadtime: seeded `dc-deadtime`; Pacemaker's 20 s default would dominate `up`.
         state_dir: folder for keys, configs and logs; created by `up`, removed by `down`.
+            Default /tmp/hacon-lab-<pid>-<tag>, so several labs of one process never collide.
         up_timeout: seconds `up` waits for convergence before giving up (and tearing down).
         tag: short unique tag in every interface and namespace name of this lab.
     """
@@ -38,7 +39,7 @@ class LabSettings:
     subnet: str = "auto"
     token_ms: int = 1000
     dc_deadtime: str = "5s"
-    state_dir: Path = field(default_factory=lambda: Path(f"/tmp/hacon-lab-{os.getpid()}"))
+    state_dir: Path | None = None
     up_timeout: float = 60.0
     tag: str = field(default_factory=lambda: secrets.token_hex(2))
 
@@ -47,6 +48,14 @@ class LabSettings:
             raise ValueError(f"a lab has 1..{len(NODE_LETTERS)} nodes, not {self.nodes}")
         if len(self.tag) > 4 or not self.tag.isalnum():
             raise ValueError("tag must be 1-4 alphanumeric characters (interface names are short)")
+        if self.state_dir is None:
+            object.__setattr__(self, "state_dir", Path(f"/tmp/hacon-lab-{os.getpid()}-{self.tag}"))
+
+    @property
+    def root(self) -> Path:
+        """The state dir (always set after construction)."""
+        assert self.state_dir is not None
+        return self.state_dir
 
     @property
     def prefix(self) -> str:
