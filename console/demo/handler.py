@@ -31,7 +31,7 @@ from console.demo.simulate import crm_simulate
 Answer = tuple[int, bytes, bytes]
 VERSION_SCRIPT_NAME = "hacon-version"
 WATCH_SCRIPT_NAME = "hacon-watch"
-WATCH_TICK = 0.2
+WATCH_TICK = 0.25
 """How often the push channel looks for a change (the demo's stand-in for CIB notifications)."""
 
 

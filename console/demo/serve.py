@@ -27,7 +27,7 @@ from console.transport.probes import ServiceProbe
 from console.transport.ssh import SshCluster
 from console.transport.ssh_config import SshSettings
 
-POWER_CHECK_INTERVAL = 0.1
+POWER_CHECK_INTERVAL = 0.25
 """How often the servers follow the nodes' power (a dead node refuses connections)."""
 
 
