@@ -43,8 +43,8 @@ namespaces the lab tests skip with one "LAB TESTS SKIPPED: <reason>" line in the
 Gotchas found beyond LAB.md: `os.path.ismount` cannot see the /run/netns self-bind (same
 st_dev), so mountinfo is read; right after a partition the VIP is on the new side's eth0 before
 OSIPS starts there, and in a 3-node isolation the VIP is briefly on no eth0 at all, so tests poll
-the views, not just the interfaces; the host has no route issue because the host veth is the
-only way in; `crm_simulate` (other tests) writes shadow.<pid> into the host's
+the views, not just the interfaces; `stop_sshd` must kill the sessions too, or a kept-alive
+connection keeps a "stopped" node reachable; `crm_simulate` (other tests) writes shadow.<pid> into the host's
 /var/lib/pacemaker/cib unless CIB_shadow_dir is set.
 
 By hand: `python -m tests.lab up 2`, then `status`, `vip`, `kill node-a`, ..., `down`
