@@ -14,7 +14,14 @@ from typing import Any
 import asyncssh
 
 from console.transport.base import FailureKind, NodeUnreachable
-from console.transport.ssh_config import SshSettings, client_options, liveness, parse_jump
+from console.transport.ssh_config import (
+    KNOWN_HOSTS,
+    SshSettings,
+    client_options,
+    known_hosts_files,
+    liveness,
+    parse_jump,
+)
 from console.transport.ssh_errors import classify, diagnose_host_key
 
 LostCallback = Callable[[Exception | None], None]
@@ -91,6 +98,7 @@ async def _connect(
     extra: dict[str, Any] = {
         "port": options.port,
         "config": list(settings.config_files) or (),
+        "known_hosts": KNOWN_HOSTS.load(known_hosts_files(options)),
         **timing,
     }
     if tunnel != ():

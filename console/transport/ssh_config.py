@@ -188,3 +188,46 @@ def known_hosts_files(options: asyncssh.SSHClientConnectionOptions) -> list[str]
 def user_known_hosts_file(options: asyncssh.SSHClientConnectionOptions) -> Path:
     """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts."""
     return Path(known_hosts_files(options)[0])
+
+
+class KnownHostsCache:
+    """known_hosts files parsed once, re-read only when one of them changes on disk.
+
+    asyncssh would re-read and re-parse every file for every connection; with 32 nodes (and 32
+    entries) that is a visible share of connection set-up. A missing file counts as empty, as
+    in OpenSSH: the host key is then "unknown" and `hacon trust` creates the file.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, ...], tuple[tuple[object, ...], asyncssh.SSHKnownHosts]] = {}
+
+    def load(self, files: Sequence[str]) -> asyncssh.SSHKnownHosts:
+        """The parsed union of `files` (cached by path, inode, size and mtime)."""
+        key = tuple(files)
+        stamp = tuple(_stamp(path) for path in key)
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        text = "".join(_read_text(path) + "\n" for path in key)
+        known = asyncssh.import_known_hosts(text)
+        self._entries[key] = (stamp, known)
+        return known
+
+
+def _stamp(path: str) -> object:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+KNOWN_HOSTS = KnownHostsCache()
+"""The process-wide cache used by every connection."""

@@ -40,12 +40,13 @@ pytest: fixtures `lab` (2 nodes, session) and `lab3` (3 nodes, session), marker 
 tests/lab/conftest.py (see fixtures.py to use them from another test folder). Without root or
 namespaces the lab tests skip with one "LAB TESTS SKIPPED: <reason>" line in the summary.
 
-Gotchas found beyond LAB.md: `os.path.ismount` cannot see the /run/netns self-bind (same
-st_dev), so mountinfo is read; right after a partition the VIP is on the new side's eth0 before
-OSIPS starts there, and in a 3-node isolation the VIP is briefly on no eth0 at all, so tests poll
-the views, not just the interfaces; `stop_sshd` must kill the sessions too, or a kept-alive
-connection keeps a "stopped" node reachable; `crm_simulate` (other tests) writes shadow.<pid> into the host's
-/var/lib/pacemaker/cib unless CIB_shadow_dir is set.
+Gotchas found beyond LAB.md:
+* `os.path.ismount` cannot see the /run/netns self-bind (same st_dev): read mountinfo.
+* Right after a partition the VIP is on the new side's eth0 before OSIPS starts there, and in a
+  3-node isolation the VIP is briefly on no eth0 at all: poll the views, not just interfaces.
+* `stop_sshd` kills the sessions too, or a kept-alive connection keeps a "stopped" node reachable.
+* `crm_simulate` (used elsewhere) writes shadow.<pid> into the host's /var/lib/pacemaker/cib
+  unless CIB_shadow_dir points somewhere else.
 
 By hand: `python -m tests.lab up 2`, then `status`, `vip`, `kill node-a`, ..., `down`
 (see cli.py). Real CIBs for fixtures: `python -m tests.lab.capture` (see capture.py).

@@ -173,3 +173,28 @@ async def test_an_unreachable_host_cannot_be_trusted(
         "node-c", settings_for(files), confirm=lambda _q: True, say=said.append
     )
     assert status == 2 and "connection refused" in said[0]
+
+
+async def test_a_key_trusted_while_running_is_used_at_the_next_attempt(
+    tmp_path: Path, fake_nodes: LocalSshServer
+) -> None:
+    """known_hosts is cached between connections, but never past a change of the file."""
+    files = fake_nodes.write_client_files(tmp_path, trusted=["node-a"])
+    settings = settings_for(files)
+    async with SshCluster(["node-a", "node-b"], settings) as cluster:
+        assert (await cluster.run("node-a", ["true"], timeout=5)).ok
+        with pytest.raises(HostKeyRefused):
+            await cluster.run("node-b", ["true"], timeout=5)
+        add_to_known_hosts(await fetch_host_key("node-b", settings))
+        await cluster.session("node-b").connect(force=True)
+        assert (await cluster.run("node-b", ["true"], timeout=5)).ok
+
+
+async def test_a_missing_known_hosts_file_means_unknown_keys_not_a_broken_config(
+    tmp_path: Path, fake_nodes: LocalSshServer
+) -> None:
+    files = fake_nodes.write_client_files(tmp_path)
+    files.known_hosts.unlink()
+    error = await refusal(settings_for(files), "node-a")
+    assert error.kind is FailureKind.HOST_KEY_UNKNOWN
+    assert str(files.known_hosts) in error.reason
