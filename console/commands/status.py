@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from console.commands import status_live
 from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
@@ -33,13 +34,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="print the JSON contract (shared/docs/STATUS-JSON.md) instead of text",
     )
+    status_live.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the status of the CIB file named on the command line."""
     if args.cib_file is None:
-        raise CommandError("status needs --cib-file FILE (reading a live cluster is not there yet)")
+        return status_live.run(args)
+    if args.nodes or args.cluster:
+        raise CommandError("give --cib-file or a live cluster (--nodes/--cluster), not both")
     snapshot = snapshot_of(read_cib_file(args.cib_file))
     print_status(snapshot, as_json=args.json)
     return EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from live_builders import cluster_snapshot
 
 from console.model.errors import CibParseError
 from console.model.types import CibVersion
@@ -18,6 +17,7 @@ from console.model.views import (
     split_version_output,
     vip_interfaces,
 )
+from tests.model.live_builders import cluster_snapshot
 
 # As printed by `cibadmin --query --no-children` on a live 2.1.5 node (lab, node-a).
 LIVE_ROOT = ('<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="9" '

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from live_builders import VIP_IP, cluster_snapshot, unreachable, view
-
 from console.model.live import KernelTruth, Verdict
 from console.model.types import CibVersion
 from console.model.verdict import build_live_snapshot, choose_source
+from tests.model.live_builders import VIP_IP, cluster_snapshot, unreachable, view
 
 OLD = CibVersion(0, 9, 13)
 NEW = CibVersion(0, 9, 14)

@@ -1,0 +1,163 @@
+"""`hacon status --nodes a,b | --cluster NAME`: one look at a live cluster, every node's own view.
+
+hacon connects to every node at once (OpenSSH config, `-J` jump host, known_hosts enforced),
+takes one round of the poller (console.transport.poller) and prints the cluster as the freshest
+quorate node sees it, preceded by what only comparing the nodes shows: unreachable nodes with
+their reason, each node's DC/quorum/membership, and a red SPLIT BRAIN line when two partitions
+run the VIP or the VIP is bound on two nodes' interfaces. Exit status 0 when some node gave its
+CIB, 1 when none did, 2 for bad options or clusters.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from dataclasses import dataclass
+
+from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
+from console.commands.status_view import render_status
+from console.commands.text import printable
+from console.config import ConfigError, config_path, load_config
+from console.model.live import LiveSnapshot, NodeView
+from console.model.live_export import live_status_document
+
+RED, RESET = "\x1b[1;31m", "\x1b[0m"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Which nodes to reach, and how (from options, else clusters.toml)."""
+
+    nodes: tuple[str, ...]
+    ssh_config: tuple[str, ...] = ()
+    jump: str | None = None
+    user: str | None = None
+    service: str | None = None
+    service_process: str | None = None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The live options of `hacon status`."""
+    live = parser.add_argument_group("live cluster (instead of --cib-file)")
+    live.add_argument("--nodes", metavar="A,B[,C]", help="the cluster's nodes (ssh names)")
+    live.add_argument("--cluster", metavar="NAME", help=f"a cluster of {config_path()}")
+    live.add_argument("--ssh-config", action="append", default=[], metavar="FILE",
+                      help="OpenSSH client config instead of ~/.ssh/config (repeatable)")
+    live.add_argument("-J", "--jump", metavar="HOST", help="jump host, as `ssh -J`")
+    live.add_argument("--user", metavar="USER", help="log in as USER (default: ssh config)")
+    live.add_argument("--service", metavar="UNIT",
+                      help="systemd unit colocated with the VIP, probed on every node")
+    live.add_argument("--service-process", metavar="NAME",
+                      help="or a process name to probe with pgrep -x (nodes without systemd)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Take one snapshot of the live cluster and print it (text, or JSON with --json)."""
+    target = resolve_target(args)
+    snapshot = asyncio.run(take_snapshot(target))
+    if args.json:
+        json.dump(live_status_document(snapshot), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_live(snapshot, color=sys.stdout.isatty()))
+    return EXIT_OK if snapshot.cluster is not None else EXIT_FAILURE
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    """Nodes and SSH settings from the options, filling gaps from clusters.toml."""
+    if args.nodes and args.cluster:
+        raise CommandError("give --nodes or --cluster, not both")
+    if args.nodes:
+        nodes = tuple(name.strip() for name in args.nodes.split(",") if name.strip())
+        if not nodes:
+            raise CommandError("--nodes needs at least one node name")
+        return Target(nodes, tuple(args.ssh_config), args.jump, args.user, args.service,
+                      args.service_process)
+    try:
+        config = load_config()
+        if not args.cluster and not config.clusters:
+            raise CommandError(f"status needs --cib-file FILE, --nodes A,B or --cluster NAME "
+                               f"(no clusters in {config.source})")
+        cluster = config.cluster(args.cluster)
+    except ConfigError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    return Target(cluster.nodes, tuple(args.ssh_config) or cluster.ssh_config,
+                  args.jump or cluster.jump, args.user or cluster.user,
+                  args.service or cluster.service,
+                  args.service_process or cluster.service_process)
+
+
+async def take_snapshot(target: Target) -> LiveSnapshot:
+    """Connect to every node concurrently and return the first full snapshot."""
+    # Imported here: commands that never touch SSH do not pay for loading asyncssh.
+    from console.transport.poller import ClusterPoller, PollSettings
+    from console.transport.probes import ServiceProbe
+    from console.transport.ssh import SshCluster
+    from console.transport.ssh_config import SshSettings, parse_jump
+
+    if target.jump:
+        try:
+            parse_jump(target.jump)
+        except ValueError as error:
+            raise CommandError(str(error), EXIT_BAD_INPUT) from error
+    probe = (ServiceProbe("systemd", target.service) if target.service else
+             ServiceProbe("process", target.service_process) if target.service_process else None)
+    settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
+                           username=target.user)
+    # One round, no push channel; wait for every node's first answer (a dead node's connect
+    # timeout ends its round), but not for a command that hangs.
+    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
+                        service=probe)
+    async with (SshCluster(target.nodes, settings) as cluster,
+                ClusterPoller(cluster, target.nodes, poll) as poller):
+        return await poller.next_snapshot()
+
+
+def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None) -> str:
+    """The live header (split brain first, then each node's view) and the cluster's status."""
+    now = time.time() if now is None else now
+    lines = []
+    if snapshot.split_brain:
+        text = "SPLIT BRAIN: " + _split_brain_detail(snapshot)
+        lines.append(f"{RED}{text}{RESET}" if color else text)
+    source = printable(snapshot.source_node) if snapshot.source_node else "none"
+    lines.append(f"Live: {snapshot.verdict.value}; cluster as {source} sees it")
+    width = max(len(printable(name)) for name in snapshot.views) if snapshot.views else 0
+    lines += [f"  {printable(name).ljust(width)}  {_view_text(view, now)}"
+              for name, view in sorted(snapshot.views.items())]
+    body = render_status(snapshot.cluster) if snapshot.cluster is not None else (
+        "No node gave its CIB.\n")
+    return "\n".join(lines) + "\n" + body
+
+
+def _split_brain_detail(snapshot: LiveSnapshot) -> str:
+    several = [f"{printable(vip_id)} bound on {', '.join(map(printable, truth.bound_on))}"
+               for vip_id, truth in sorted(snapshot.vip_truth.items())
+               if len(truth.bound_on) >= 2]
+    partitions = " | ".join(", ".join(map(printable, part)) for part in snapshot.partitions)
+    return "; ".join([*several, f"partitions: {partitions}"] if partitions else several) or (
+        "two partitions each run the VIP")
+
+
+def _view_text(view: NodeView, now: float) -> str:
+    if not view.reachable:
+        age = (f"; last answer {now - view.fetched_at:.0f} s ago"
+               if view.fetched_at is not None else "")
+        return f"UNREACHABLE: {printable(view.reason or 'no answer')}{age}"
+    parts = [f"DC {printable(view.dc) if view.dc else '-'}",
+             "quorate" if view.quorate else "NO QUORUM" if view.quorate is False else "quorum ?",
+             f"sees {', '.join(map(printable, view.online)) or '-'}",
+             f"CIB {view.cib_version or '?'}"]
+    bound = [f"{printable(vip)} on {'/'.join(map(printable, ifaces))}"
+             for vip, ifaces in sorted(view.vip_interfaces.items()) if ifaces]
+    if bound:
+        parts.append("holds " + ", ".join(bound))
+    if view.service_running is not None:
+        parts.append("service running" if view.service_running else "service NOT running")
+    if view.stack_error:
+        parts.append(f"problem: {printable(view.stack_error)}")
+    return "  ".join(parts)
+
