@@ -45,6 +45,7 @@ class DemoCluster:
         first = Partition(self.node_names, self.node_names[0], INITIAL_VERSION, config, True,
                           self.timeline.wall(), self.node_names[0])
         self.partitions = [first]
+        self._on_disk = first
         self._settle_now(first)
 
     # -- reading -----------------------------------------------------------------------------
@@ -65,7 +66,11 @@ class DemoCluster:
             raise UnknownNode(node_name) from None
 
     def partition_of(self, node_name: str) -> Partition:
-        """The partition a node belongs to (a node is in exactly one while powered)."""
+        """The partition a node belongs to (a node is in exactly one while powered).
+
+        Raises:
+            UnknownNode: no such node, or it is not part of any membership (powered off).
+        """
         for partition in self.partitions:
             if node_name in partition.members:
                 return partition
@@ -286,6 +291,9 @@ class DemoCluster:
         for partition in reformed:
             if partition not in self.partitions:
                 self._trigger(partition, timings.ELECTION)
+        if self.partitions:
+            # Every node may go dark; the first to boot again reads the newest CIB on disk.
+            self._on_disk = max(self.partitions, key=lambda p: p.version)
         self.partitions = reformed
 
     def _partition_for(self, group: tuple[str, ...]) -> Partition:
@@ -293,7 +301,7 @@ class DemoCluster:
         if len(olds) == 1 and olds[0].members == group:
             return olds[0]
         # The join syncs the CIB of the highest version to every member.
-        base = max(olds, key=lambda p: p.version) if olds else self.partitions[0]
+        base = max(olds, key=lambda p: p.version) if olds else self._on_disk
         dc = base.dc if base.dc in group else group[0]
         admin, epoch, updates = base.version
         members = ", ".join(group)

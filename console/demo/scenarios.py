@@ -29,9 +29,19 @@ class Scenario:
 
 
 def _holder(cluster: DemoCluster) -> str:
+    """Where the VIP runs; else the first node that is on (NoNodeRunning if none is)."""
     holders = cluster.holders(VIP_ID)
-    powered = [name for name in cluster.node_names if cluster.reachable(name)]
-    return holders[0] if holders else powered[0]
+    running = [name for name in cluster.node_names if cluster.reachable(name)
+               and any(name in p.members for p in cluster.partitions)]
+    if holders and holders[0] in running:
+        return holders[0]
+    if not running:
+        raise NoNodeRunning("No node is running: power one on first.")
+    return running[0]
+
+
+class NoNodeRunning(Exception):
+    """A scenario needs a running node and there is none."""
 
 
 def _peer(cluster: DemoCluster, node_name: str) -> str:
@@ -122,6 +132,27 @@ def standby_left(cluster: DemoCluster) -> str:
             f"would leave the VIP nowhere to run.")
 
 
+def back_to_healthy(cluster: DemoCluster) -> str:
+    """Undo every fault: power on, heal, repair, clear bans and standby."""
+    powering = power_on(cluster)
+    cluster.heal_network()
+    try:
+        repair(cluster)
+    except NoNodeRunning:
+        return f"{powering} Choose this again once a node is up to clear the rest."
+    via = _holder(cluster)
+    partition = cluster.partition_of(via)
+    for resource in {ban.resource for ban in partition.config.bans}:
+        cluster.clear(via, resource)
+    for name in cluster.node_names:
+        if partition.config.standby_value(name) is not None:
+            cluster.set_standby(via, name, None, "forever")
+        if name in partition.members and "standby" in cluster.runtime(name).transient:
+            cluster.set_standby(via, name, None, "reboot")
+    return ("Back to healthy: every node on, the network whole, the service repaired, no "
+            "leftover constraint, no standby. The VIP stays where it is (stickiness).")
+
+
 SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (
     Scenario("power-loss", "Power loss of the VIP holder", power_loss),
     Scenario("power-on", "Power the dead node on again", power_on),
@@ -132,6 +163,7 @@ SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (
     Scenario("repair", "Repair the service and clean up its failures", repair),
     Scenario("cli-ban", "A leftover cli-ban from crm_resource --move", leftover_ban),
     Scenario("standby-left", "A node left in standby", standby_left),
+    Scenario("reset", "Back to healthy (undo every fault)", back_to_healthy),
 )}
 """Every scenario by CLI name, in menu order."""
 

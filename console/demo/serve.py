@@ -20,7 +20,7 @@ from pathlib import Path
 from console.demo.cluster import DemoCluster
 from console.demo.config import SERVICE_PROCESS
 from console.demo.handler import DemoHandler
-from console.demo.scenarios import SCENARIOS, start_in
+from console.demo.scenarios import SCENARIOS, NoNodeRunning, start_in
 from console.transport.local_server import DropConnection, LocalSshServer
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe
@@ -45,7 +45,10 @@ class DemoControl:
     def run(self, name: str) -> str:
         """Run one scenario now; returns the sentence that says what to watch."""
         self.cluster.catch_up()
-        sentence = SCENARIOS[name].run(self.cluster)
+        try:
+            sentence = SCENARIOS[name].run(self.cluster)
+        except NoNodeRunning as refusal:
+            return str(refusal)
         self.poller.refresh_now()
         return sentence
 

@@ -157,3 +157,38 @@ def test_leftover_ban_keeps_the_vip_away() -> None:
 def test_only_two_or_three_nodes(count: int) -> None:
     with pytest.raises(ValueError):
         DemoCluster(count)
+
+
+def test_back_to_healthy_undoes_every_fault() -> None:
+    from console.demo.scenarios import SCENARIOS
+
+    cluster, _ = new_cluster()
+    for name in ("standby-left", "cli-ban", "flapping", "split-brain"):
+        SCENARIOS[name].run(cluster)
+        cluster.timeline.settle()
+    SCENARIOS["power-loss"].run(cluster)
+    cluster.timeline.settle()
+    SCENARIOS["reset"].run(cluster)
+    cluster.timeline.settle()
+    partition = cluster.partition_of("node-a")
+    assert partition.members == ("node-a", "node-b")
+    assert partition.config.bans == () and partition.config.standby_forever == ()
+    vip, service = placement(cluster)
+    assert len(vip) == 1 and service == vip
+    assert all(rt.fail_count(SERVICE_ID) == 0 for rt in cluster.runtimes.values())
+
+
+def test_every_node_dark_then_back_the_cluster_restarts_from_its_last_cib() -> None:
+    from console.demo.scenarios import SCENARIOS, NoNodeRunning
+
+    cluster, _ = new_cluster()
+    for _ in range(2):
+        SCENARIOS["power-loss"].run(cluster)
+        cluster.timeline.settle()
+    assert not any(cluster.reachable(name) for name in cluster.node_names)
+    with pytest.raises(NoNodeRunning):
+        SCENARIOS["flapping"].run(cluster)
+    SCENARIOS["power-on"].run(cluster)
+    cluster.timeline.settle()
+    assert cluster.partition_of("node-a").members == ("node-a", "node-b")
+    assert placement(cluster) == (("node-a",), ("node-a",))
