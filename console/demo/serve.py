@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.demo.cluster import DemoCluster
+from console.demo.cluster import DemoCluster, UnknownNode
 from console.demo.config import SERVICE_PROCESS
 from console.demo.handler import DemoHandler
 from console.demo.scenarios import SCENARIOS, NoNodeRunning, start_in
@@ -49,6 +49,8 @@ class DemoControl:
             sentence = SCENARIOS[name].run(self.cluster)
         except NoNodeRunning as refusal:
             return str(refusal)
+        except UnknownNode as missing:
+            return f"Not possible right now: node {missing} is not in any membership."
         self.poller.refresh_now()
         return sentence
 
