@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from console.commands import demo, status
+from console.commands import demo, status, trust
 
-COMMANDS: tuple[ModuleType, ...] = (status, demo)
+COMMANDS: tuple[ModuleType, ...] = (status, trust, demo)
 """Subcommand modules, in the order `hacon --help` lists them."""
