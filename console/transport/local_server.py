@@ -28,7 +28,13 @@ from typing import Any, Protocol, Self
 
 import asyncssh
 
-from console.transport.local_sessions import DropConnection, FakeNodeServer, FakeSessionContext
+from console.transport.local_sessions import (
+    DropConnection,
+    FakeNodeServer,
+    FakeSessionContext,
+    pause_connection,
+    resume_connection,
+)
 
 __all__ = [
     "ClientFiles",
@@ -81,6 +87,7 @@ class _Node:
     port: int = 0
     acceptor: asyncssh.SSHAcceptor | None = None
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
+    frozen: bool = False
 
 
 class LocalSshServer:
@@ -150,7 +157,7 @@ class LocalSshServer:
         """Start (or restart, on the same port) one node; returns its port."""
         node = self._nodes[name]
         node.acceptor = await asyncssh.create_server(
-            lambda: FakeNodeServer(name, self._context, node.connections),
+            lambda: FakeNodeServer(name, self._context, node.connections, lambda: node.frozen),
             LOOPBACK,
             node.port,
             server_host_keys=[node.host_key],
@@ -175,9 +182,26 @@ class LocalSshServer:
             await acceptor.wait_closed()
 
     def drop_connections(self, name: str) -> None:
-        """Cut every SSH connection to `name` at once, without a goodbye (a pulled cable)."""
+        """Cut every SSH connection to `name` at once, without a goodbye (sshd killed)."""
         for conn in list(self._nodes[name].connections):
             conn.abort()
+
+    def freeze_node(self, name: str) -> None:
+        """A pulled cable: the node stops answering (no close, no reset), new connections too.
+
+        Only keepalives (or timeouts) can tell; `thaw_node` plugs the cable back in.
+        """
+        node = self._nodes[name]
+        node.frozen = True
+        for conn in node.connections:
+            pause_connection(conn)
+
+    def thaw_node(self, name: str) -> None:
+        """Undo `freeze_node`: connections that survived resume where they stopped."""
+        node = self._nodes[name]
+        node.frozen = False
+        for conn in node.connections:
+            resume_connection(conn)
 
     async def stop(self) -> None:
         """Stop every node."""

@@ -43,16 +43,20 @@ class FakeNodeServer(asyncssh.SSHServer):
         node: str,
         context: FakeSessionContext,
         registry: set[asyncssh.SSHServerConnection],
+        frozen: Callable[[], bool] = lambda: False,
     ) -> None:
         self._node = node
         self._context = context
         self._registry = registry
+        self._frozen = frozen
         self._conn: asyncssh.SSHServerConnection | None = None
         self._open_sessions = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self._registry.add(conn)
+        if self._frozen():
+            pause_connection(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._conn is not None:
@@ -162,6 +166,23 @@ class FakeNodeServer(asyncssh.SSHServer):
         self._context.commands.append((self._node, tuple(argv)))
         status, out, err = await self._context.handler.handle(self._node, argv, data)
         return int(status), bytes(out), bytes(err)
+
+
+def pause_connection(conn: asyncssh.SSHServerConnection) -> None:
+    """Stop reading from the client: the fake node goes silent without closing anything.
+
+    Reaches asyncssh's transport attribute (not public API); used only by fakes.
+    """
+    transport = getattr(conn, "_transport", None)
+    if transport is not None:
+        transport.pause_reading()
+
+
+def resume_connection(conn: asyncssh.SSHServerConnection) -> None:
+    """Undo `pause_connection`."""
+    transport = getattr(conn, "_transport", None)
+    if transport is not None and not transport.is_closing():
+        transport.resume_reading()
 
 
 async def _pump(chunks: AsyncIterator[bytes], stdout: asyncssh.SSHWriter[bytes]) -> int:

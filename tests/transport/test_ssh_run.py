@@ -285,3 +285,36 @@ async def test_a_cancelled_connect_leaves_the_node_idle_not_connecting(
 
 async def _label_is(cluster: SshCluster, node: str, label: str) -> bool:
     return cluster.states()[node].label == label
+
+
+async def test_keepalive_notices_a_node_that_went_silent(
+    client_files: ClientFiles, fake_nodes: LocalSshServer
+) -> None:
+    """A pulled cable closes nothing: only SSH keepalives can tell the node is gone."""
+    quick = settings_for(client_files, keepalive_interval=0.2, keepalive_count_max=2)
+    async with SshCluster(["node-a", "node-b"], quick) as cluster:
+        await cluster.connect_all()
+        fake_nodes.freeze_node("node-a")
+        await eventually(lambda: _label_is(cluster, "node-a", "unreachable"))
+        state = cluster.states()["node-a"]
+        assert isinstance(state, Unreachable) and state.kind is FailureKind.DROPPED
+        assert "keepalive" in state.reason
+        assert isinstance(cluster.states()["node-b"], Connected)
+        fake_nodes.thaw_node("node-a")
+        await eventually(lambda: _runs(cluster, "node-a"))
+
+
+async def test_a_silent_node_times_out_commands_and_connections(
+    client_files: ClientFiles, fake_nodes: LocalSshServer
+) -> None:
+    quick = settings_for(client_files, connect_timeout=0.5)
+    async with SshCluster(["node-a", "node-b"], quick) as cluster:
+        await cluster.connect_all()
+        fake_nodes.freeze_node("node-a")
+        fake_nodes.freeze_node("node-b")
+        with pytest.raises(CommandTimedOut):
+            await cluster.run("node-a", ["true"], timeout=0.5)
+    async with SshCluster(["node-b"], quick) as fresh:
+        with pytest.raises(NodeUnreachable) as caught:
+            await fresh.run("node-b", ["true"], timeout=5)
+    assert caught.value.kind is FailureKind.TIMEOUT
