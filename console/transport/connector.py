@@ -161,11 +161,21 @@ class JumpChain:
         self._alive = False
 
     async def close(self) -> None:
-        """Close every hop."""
-        connections = list(self._connections)
-        self._close_all()
+        """Close every hop, last first."""
+        connections = list(reversed(self._connections))
+        self._connections, self._alive = [], False
         for conn in connections:
-            await conn.wait_closed()
+            await close_connection(conn)
+
+
+async def close_connection(conn: asyncssh.SSHClientConnection, *, grace: float = 5.0) -> None:
+    """Close politely; a peer that does not finish the goodbye in `grace` seconds (it went
+    silent) gets its connection aborted, so closing hacon never hangs on a dead node."""
+    conn.close()
+    try:
+        await asyncio.wait_for(conn.wait_closed(), grace)
+    except TimeoutError:
+        conn.abort()
 
 
 def onward_failure(node: str, error: NodeUnreachable, via: str) -> NodeUnreachable:

@@ -32,7 +32,12 @@ from console.transport.base import (
     Unreachable,
 )
 from console.transport.commands import remote_command
-from console.transport.connector import JumpChain, onward_failure, open_connection
+from console.transport.connector import (
+    JumpChain,
+    close_connection,
+    onward_failure,
+    open_connection,
+)
 from console.transport.ssh_config import SshSettings
 from console.transport.ssh_errors import classify
 from console.transport.stream import LineStream
@@ -195,20 +200,23 @@ class NodeSession:
         except TimeoutError:
             raise CommandTimedOut(self.node, argv, timeout) from None
         except (OSError, asyncssh.Error) as error:
-            raise self._session_failure(error) from error
+            raise self._session_failure(conn, error) from error
         if status is None:
             raise NodeUnreachable(
                 self.node, "connection dropped before the command finished", FailureKind.DROPPED
             )
         return CommandResult(self.node, tuple(argv), status, out, err, time.monotonic() - started)
 
-    def _session_failure(self, error: BaseException) -> NodeUnreachable:
-        failure = classify(self.node, error, connect_timeout=None)
+    def _session_failure(
+        self, conn: asyncssh.SSHClientConnection, error: BaseException
+    ) -> NodeUnreachable:
+        if self._conn is not conn:  # the connection ended under the command
+            return NodeUnreachable(self.node, f"connection lost: {error}", FailureKind.DROPPED)
         if isinstance(error, asyncssh.ChannelOpenError):
             return NodeUnreachable(
                 self.node, f"the node refused a new session: {error.reason}", FailureKind.PROTOCOL
             )
-        return failure
+        return classify(self.node, error, connect_timeout=None)
 
     def stream(self, argv: Sequence[str], *, max_lifetime: float | None = None) -> LineStream:
         """Lines of a long-running command, e.g. `commands.crm_mon_events()`.
@@ -225,8 +233,7 @@ class NodeSession:
         self._closing = True
         conn, self._conn = self._conn, None
         if conn is not None:
-            conn.close()
-            await conn.wait_closed()
+            await close_connection(conn)
         self._failures = 0
         self._set_state(Idle())
 
