@@ -318,3 +318,18 @@ async def test_a_silent_node_times_out_commands_and_connections(
         with pytest.raises(NodeUnreachable) as caught:
             await fresh.run("node-b", ["true"], timeout=5)
     assert caught.value.kind is FailureKind.TIMEOUT
+
+
+async def test_megabytes_of_input_and_output_pass_intact(
+    settings: SshSettings, handler: ScriptedHandler
+) -> None:
+    """A CIB patch goes in on stdin and a big CIB comes back: flow control must hold."""
+
+    async def echo(node: str, argv: list[str], stdin: bytes) -> Answer:
+        return 0, stdin[::-1], b""
+
+    handler.on("cibadmin", echo)
+    payload = bytes(range(256)) * 12_000  # 3 MB
+    async with SshCluster(["node-a"], settings) as cluster:
+        result = await cluster.run("node-a", ["cibadmin", "--patch"], timeout=60, input=payload)
+    assert result.stdout == payload[::-1]
