@@ -80,7 +80,9 @@ async def main(node_count: int, runs: int, separate: bool) -> None:
 async def measure(names: list[str], config: Path, runs: int) -> None:
     settings = SshSettings(config_files=(str(config),), use_agent=False)
     one = [await timed_connect(names[:1], settings) for _ in range(15)]
+    cpu_started = time.process_time()
     many = [await timed_connect(names, settings) for _ in range(5)]
+    cpu_per_connection = (time.process_time() - cpu_started) / (5 * len(names))
     async with SshCluster(names[:1], settings) as cluster:
         await cluster.connect_all()
         single, batch = await per_run_costs(cluster, names[0], runs)
@@ -92,6 +94,7 @@ async def measure(names: list[str], config: Path, runs: int) -> None:
     ratio = statistics.median(many) / statistics.median(one)
     print(f"connect+auth, 1 node:              {ms(one)}")
     print(f"connect+auth, {len(names)} nodes at once:     {ms(many)}  ratio {ratio:.1f}x")
+    print(f"hacon CPU per connection:          {cpu_per_connection * 1000:7.2f} ms")
     print(f"one command, one session:          {ms(single)}")
     print(f"4-command batch, one session:      {ms(batch)}")
     print(f"20 concurrent runs, 1 connection:  {ms(burst)}")
