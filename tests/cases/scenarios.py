@@ -240,7 +240,10 @@ def cli_leftovers(b: CibBuilder, rng: random.Random, count: int, tags: set[str])
     top = sip_stack(b, rng, tags)
     db = fillers(b, rng, 2, tags)
     b.bring_up()
-    target, banned, timed = rng.sample(b.nodes, 3)
+    # crm_resource refuses to move a resource to the node it already runs on.
+    target = rng.choice([n for n in b.nodes if n not in b.where(VIP)])
+    timed = rng.choice([n for n in b.nodes if n not in b.where(db[1]) and n != target])
+    banned = rng.choice([n for n in b.nodes if n not in (target, timed)])
     b.move(top, target)
     b.ban(db[0], banned)
     b.move(db[1], timed, lifetime="P2D")  # rule-based: #uname eq + date_expression
