@@ -1,0 +1,359 @@
+"""Plans: what an action will do, computed purely from one CIB, pinned to its version.
+
+Each `plan_<action>(cib, ..., run_on=NODE)` parses the CIB bytes as read from the cluster
+(`cibadmin -Q`), asks the action's guard (raising `ActionRefused` with its reason), and builds an
+`ActionPlan`: the exact argv, the versioned patch for its stdin (`console.actions.patchset`), the
+CIB version it was computed from, the CIB as it would be afterwards (for the scheduler's
+preview), and the consequences in words. Nothing here runs anything; `console.actions.execute`
+previews and applies plans.
+
+Standby and online change only the permanent `standby` node attribute (configuration/nodes),
+as `pcs node standby/unstandby` do. A transient one (`crm_attribute --lifetime reboot`, in the
+status section) overrides it; it belongs to pacemaker-attrd, which would write it back after a
+CIB edit, so hacon never edits it: when a transient value would win over the permanent one
+hacon sets, the plan is refused with the command that removes it.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from lxml import etree
+
+from console.actions import guards
+from console.actions.eligibility import CLI_ORIGINS, colocated_services, preferred_node
+from console.actions.patchset import PatchBuilder, cib_version_of
+from console.actions.prediction import Prediction
+from console.model.cluster import ClusterSnapshot
+from console.model.snapshot import parse_cib
+from console.model.types import CibVersion
+from console.model.xmlsafe import parse_xml
+
+Element = etree._Element
+TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
+PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
+"""Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
+SHADOW_DIR = "/tmp"
+"""crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""
+SIMULATE_ARGV = ("env", f"CIB_shadow_dir={SHADOW_DIR}", "crm_simulate", "--xml-pipe", "-S",
+                 "--output-as=xml")
+"""Pacemaker's scheduler on the changed CIB (stdin): the transition and the status after it."""
+
+
+class ActionKind(str, Enum):
+    """The guarded actions."""
+
+    STANDBY = "standby"
+    ONLINE = "online"
+    CLEANUP = "cleanup"
+    CLEAR = "clear"
+    FAILBACK = "failback"
+
+
+class ActionRefused(Exception):
+    """A guard (or the preview) said no; `reason` is the sentence for the operator."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """One action, pinned to the CIB version it was computed from (immutable)."""
+
+    kind: ActionKind
+    title: str
+    """What the confirmation names: "Put node-a in standby"."""
+    node: str | None
+    """The node acted on (standby, online, cleanup on one node, failback's destination)."""
+    resource: str | None
+    """The resource acted on (cleanup, clear, failback's VIP)."""
+    run_on: str
+    """The node whose tools run the command."""
+    argv: tuple[str, ...]
+    stdin: bytes | None
+    """The versioned patch for `cibadmin --patch --xml-pipe`; None for cleanup."""
+    expected_version: CibVersion
+    """The CIB version the plan was computed from; the patch's source."""
+    consequences: tuple[str, ...]
+    """Predicted consequences in words (the scheduler's, once previewed)."""
+    stops_service: bool
+    """Whether something that runs now would end up stopped: the modal focuses No."""
+    simulate_cib: bytes
+    """The whole CIB as it would be after the action, for crm_simulate."""
+    vip: str | None = None
+    """The VIP whose move the executor verifies."""
+    services: tuple[str, ...] = ()
+    """Resources that must run with the VIP (verified beside it)."""
+    target_version: CibVersion | None = None
+    then_clear: tuple[str, ...] = ()
+    """Constraint ids to remove once the move is verified (failback's temporary cli-prefer)."""
+    prediction: Prediction | None = None
+    refusal: str | None = None
+    """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""
+
+    def with_prediction(self, prediction: Prediction, notes: tuple[str, ...] = ()) -> ActionPlan:
+        """This plan with the scheduler's prediction, its consequences and, if due, a refusal."""
+        watched = tuple(rid for rid in (self.vip, *self.services) if rid)
+        stopped = prediction.stopped_resources(watched) if self.vip else ()
+        refusal = (f"the scheduler predicts {', '.join(stopped)} stopped afterwards"
+                   if stopped else None)
+        return replace(self, prediction=prediction, refusal=refusal,
+                       consequences=(*(prediction.sentences() or ("nothing moves",)), *notes),
+                       stops_service=bool(stopped) or prediction.stops_anything())
+
+
+# -- the actions ---------------------------------------------------------------------------------
+
+
+def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
+    """Put `node` in standby: set its permanent `standby` attribute to "on"."""
+    root, snapshot = _read(cib)
+    _refuse_if(guards.standby_blocked_reason(snapshot, node))
+    transient = _transient_standby(root, node)
+    if transient is not None:
+        raise ActionRefused(_transient_message(node, transient))
+    builder = PatchBuilder(root)
+    _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
+    holder_note = _holder_note(snapshot, node)
+    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {node} in standby",
+                       run_on, node=node, consequences=(f"{node} stops running resources",
+                                                        *holder_note))
+
+
+def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
+    """Bring `node` out of standby: remove its permanent `standby` attribute."""
+    root, snapshot = _read(cib)
+    _refuse_if(guards.online_blocked_reason(snapshot, node))
+    transient = _transient_standby(root, node)
+    if transient is not None:
+        raise ActionRefused(_transient_message(node, transient))
+    builder = PatchBuilder(root)
+    for pair in _node_nvpairs(_node_element(builder.cib, node), "standby"):
+        builder.delete(pair)
+    if not builder.changed:
+        raise ActionRefused(f"{node} is in standby for another reason (on-fail=standby?)")
+    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {node} online", run_on,
+                       node=node, consequences=(f"{node} may run resources again",))
+
+
+def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> ActionPlan:
+    """Remove leftover cli-prefer / cli-ban constraints (of `resource`, or every one)."""
+    root, snapshot = _read(cib)
+    _refuse_if(guards.clear_blocked_reason(snapshot, resource))
+    builder = PatchBuilder(root)
+    removed = _delete_cli_constraints(builder, snapshot, {resource} if resource else None)
+    title = f"Clear cli constraints of {resource}" if resource else "Clear every cli constraint"
+    return _patch_plan(builder, snapshot, ActionKind.CLEAR, title, run_on, resource=resource,
+                       consequences=tuple(f"constraint {cid} is removed" for cid in removed))
+
+
+def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
+    """Move the VIP and its services to the preferred node; the constraint goes afterwards."""
+    root, snapshot = _read(cib)
+    _refuse_if(guards.failback_blocked_reason(snapshot))
+    vip = guards.main_vip(snapshot)
+    preferred = preferred_node(snapshot, vip) if vip else None
+    if vip is None or preferred is None:  # the guard has said so already
+        raise ActionRefused("no VIP with a preferred node")
+    node, location = preferred
+    builder = PatchBuilder(root)
+    moved = {vip.top_level, vip.id, *colocated_services(snapshot, vip)}
+    removed = _delete_cli_constraints(builder, snapshot, moved)
+    prefer_id = _free_id(builder.cib, f"cli-prefer-{vip.top_level}")
+    constraints = _child(builder, builder.cib.find("configuration"), "constraints")
+    builder.create(constraints, etree.Element(
+        "rsc_location", {"id": prefer_id, "rsc": vip.top_level, "role": "Started",
+                         "node": node, "score": "INFINITY"}))
+    notes = (f"{node} is preferred by {location.id} (score {location.score})",
+             *(f"constraint {cid} is removed" for cid in removed),
+             f"{prefer_id} moves it there and is removed once the move is verified")
+    plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
+                       f"Fail {vip.id} back to {node}", run_on, node=node, resource=vip.id,
+                       consequences=notes)
+    return replace(plan, then_clear=(prefer_id,))
+
+
+def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
+                 run_on: str) -> ActionPlan:
+    """Forget the failures of `resource` (on `node`, or everywhere): `crm_resource --cleanup`.
+
+    Not a CIB patch (the controller clears the history itself), so there is no compare-and-swap;
+    the guard is re-checked on a fresh CIB right before it runs. The preview simulates the CIB
+    without the resource's fail counts.
+    """
+    root, snapshot = _read(cib)
+    _refuse_if(guards.cleanup_blocked_reason(snapshot, resource, node))
+    argv: tuple[str, ...] = ("crm_resource", "--cleanup", "--resource", resource)
+    if node is not None:
+        argv += ("--node", node)
+    where = f" on {node}" if node else " on every node"
+    vip = guards.main_vip(snapshot)
+    return ActionPlan(
+        kind=ActionKind.CLEANUP, title=f"Clean up {resource}{where}", node=node,
+        resource=resource, run_on=run_on, argv=argv, stdin=None,
+        expected_version=snapshot.version,
+        consequences=(f"failcount and failed operations of {resource}{where} are forgotten",),
+        stops_service=True, simulate_cib=_without_failcounts(root, resource, node),
+        vip=vip.id if vip else None,
+        services=colocated_services(snapshot, vip) if vip else ())
+
+
+def rebuild(plan: ActionPlan, cib: bytes) -> ActionPlan:
+    """The same action planned again on a fresher CIB (guard included)."""
+    if plan.kind is ActionKind.STANDBY:
+        return plan_standby(cib, _required(plan.node), run_on=plan.run_on)
+    if plan.kind is ActionKind.ONLINE:
+        return plan_online(cib, _required(plan.node), run_on=plan.run_on)
+    if plan.kind is ActionKind.CLEAR:
+        return plan_clear(cib, plan.resource, run_on=plan.run_on)
+    if plan.kind is ActionKind.FAILBACK:
+        return plan_failback(cib, run_on=plan.run_on)
+    return plan_cleanup(cib, _required(plan.resource), plan.node, run_on=plan.run_on)
+
+
+def plan_removal(cib: bytes, constraint_ids: tuple[str, ...], *, run_on: str) -> ActionPlan:
+    """Remove named location constraints (failback's follow-up); no guard: it moves nothing."""
+    root, snapshot = _read(cib)
+    builder = PatchBuilder(root)
+    for location in list(builder.cib.iterfind("configuration/constraints/rsc_location")):
+        if location.get("id") in constraint_ids:
+            builder.delete(location)
+    if not builder.changed:
+        raise ActionRefused(f"{', '.join(constraint_ids)} is already gone")
+    return _patch_plan(builder, snapshot, ActionKind.CLEAR, "Remove the failback constraint",
+                       run_on, consequences=tuple(f"constraint {cid} is removed"
+                                                  for cid in constraint_ids))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _read(cib: bytes) -> tuple[Element, ClusterSnapshot]:
+    return parse_xml(cib), parse_cib(cib)
+
+
+def _refuse_if(reason: str | None) -> None:
+    if reason is not None:
+        raise ActionRefused(reason)
+
+
+def _required(value: str | None) -> str:
+    if value is None:
+        raise ActionRefused("the plan lost its target")
+    return value
+
+
+def _patch_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,
+                run_on: str, *, node: str | None = None, resource: str | None = None,
+                consequences: tuple[str, ...] = ()) -> ActionPlan:
+    patch, after, target = builder.finish()
+    vip = guards.main_vip(snapshot)
+    return ActionPlan(kind=kind, title=title, node=node, resource=resource, run_on=run_on,
+                      argv=PATCH_ARGV, stdin=patch, expected_version=builder.source,
+                      consequences=consequences, stops_service=True, simulate_cib=after,
+                      vip=vip.id if vip else None,
+                      services=colocated_services(snapshot, vip) if vip else (),
+                      target_version=target)
+
+
+def _holder_note(snapshot: ClusterSnapshot, node: str) -> tuple[str, ...]:
+    return tuple(f"{vip.id} runs on {node}: it moves to another node"
+                 for vip in snapshot.vips.values() if node in vip.holder_nodes)
+
+
+def _node_element(cib: Element, node: str) -> Element:
+    for element in cib.iterfind("configuration/nodes/node"):
+        if element.get("uname") == node:
+            return element
+    raise ActionRefused(f"{node} has no entry in configuration/nodes")
+
+
+def _node_nvpairs(node: Element, name: str) -> list[Element]:
+    return [pair for attributes in node.iterfind("instance_attributes")
+            for pair in attributes.iterfind("nvpair") if pair.get("name") == name]
+
+
+def _transient_standby(root: Element, node: str) -> str | None:
+    for state in root.iterfind("status/node_state"):
+        if state.get("uname") != node:
+            continue
+        for pair in state.iterfind("transient_attributes/instance_attributes/nvpair"):
+            if pair.get("name") == "standby":
+                return pair.get("value", "")
+    return None
+
+
+def _transient_message(node: str, value: str) -> str:
+    return (f"{node} has a transient standby={value} (for this boot) that overrides the "
+            f"permanent value hacon sets; remove it first: crm_attribute --node {node} "
+            f"--name standby --lifetime reboot --delete")
+
+
+def _set_node_attribute(builder: PatchBuilder, node: Element, name: str, value: str) -> None:
+    existing = _node_nvpairs(node, name)
+    if existing:
+        builder.set_attribute(existing[0], "value", value)
+        return
+    attributes = node.find("instance_attributes")
+    if attributes is None:
+        attributes_id = _free_id(builder.cib, f"nodes-{node.get('id')}")
+        attributes = etree.Element("instance_attributes", id=attributes_id)
+        etree.SubElement(attributes, "nvpair", id=_free_id(builder.cib, f"{attributes_id}-{name}"),
+                         name=name, value=value)
+        builder.create(node, attributes)
+        return
+    builder.create(attributes, etree.Element(
+        "nvpair", id=_free_id(builder.cib, f"{attributes.get('id')}-{name}"), name=name,
+        value=value))
+
+
+def _child(builder: PatchBuilder, parent: Element | None, tag: str) -> Element:
+    if parent is None:
+        raise ActionRefused("the CIB has no configuration section")
+    found = parent.find(tag)
+    return found if found is not None else builder.create(parent, etree.Element(tag))
+
+
+def _free_id(cib: Element, wanted: str) -> str:
+    taken = {element.get("id") for element in cib.iter() if isinstance(element.tag, str)}
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate
+
+
+def _delete_cli_constraints(builder: PatchBuilder, snapshot: ClusterSnapshot,
+                            resources: set[str] | None) -> list[str]:
+    wanted = {location.id for location in snapshot.constraints.location
+              if location.origin in CLI_ORIGINS
+              and (resources is None or location.resource in resources)}
+    removed = []
+    for location in list(builder.cib.iterfind("configuration/constraints/rsc_location")):
+        if location.get("id") in wanted:
+            builder.delete(location)
+            removed.append(location.get("id", ""))
+    return removed
+
+
+def _without_failcounts(root: Element, resource: str, node: str | None) -> bytes:
+    copy = deepcopy(root)
+    prefixes = (f"fail-count-{resource}", f"last-failure-{resource}")
+    for state in copy.iterfind("status/node_state"):
+        if node is not None and state.get("uname") != node:
+            continue
+        for pair in list(state.iterfind("transient_attributes/instance_attributes/nvpair")):
+            if pair.get("name", "").startswith(prefixes):
+                parent = pair.getparent()
+                if parent is not None:
+                    parent.remove(pair)
+    return etree.tostring(copy)
+
+
+def version_of(cib: bytes) -> CibVersion:
+    """The version triple of CIB bytes (the root element is enough: `cibadmin -Q -n`)."""
+    return cib_version_of(parse_xml(cib))
