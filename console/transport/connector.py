@@ -119,37 +119,56 @@ class JumpChain:
         self._connections: list[asyncssh.SSHClientConnection] = []
         self._alive = False
         self._lock = asyncio.Lock()
+        self._finished_attempts = 0
+        self._last_failure: NodeUnreachable | None = None
 
     async def connection(self) -> asyncssh.SSHClientConnection:
         """The last hop's open connection, (re)opening the chain if needed.
 
+        Callers that queued behind an attempt that failed share its failure instead of each
+        trying again: with a silent jump host, three nodes would otherwise wait three connect
+        timeouts in a row.
+
         Raises:
             NodeUnreachable: for the first hop that failed, named in the reason.
         """
+        finished_before = self._finished_attempts
         async with self._lock:
             if self._alive and self._connections:
                 return self._connections[-1]
-            self._close_all()
-            tunnel: object = ()
-            for hop in self.hops:
-                try:
-                    conn = await open_connection(
-                        hop.host,
-                        self._settings,
-                        port=hop.port,
-                        username=hop.username,
-                        tunnel=tunnel,
-                        on_lost=self._lost,
-                    )
-                except NodeUnreachable as failure:
-                    self._close_all()
-                    raise NodeUnreachable(
-                        failure.node, f"jump host {hop}: {failure.reason}", failure.kind
-                    ) from failure
-                self._connections.append(conn)
-                tunnel = conn
-            self._alive = True
-            return self._connections[-1]
+            if self._finished_attempts != finished_before and self._last_failure is not None:
+                raise self._last_failure  # we queued behind an attempt that just failed
+            try:
+                return await self._open_chain()
+            except NodeUnreachable as failure:
+                self._last_failure = failure
+                raise
+            finally:
+                self._finished_attempts += 1
+
+    async def _open_chain(self) -> asyncssh.SSHClientConnection:
+        self._close_all()
+        tunnel: object = ()
+        for hop in self.hops:
+            try:
+                conn = await open_connection(
+                    hop.host,
+                    self._settings,
+                    port=hop.port,
+                    username=hop.username,
+                    tunnel=tunnel,
+                    on_lost=self._lost,
+                )
+            except NodeUnreachable as failure:
+                self._close_all()
+                raise NodeUnreachable(
+                    failure.node, f"jump host {hop}: {failure.reason}", failure.kind
+                ) from failure
+            self._connections.append(conn)
+            tunnel = conn
+        self._alive = True
+        self._last_failure = None
+        return self._connections[-1]
 
     def _lost(self, _exc: Exception | None) -> None:
         self._alive = False

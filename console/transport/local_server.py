@@ -138,6 +138,10 @@ class LocalSshServer:
         """The most sessions ever open at once on one connection."""
         return self._context.peak_sessions
 
+    def open_connections(self, node: str) -> int:
+        """How many SSH connections to `node` are open now (as the server sees them)."""
+        return len(self._nodes[node].connections)
+
     def host_key(self, node: str) -> asyncssh.SSHKey:
         """The node's current host key (private; use `.convert_to_public()` to share)."""
         return self._nodes[node].host_key

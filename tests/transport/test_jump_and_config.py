@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from console.transport.base import FailureKind, NodeUnreachable
+from console.transport.base import FailureKind, NodeUnreachable, Unreachable
 from console.transport.local_server import LocalSshServer
 from console.transport.ssh import NodeSession, SshCluster
 from console.transport.ssh_config import (
@@ -126,3 +126,18 @@ def test_backoff_doubles_is_capped_and_jittered() -> None:
     high = NodeSession("n", settings, rng=lambda: 0.999)
     assert [low.backoff_delay(n) for n in (1, 2, 3, 6, 50)] == [0.5, 1.0, 2.0, 15.0, 15.0]
     assert all(29.9 < high.backoff_delay(n) < 30 for n in (6, 50))
+
+
+async def test_nodes_behind_a_silent_jump_host_share_one_attempt(
+    tmp_path: Path, fake_nodes: LocalSshServer
+) -> None:
+    """Three nodes queued behind one failing jump attempt do not each wait a connect timeout."""
+    files = fake_nodes.write_client_files(tmp_path, hidden=["node-b"])
+    fake_nodes.freeze_node("node-a")
+    settings = settings_for(files, jump="node-a", connect_timeout=0.5)
+    async with SshCluster(["node-b", "node-c", "node-a"], settings) as cluster:
+        states = await cluster.connect_all()
+    assert fake_nodes.open_connections("node-a") == 1
+    for state in states.values():
+        assert isinstance(state, Unreachable) and state.kind is FailureKind.TIMEOUT
+        assert state.reason.startswith("jump host node-a: no SSH connection within 0.5 s")
