@@ -42,6 +42,7 @@ class PacemakerNodes:
         self.version_checks: Counter[str] = Counter()
         self.full_fetches: Counter[str] = Counter()
         self.in_round: Counter[str] = Counter()
+        """Version checks (the first command of a round) under way, per node."""
         self.max_in_round: Counter[str] = Counter()
         self._feeds: dict[str, asyncio.Queue[bytes]] = {}
 
@@ -89,7 +90,6 @@ class PacemakerNodes:
         if tool == "corosync-quorumtool":
             return self._quorumtool(node)
         if tool == "ip":
-            self._end_round(node)
             lines = [
                 f"2: eth0    inet {address}/24 scope global secondary eth0\\ valid\n"
                 for address in self.addresses[node]
@@ -115,16 +115,15 @@ class PacemakerNodes:
         self.in_round[node] += 1
         self.max_in_round[node] = max(self.max_in_round[node], self.in_round[node])
         self.version_checks[node] += 1
-        if node in self.garbage:
-            return 0, b"\x00\xffgarbage <not-a-cib\n", b""
-        status, out, err = await self.run_tool(node, *argv)
+        try:
+            if node in self.garbage:
+                return 0, b"\x00\xffgarbage <not-a-cib\n", b""
+            status, out, err = await self.run_tool(node, *argv)
+        finally:
+            self.in_round[node] -= 1
         if out.count(b"<cib ") >= 2:
             self.full_fetches[node] += 1
         return status, out, err
-
-    def _end_round(self, node: str) -> None:
-        # `ip` is the last command of a round without a service probe (probes.round_commands)
-        self.in_round[node] -= 1
 
     def _quorumtool(self, node: str) -> tuple[int, bytes, bytes]:
         rows = "".join(
