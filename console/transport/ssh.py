@@ -264,6 +264,7 @@ class SshCluster:
         self.settings = settings or SshSettings()
         self._jump = JumpChain(self.settings.jump, self.settings) if self.settings.jump else None
         self._sessions: dict[str, NodeSession] = {}
+        self._listeners: list[StateListener] = []
         for node in nodes:
             self.session(node)
 
@@ -275,8 +276,18 @@ class SshCluster:
     def session(self, node: str) -> NodeSession:
         """The session for `node`, created (not connected) on first use."""
         if node not in self._sessions:
-            self._sessions[node] = NodeSession(node, self.settings, jump=self._jump)
+            session = NodeSession(node, self.settings, jump=self._jump)
+            for listener in self._listeners:
+                session.add_state_listener(listener)
+            self._sessions[node] = session
         return self._sessions[node]
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Call `listener(node, state)` on every node's state change, sessions created later
+        included (e.g. the UI's "node-b: unreachable (connection refused)" line)."""
+        self._listeners.append(listener)
+        for session in self._sessions.values():
+            session.add_state_listener(listener)
 
     def states(self) -> dict[str, ConnectionState]:
         """Each node's connection state, for the UI."""

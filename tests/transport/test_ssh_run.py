@@ -160,7 +160,7 @@ async def test_states_go_idle_connected_unreachable_connected(
 ) -> None:
     seen: list[str] = []
     async with SshCluster(["node-a"], settings) as cluster:
-        cluster.session("node-a").add_state_listener(lambda node, state: seen.append(state.label))
+        cluster.add_state_listener(lambda node, state: seen.append(state.label))
         assert isinstance(cluster.states()["node-a"], Idle)
         await cluster.connect_all()
         await fake_nodes.stop_node("node-a")
