@@ -101,9 +101,12 @@ class ActionPlan:
         stopped = prediction.stopped_resources(watched) if self.vip else ()
         refusal = (f"the scheduler predicts {', '.join(stopped)} stopped afterwards"
                    if stopped else None)
+        # A move of the VIP or its services interrupts the service too: focus No for it.
+        interrupted = any(action.resource in watched and action.action != "start"
+                          for action in prediction.actions)
         return replace(self, prediction=prediction, refusal=refusal,
                        consequences=(*(prediction.sentences() or ("nothing moves",)), *notes),
-                       stops_service=bool(stopped) or prediction.stops_anything())
+                       stops_service=bool(stopped) or interrupted or prediction.stops_anything())
 
 
 # -- the actions ---------------------------------------------------------------------------------

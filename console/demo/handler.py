@@ -188,6 +188,14 @@ class DemoHandler:
         running = unit == SERVICE_PROCESS and self._service_runs(node)
         return (0, b"active\n", b"") if running else (3, b"inactive\n", b"")
 
+    def _env(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        """`env NAME=VALUE... COMMAND...` (hacon's previews set CIB_shadow_dir this way)."""
+        while words and "=" in words[0] and not words[0].startswith("-"):
+            words = words[1:]
+        if not words or words[0] == "env":
+            return 125, b"", b"env: the demo nodes run `env NAME=VALUE... COMMAND...` only\n"
+        return self.answer(node, words, stdin)
+
     def _crm_simulate(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return crm_simulate(words, stdin, self._cib(node))
 
@@ -208,5 +216,6 @@ _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "systemctl": DemoHandler._systemctl,
     "crm_attribute": DemoHandler._crm_attribute,
     "crm_simulate": DemoHandler._crm_simulate,
+    "env": DemoHandler._env,
     "crm_resource": DemoHandler._crm_resource,
 }

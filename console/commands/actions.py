@@ -1,0 +1,207 @@
+"""`hacon standby|online|cleanup|clear|failback`: guarded actions from the command line.
+
+Each command connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
+the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
+shows the plan and asks (unless --yes), applies it with compare-and-swap, and verifies it.
+`--dry-run` stops after the preview. Every attempt, refused ones too, goes to the audit journal
+(`hacon audit` prints it).
+
+Exit status: 0 done and verified; 3 refused by a guard or the preview (reason on stderr,
+nothing changed); 1 failed (or not confirmed); 2 usage. `hacon --read-only ...` refuses every
+action with exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from console import audit
+from console.actions import guards
+from console.actions.execute import ActionOutcome, ExecutionError, prepare, preview, run_plan
+from console.actions.plans import ActionKind, ActionPlan, ActionRefused
+from console.commands import status_live
+from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
+from console.commands.text import printable
+from console.model.live import LiveSnapshot
+from console.transport.base import CommandRunner
+
+EXIT_REFUSED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One action as the operator asked for it."""
+
+    kind: ActionKind
+    node: str | None = None
+    resource: str | None = None
+
+    @property
+    def target(self) -> str | None:
+        """The node or resource named on the command line."""
+        return self.node if self.kind in (ActionKind.STANDBY, ActionKind.ONLINE) else (
+            self.resource or self.node)
+
+    def blocked_reason(self, live: LiveSnapshot) -> str | None:
+        """The action's guard on the live snapshot."""
+        now = time.time()
+        if self.kind is ActionKind.STANDBY:
+            return guards.standby_blocked_reason(live, self.node or "", now=now)
+        if self.kind is ActionKind.ONLINE:
+            return guards.online_blocked_reason(live, self.node or "", now=now)
+        if self.kind is ActionKind.CLEANUP:
+            return guards.cleanup_blocked_reason(live, self.resource or "", self.node, now=now)
+        if self.kind is ActionKind.CLEAR:
+            return guards.clear_blocked_reason(live, self.resource, now=now)
+        return guards.failback_blocked_reason(live, now=now)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the action commands and `hacon audit`."""
+    _action_parser(subparsers, "standby", "put a node in standby (its resources move away)",
+                   lambda p: p.add_argument("node", metavar="NODE"),
+                   lambda a: Request(ActionKind.STANDBY, node=a.node))
+    _action_parser(subparsers, "online", "bring a node out of standby",
+                   lambda p: p.add_argument("node", metavar="NODE"),
+                   lambda a: Request(ActionKind.ONLINE, node=a.node))
+    _action_parser(subparsers, "cleanup", "forget a resource's failures (failcount)",
+                   _cleanup_arguments,
+                   lambda a: Request(ActionKind.CLEANUP, node=a.node, resource=a.resource))
+    _action_parser(subparsers, "clear", "remove leftover cli-prefer / cli-ban constraints",
+                   lambda p: p.add_argument("resource", metavar="RESOURCE", nargs="?"),
+                   lambda a: Request(ActionKind.CLEAR, resource=a.resource))
+    _action_parser(subparsers, "failback",
+                   "move the VIP and its service back to the preferred node",
+                   lambda p: None, lambda a: Request(ActionKind.FAILBACK))
+    parser = subparsers.add_parser("audit", help="print the audit journal of actions",
+                                   description=f"Print {audit.journal_path()}.")
+    parser.add_argument("--json", action="store_true", help="the raw JSON lines")
+    parser.set_defaults(run=run_audit)
+
+
+def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE")
+    parser.add_argument("--node", metavar="NODE", help="only on this node (default: every node)")
+
+
+def _action_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                   help_text: str,
+                   add_target: Callable[[argparse.ArgumentParser], object],
+                   request: Callable[[argparse.Namespace], Request]) -> None:
+    parser = subparsers.add_parser(
+        name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}. Exit status "
+        "0 done and verified, 3 refused (nothing changed), 1 failed, 2 usage.")
+    add_target(parser)
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show the plan and the scheduler's prediction, change nothing")
+    parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    status_live.add_arguments(parser)
+    parser.set_defaults(run=lambda args: run_action(args, request(args)))
+
+
+def run_action(args: argparse.Namespace, request: Request) -> int:
+    """Guard, plan, preview, confirm, apply, verify; the exit status."""
+    if getattr(args, "tui_read_only", False):
+        raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
+    target = status_live.resolve_target(args)
+    return asyncio.run(_act(target, request, args, args.cluster))
+
+
+async def _act(target: status_live.Target, request: Request, args: argparse.Namespace,
+               cluster_name: str | None) -> int:
+    from console.transport.poller import ClusterPoller, PollSettings
+    from console.transport.ssh import SshCluster
+    from console.transport.ssh_config import SshSettings
+
+    settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
+                           username=target.user)
+    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0)
+    async with SshCluster(target.nodes, settings) as cluster:
+        async with ClusterPoller(cluster, target.nodes, poll) as poller:
+            live = await poller.next_snapshot()
+        name = cluster_name or (live.cluster.cluster.name if live.cluster else None)
+        return await _guarded(request, live, cluster, target, args, name)
+
+
+async def _guarded(request: Request, live: LiveSnapshot, runner: CommandRunner,
+                   target: status_live.Target, args: argparse.Namespace,
+                   cluster: str | None) -> int:
+    reason = request.blocked_reason(live)
+    run_on = live.source_node
+    if reason is None and run_on is None:
+        reason = "no node gave its CIB"
+    if reason is not None:
+        return _refused(request, reason, cluster, live)
+    try:
+        plan = await preview(await prepare(request.kind, runner, run_on or "",
+                                           node=request.node, resource=request.resource),
+                             runner)
+    except ActionRefused as refused:
+        return _refused(request, refused.reason, cluster, live)
+    except ExecutionError as error:
+        raise CommandError(str(error), EXIT_FAILURE) from None
+    _show_plan(plan)
+    if plan.refusal is not None:
+        audit.record_plan(plan, "refused", plan.refusal, cluster=cluster)
+        _say(f"refused: {plan.refusal}")
+        return EXIT_REFUSED
+    if args.dry_run:
+        return EXIT_OK
+    if not args.yes and not _confirmed(plan):
+        audit.record_plan(plan, "cancelled", "not confirmed", cluster=cluster)
+        _say("not confirmed; nothing changed")
+        return EXIT_FAILURE
+    outcome = await run_plan(plan, runner, nodes=target.nodes, progress=_say)
+    audit.record_outcome(outcome, cluster=cluster)
+    return _report(outcome)
+
+
+def _refused(request: Request, reason: str, cluster: str | None,
+             live: LiveSnapshot) -> int:
+    version = live.cluster.version if live.cluster else None
+    audit.record(request.kind.value, outcome="refused", message=reason, cluster=cluster,
+                 target=request.target, version_before=version)
+    _say(f"refused: {reason}")
+    return EXIT_REFUSED
+
+
+def _show_plan(plan: ActionPlan) -> None:
+    lines = [f"{plan.title} (run on {plan.run_on}, computed from CIB {plan.expected_version})"]
+    lines += [f"  - {printable(line)}" for line in plan.consequences]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def _confirmed(plan: ActionPlan) -> bool:
+    if not sys.stdin.isatty():
+        raise CommandError("no terminal to confirm on: add --yes (or --dry-run)", EXIT_BAD_INPUT)
+    # No is the default: an empty answer (Enter) changes nothing.
+    answer = input(f"{plan.title}? [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def _report(outcome: ActionOutcome) -> int:
+    stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
+    prefix = "" if outcome.exit_code == 0 else ("refused: " if outcome.exit_code == EXIT_REFUSED
+                                                 else "failed: ")
+    stream.write(f"{prefix}{printable(outcome.message)}\n")
+    return outcome.exit_code
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"hacon: {printable(line)}\n")
+    sys.stderr.flush()
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """Print the journal (text, or the raw lines with --json)."""
+    for entry in audit.read_entries():
+        line = json.dumps(entry) if args.json else printable(audit.format_entry(entry))
+        sys.stdout.write(line + "\n")
+    return EXIT_OK
