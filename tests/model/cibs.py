@@ -83,3 +83,13 @@ def cib(*, resources: str = "", status: str = "", nodes: Iterable[str] = ("node-
             f'</crm_config><nodes>{node_xml}</nodes><resources>{fence}{resources}</resources>'
             f'<constraints>{constraints}</constraints></configuration>'
             f'<status>{status}</status></cib>').encode()
+
+
+def started(rsc_id: str, node: str, call: int = 2) -> str:
+    """A history whose last word is a successful start."""
+    return lrm_resource(rsc_id, [op(rsc_id, "start", call=call, node=node)])
+
+
+def stopped_probe(rsc_id: str, node: str) -> str:
+    """A history with only a probe that found the resource stopped."""
+    return lrm_resource(rsc_id, [op(rsc_id, "monitor", call=1, rc=7, node=node)])

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from console.model import ClusterSnapshot, NodeState, NotACibError, parse_cib, status_document
-from tests.model.cibs import cib, lrm_resource, node_state, op, primitive
-from tests.oracle import compare, crm_mon_available, crm_mon_xml, reference_document
-
-
-def derive(data: bytes) -> ClusterSnapshot:
-    """parse_cib, and (where crm_mon is installed) proof that crm_mon agrees on this CIB."""
-    snapshot = parse_cib(data)
-    if crm_mon_available():
-        with tempfile.TemporaryDirectory() as scratch:
-            path = Path(scratch) / "cib.xml"
-            path.write_bytes(data)
-            reference = reference_document(crm_mon_xml(path), data)
-        assert reference is not None, "crm_mon could not read the test CIB"
-        assert compare(status_document(snapshot), reference) == []
-    return snapshot
-
-
-def started(rsc_id: str, node: str, call: int = 2) -> str:
-    return lrm_resource(rsc_id, [op(rsc_id, "start", call=call, node=node)])
-
-
-def stopped_probe(rsc_id: str, node: str) -> str:
-    return lrm_resource(rsc_id, [op(rsc_id, "monitor", call=1, rc=7, node=node)])
+from console.model import NodeState, NotACibError, parse_cib, status_document
+from tests.model.agree import derive
+from tests.model.cibs import cib, lrm_resource, node_state, op, primitive, started, stopped_probe
 
 
 class TestStandby:
