@@ -92,7 +92,7 @@ class CibBuilder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.nodes: list[str] = []
-        path.write_text(run_tool(["cibadmin", "--empty"]))
+        path.write_text(run_tool(["cibadmin", "--empty"], path))
 
     # configuration -------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ class CibBuilder:
 
     def pcs(self, *args: str) -> None:
         """`pcs -f FILE ARGS` (pcs costs ~0.8 s of start-up per call: use sparingly)."""
-        run_tool(["pcs", "-f", str(self.path), *args])
+        run_tool(["pcs", "-f", str(self.path), *args], self.path)
 
     def set_property(self, name: str, value: str) -> None:
         """A cluster property in crm_config (crm_attribute -t crm_config)."""
@@ -171,7 +171,7 @@ class CibBuilder:
         saved = self.path.with_suffix(".sim.xml")
         mode = "-S" if execute else "-R"
         argv = ["crm_simulate", "-x", str(self.path), mode, "-q", "true", "-O", str(saved)]
-        output = run_tool([*argv, "--output-as=xml", *events])
+        output = run_tool([*argv, "--output-as=xml", *events], self.path)
         os.replace(saved, self.path)
         return etree.fromstring(output.encode())
 

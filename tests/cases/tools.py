@@ -30,15 +30,19 @@ def missing_tools() -> list[str]:
     return [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
 
 
-def run_tool(argv: list[str], cib: Path | None = None, *, check: bool = True) -> str:
+def run_tool(argv: list[str], cib: Path, *, check: bool = True) -> str:
     """Run one tool, with `CIB_file` pointing at `cib`, and return its standard output.
+
+    `CIB_file` is set for every call, also for those that name their file otherwise
+    (`cibadmin --empty`, `crm_simulate -x`, `pcs -f`): without it a tool talks to the cluster
+    of the machine it runs on, if there is one, and a test must never touch a live cluster
+    (the lab tests may be running one right now).
 
     Raises:
         ToolError: the tool exited non-zero (when `check`), with its stderr in the message.
     """
     env = {key: value for key, value in os.environ.items() if key != "CIB_file"}
-    if cib is not None:
-        env["CIB_file"] = str(cib)
+    env["CIB_file"] = str(cib)
     env["LC_ALL"] = "C"  # tool messages and dates in one known form
     proc = subprocess.run(
         argv, env=env, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False
