@@ -112,10 +112,8 @@ def fence_node(node: NodeRt) -> None:
         return
     if node.type == "remote":
         connection = node.remote_rsc
-        if connection is not None and not connection.managed:
-            pass
-        elif not node.remote_requires_reset:
-            node.remote_requires_reset = True
+        if connection is None or connection.managed:
+            node.remote_requires_reset = True  # an unmanaged connection is not fenced
         node.unclean = True
         return
     node.unclean = True
@@ -205,13 +203,11 @@ def _online_with_fencing(state: etree._Element, node: NodeRt) -> bool:
         return False
     elif not in_cluster or not crmd_online or terminate:
         fence_node(node)
-    elif join == "member":
-        pass
     elif join in ("pending", "down"):
-        node.standby = True
+        node.standby = True  # still joining: not ready to run resources
         node.pending = True
-    else:
-        fence_node(node)
+    elif join != "member":
+        fence_node(node)  # an unknown join state
     return in_cluster
 
 

@@ -179,9 +179,8 @@ def process_rsc_state(world: World, rsc: Rsc, node: NodeRt, on_fail: OnFail) -> 
                     and not node.remote_rsc.failed:
                 node.unseen = True
             fence_node(node)
-    saved_on_fail = on_fail
     if node.unclean:
-        on_fail = OnFail.IGNORE
+        on_fail = OnFail.IGNORE  # fencing the node recovers everything on it
     _apply_on_fail(world, rsc, node, on_fail)
     if rsc.failed and rsc.is_remote_node:
         remote = world.nodes.by_name.get(rsc.id)
@@ -189,7 +188,6 @@ def process_rsc_state(world: World, rsc: Rsc, node: NodeRt, on_fail: OnFail) -> 
             remote.unseen = False
     if rsc.role not in (Role.STOPPED, Role.UNKNOWN):
         add_running(world, rsc, node)
-        del saved_on_fail
         if on_fail != OnFail.IGNORE:
             rsc.failed = True
     elif rsc.clone_name and ":" in rsc.clone_name:
