@@ -113,6 +113,9 @@ def _constraints(constraints: Element, config: DemoConfig) -> None:
     etree.SubElement(constraints, "rsc_order", id=f"order-{VIP_ID}-{SERVICE_ID}-mandatory",
                      first=VIP_ID, then=SERVICE_ID, attrib={
                          "first-action": "start", "then-action": "start"})
+    for prefer in config.prefers:
+        etree.SubElement(constraints, "rsc_location", id=prefer.constraint_id,
+                         rsc=prefer.resource, role="Started", node=prefer.node, score="INFINITY")
     for ban in config.bans:
         etree.SubElement(constraints, "rsc_location", id=ban.constraint_id, rsc=ban.resource,
                          role="Started", node=ban.node, score="-INFINITY")

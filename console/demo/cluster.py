@@ -14,7 +14,15 @@ from copy import deepcopy
 from dataclasses import replace
 
 from console.demo import timings
-from console.demo.config import NODE_NAMES, RESOURCE_IDS, SERVICE_ID, VIP_ID, Ban, DemoConfig
+from console.demo.config import (
+    NODE_NAMES,
+    RESOURCE_IDS,
+    SERVICE_ID,
+    VIP_ID,
+    Ban,
+    DemoConfig,
+    Prefer,
+)
 from console.demo.executor import clean_up, record_monitor_failure, run_step
 from console.demo.partition import Partition, Version, quorate
 from console.demo.scheduler import Step, plan_transition
@@ -106,11 +114,19 @@ class DemoCluster:
                             partition.config.with_ban(Ban(resource, node_name)))
         self._note(f"{resource} banned from {node_name}")
 
+    def prefer(self, via: str, resource: str, node_name: str) -> None:
+        """crm_resource --move --node: a cli-prefer constraint (INFINITY), left until cleared."""
+        self.runtime(node_name)
+        partition = self.partition_of(via)
+        self._change_config(partition, via, "crm_resource",
+                            partition.config.with_prefer(Prefer(resource, node_name)))
+        self._note(f"{resource} moved to {node_name} (cli-prefer)")
+
     def clear(self, via: str, resource: str) -> None:
         """crm_resource --clear: drop the resource's cli constraints."""
         partition = self.partition_of(via)
         self._change_config(partition, via, "crm_resource",
-                            partition.config.without_bans(resource))
+                            partition.config.cleared(resource))
         self._note(f"{resource}: cli constraints cleared")
 
     def cleanup(self, via: str, resource: str, node_name: str | None = None) -> None:

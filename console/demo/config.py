@@ -63,6 +63,19 @@ class Ban:
 
 
 @dataclass(frozen=True, slots=True)
+class Prefer:
+    """A location constraint left by `crm_resource --move --node` (cli-prefer-RSC, INFINITY)."""
+
+    resource: str
+    node: str
+
+    @property
+    def constraint_id(self) -> str:
+        """The id crm_resource gives it (one per resource: a new move replaces it)."""
+        return f"cli-prefer-{self.resource}"
+
+
+@dataclass(frozen=True, slots=True)
 class DemoConfig:
     """The <configuration> section of one CIB copy."""
 
@@ -72,6 +85,7 @@ class DemoConfig:
     standby_forever: tuple[tuple[str, str], ...] = ()
     """(node, value) of each permanent standby nvpair, as crm_attribute left it ("on"/"off")."""
     bans: tuple[Ban, ...] = ()
+    prefers: tuple[Prefer, ...] = ()
 
     def with_standby(self, node_name: str, value: str | None) -> DemoConfig:
         """A copy whose permanent standby nvpair for the node is `value` (None: removed)."""
@@ -87,6 +101,12 @@ class DemoConfig:
         """A copy with one more ban (a ban already present is kept once)."""
         return replace(self, bans=tuple(dict.fromkeys(self.bans + (ban,))))
 
-    def without_bans(self, resource: str) -> DemoConfig:
-        """A copy without the bans of a resource (what `crm_resource --clear` does)."""
-        return replace(self, bans=tuple(ban for ban in self.bans if ban.resource != resource))
+    def with_prefer(self, prefer: Prefer) -> DemoConfig:
+        """A copy where the resource prefers one node (replacing its previous cli-prefer)."""
+        kept = tuple(old for old in self.prefers if old.resource != prefer.resource)
+        return replace(self, prefers=kept + (prefer,))
+
+    def cleared(self, resource: str) -> DemoConfig:
+        """A copy without the resource's cli-ban and cli-prefer (`crm_resource --clear`)."""
+        return replace(self, bans=tuple(ban for ban in self.bans if ban.resource != resource),
+                       prefers=tuple(p for p in self.prefers if p.resource != resource))

@@ -17,7 +17,7 @@ from lxml import etree
 
 from console.demo.cib import render_cib
 from console.demo.cluster import DemoCluster
-from console.demo.config import Ban, DemoConfig
+from console.demo.config import Ban, DemoConfig, Prefer
 from console.demo.partition import Version
 from console.model.errors import CibParseError
 from console.model.xmlsafe import parse_xml
@@ -117,7 +117,7 @@ def _insert(parent: Element, child: Element, position: int) -> None:
 
 
 def config_from_cib(cib: Element, base: DemoConfig) -> DemoConfig:
-    """The demo configuration the patched CIB describes (standby nvpairs and cli-bans)."""
+    """The demo configuration the patched CIB describes (standby, cli-ban, cli-prefer)."""
     standby = tuple(sorted(
         (node.get("uname", ""), pair.get("value", ""))
         for node in cib.iterfind("configuration/nodes/node")
@@ -125,7 +125,10 @@ def config_from_cib(cib: Element, base: DemoConfig) -> DemoConfig:
     bans = tuple(Ban(location.get("rsc", ""), location.get("node", ""))
                  for location in cib.iterfind("configuration/constraints/rsc_location")
                  if location.get("id", "").startswith("cli-ban-"))
-    return replace(base, standby_forever=standby, bans=bans)
+    prefers = tuple(Prefer(location.get("rsc", ""), location.get("node", ""))
+                    for location in cib.iterfind("configuration/constraints/rsc_location")
+                    if location.get("id", "").startswith("cli-prefer-"))
+    return replace(base, standby_forever=standby, bans=bans, prefers=prefers)
 
 
 def configuration_signature(cib: Element) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
@@ -155,6 +158,6 @@ def apply_patch(cluster: DemoCluster, via: str, data: bytes) -> None:
     modelled = parse_xml(render_cib(replace(partition, config=config), cluster.runtimes,
                                     cluster.node_names))
     if configuration_signature(cib) != configuration_signature(modelled):
-        raise PatchRefused(1, "Call failed: the demo cluster models only standby and cli-ban "
-                              "changes; this patch changes more\n")
+        raise PatchRefused(1, "Call failed: the demo cluster models only standby, cli-ban and "
+                              "cli-prefer changes; this patch changes more\n")
     cluster.commit_config(via, config, patch_versions(patch)[1])

@@ -20,6 +20,7 @@ from console.demo.config import (
 )
 from console.demo.state import NodeRuntime
 
+INFINITY = 1_000_000
 TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
 
 
@@ -63,6 +64,9 @@ def choose_vip_node(config: DemoConfig, runtimes: Sequence[NodeRuntime]) -> str 
 
 def _score(config: DemoConfig, runtime: NodeRuntime) -> int:
     preference = PREFERRED_NODE_SCORE if runtime.name == config.preferred_node else 0
+    # A cli-prefer of either resource pulls both (mandatory colocation): INFINITY wins.
+    if any(prefer.node == runtime.name for prefer in config.prefers):
+        preference += INFINITY
     stickiness = sum(1 for rsc in (VIP_ID, SERVICE_ID) if runtime.history[rsc].running)
     return preference + stickiness
 

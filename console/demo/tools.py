@@ -114,4 +114,8 @@ def _resource_action(cluster: DemoCluster, via: str, options: dict[str, str], re
         warning = (f"WARNING: Creating rsc_location constraint 'cli-ban-{resource}-on-{target}' "
                    f"with a score of -INFINITY for resource {resource} on {target}.\n")
         return 0, b"", warning.encode()
-    return USAGE, b"", b"crm_resource: the demo does not support --move to a node\n"
+    if "move" in options and node is not None:
+        cluster.prefer(via, resource, node)
+        return 0, b"", (f"WARNING: Creating rsc_location constraint 'cli-prefer-{resource}' with "
+                        f"a score of INFINITY for resource {resource} on {node}.\n").encode()
+    return USAGE, b"", b"crm_resource: give --ban, --move, --clear or --cleanup\n"

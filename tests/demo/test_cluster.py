@@ -192,3 +192,18 @@ def test_every_node_dark_then_back_the_cluster_restarts_from_its_last_cib() -> N
     cluster.timeline.settle()
     assert cluster.partition_of("node-a").members == ("node-a", "node-b")
     assert placement(cluster) == (("node-a",), ("node-a",))
+
+
+def test_failback_with_a_cli_prefer_then_clear_stays() -> None:
+    cluster, _ = new_cluster()
+    cluster.set_standby("node-b", "node-a", "on", "forever")
+    cluster.timeline.settle()
+    cluster.set_standby("node-b", "node-a", "off", "forever")
+    cluster.timeline.settle()
+    cluster.prefer("node-b", VIP_ID, "node-a")
+    cluster.timeline.settle()
+    assert placement(cluster) == (("node-a",), ("node-a",))
+    cluster.clear("node-b", VIP_ID)
+    cluster.timeline.settle()
+    assert placement(cluster) == (("node-a",), ("node-a",))
+    assert cluster.partition_of("node-a").config.prefers == ()

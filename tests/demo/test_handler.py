@@ -90,3 +90,22 @@ def test_the_state_machine_imports_no_ui_and_no_ssh() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_crm_resource_move_ban_clear_cleanup() -> None:
+    node = handler()
+    run = node.answer
+    assert run("node-a", ["crm_resource", "--ban", "--resource", "ClusterIP"])[0] == 0
+    node.cluster.timeline.settle()
+    assert node.cluster.holders("ClusterIP") == ("node-b",)  # banned from where it ran
+    assert run("node-a", ["crm_resource", "--clear", "--resource", "ClusterIP"])[0] == 0
+    assert run("node-a", ["crm_resource", "--move", "--resource", "ClusterIP",
+                          "--node", "node-a"])[0] == 0
+    node.cluster.timeline.settle()
+    assert node.cluster.holders("ClusterIP") == ("node-a",)
+    assert b"cli-prefer-ClusterIP" in run("node-b", ["cibadmin", "-Q"])[1]
+    node.cluster.fail_service()
+    node.cluster.timeline.settle()
+    assert run("node-a", ["crm_resource", "--cleanup", "--resource", "OSIPS"])[0] == 0
+    assert node.cluster.runtime("node-a").fail_count("OSIPS") == 0
+    assert run("node-a", ["crm_resource", "--resource", "Nope", "--clear"])[0] == 105

@@ -55,6 +55,17 @@ def _online_again(cluster: DemoCluster) -> None:
     cluster.timeline.settle()
 
 
+def _failback(resource: str, node: str, clear: bool) -> Setup:
+    def setup(cluster: DemoCluster) -> None:
+        _online_again(cluster)  # the VIP sits on node-b
+        cluster.prefer("node-b", resource, node)
+        cluster.timeline.settle()
+        if clear:
+            cluster.clear("node-b", resource)
+            cluster.timeline.settle()
+    return setup
+
+
 STATES: dict[str, tuple[int, Setup, bool]] = {
     # name: (nodes, how to get there, settled)
     "healthy": (2, lambda cluster: None, True),
@@ -81,6 +92,10 @@ STATES: dict[str, tuple[int, Setup, bool]] = {
     "cli-ban": (2, _scenario("cli-ban"), True),
     "standby-left": (2, _scenario("standby-left"), True),
     "standby-left-3": (3, _scenario("standby-left"), True),
+    "failback-prefer": (2, _failback("ClusterIP", "node-a", clear=False), True),
+    "failback-cleared": (2, _failback("ClusterIP", "node-a", clear=True), True),
+    "service-prefer": (2, _failback("OSIPS", "node-a", clear=False), True),
+    "prefer-3": (3, _failback("ClusterIP", "node-c", clear=False), True),
 }
 
 
