@@ -77,8 +77,8 @@ def find_anonymous_clone(world: World, node: NodeRt, clone: Rsc, base_id: str) -
 
 
 def _is_universal(clone: Rsc, world: World) -> bool:
-    """A clone with an instance for every node (no location restrictions assumed)."""
-    return clone.clone_max >= len(world.nodes.by_name) and world.symmetric
+    """pe__is_universal_clone: exactly one instance per known node."""
+    return clone.clone_max == len(world.nodes.by_name)
 
 
 def find_for_history(world: World, node: NodeRt, rsc_id: str) -> Rsc | None:
