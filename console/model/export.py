@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from console.model.cluster import Ban, ClusterSnapshot, FailedOperation, Node, Resource, Vip
+from console.model.constraints import constraints_document
 from console.model.types import INFINITY
 
 SCHEMA_VERSION = 1
@@ -113,14 +114,6 @@ def _ban(ban: Ban) -> dict[str, Any]:
             "score": _clamp(ban.score), "promoted_only": ban.promoted_only}
 
 
-def _constraints(snapshot: ClusterSnapshot) -> dict[str, Any]:
-    try:
-        from console.model.constraints import constraints_document
-    except ImportError:
-        return {"location": [], "colocation": [], "order": [], "ticket": []}
-    return dict(constraints_document(snapshot.constraints))
-
-
 def status_document(snapshot: ClusterSnapshot) -> dict[str, Any]:
     """The `hacon status --json` document (schema v1) for one snapshot."""
     failures = sorted(snapshot.failures,
@@ -137,5 +130,5 @@ def status_document(snapshot: ClusterSnapshot) -> dict[str, Any]:
             for rsc_id, per_node in sorted(snapshot.failcounts.items())
         },
         "bans": [_ban(ban) for ban in snapshot.bans],
-        "constraints": _constraints(snapshot),
+        "constraints": constraints_document(snapshot.constraints),
     }
