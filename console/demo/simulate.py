@@ -41,7 +41,9 @@ def _run(binary: str, options: list[str], cib: bytes) -> Answer:
         path = os.path.join(scratch, "cib.xml")
         with open(path, "wb") as handle:
             handle.write(cib)
-        env = {"PATH": TOOL_PATH, "LC_ALL": "C"}
+        # crm_simulate writes (and deletes) a shadow CIB: keep it in the scratch directory,
+        # not in /var/lib/pacemaker/cib, which a non-root demo user cannot write.
+        env = {"PATH": TOOL_PATH, "LC_ALL": "C", "CIB_shadow_dir": scratch}
         try:
             result = subprocess.run([binary, "-x", path, *options], env=env, capture_output=True,
                                     timeout=SIMULATE_TIMEOUT_S, check=False)
