@@ -50,6 +50,21 @@ class GeneratedCase:
         return self.spec.name
 
 
+@dataclass
+class GeneratedSet:
+    """Every case of the catalog: built, or the error that stopped its generator."""
+
+    built: dict[str, GeneratedCase] = field(default_factory=dict)
+    errors: dict[str, Exception] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def get(self, spec: CaseSpec) -> GeneratedCase:
+        """The built case for `spec`; a generator error fails only the tests of that case."""
+        if spec.name in self.errors:
+            raise AssertionError(f"generating {spec.name} failed: {self.errors[spec.name]}")
+        return self.built[spec.name]
+
+
 CASES: tuple[CaseSpec, ...] = (
     CaseSpec(s.healthy, 2, 1),
     CaseSpec(s.healthy, 3, 2),

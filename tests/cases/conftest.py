@@ -10,28 +10,12 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.cases.catalog import CaseSpec, GeneratedCase, generate, selected_cases
+from tests.cases.catalog import CaseSpec, GeneratedCase, GeneratedSet, generate, selected_cases
 from tests.cases.tools import missing_tools
-
-
-@dataclass
-class GeneratedSet:
-    """Every case of the catalog: built, or the error that stopped its generator."""
-
-    built: dict[str, GeneratedCase] = field(default_factory=dict)
-    errors: dict[str, Exception] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def get(self, spec: CaseSpec) -> GeneratedCase:
-        """The built case for `spec`; a generator error fails only the tests of that case."""
-        if spec.name in self.errors:
-            raise AssertionError(f"generating {spec.name} failed: {self.errors[spec.name]}")
-        return self.built[spec.name]
 
 
 def _try_generate(spec: CaseSpec, directory: Path) -> GeneratedCase | Exception:

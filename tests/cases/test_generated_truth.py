@@ -12,8 +12,7 @@ from lxml import etree
 
 from console.model.export import status_document
 from console.model.snapshot import parse_cib
-from tests.cases.catalog import CaseSpec, selected_cases
-from tests.cases.conftest import GeneratedSet
+from tests.cases.catalog import CaseSpec, GeneratedSet, selected_cases
 from tests.oracle import compare, crm_mon_xml, reference_document
 
 ACCEPTED_DISAGREEMENTS: dict[str, str] = {}
