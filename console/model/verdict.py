@@ -135,20 +135,25 @@ def is_split_brain(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnap
 
     A partition "runs" a VIP when a reachable node of it has a CIB saying the VIP is active on
     a node of that same partition: a stale CIB on an isolated node that still names the other
-    side's holder does not count (the other side runs it, not this one).
+    side's holder does not count (the other side runs it, not this one). The partitions must
+    name different holders between them.
     """
     if any(truth.truth is KernelTruth.SEVERAL for truth in vip_truth.values()):
         return True
-    running: dict[str, set[frozenset[str]]] = {}
+    claims: dict[str, dict[frozenset[str], frozenset[str]]] = {}
     for name, cib in cibs.items():
         view = views.get(name)
         if view is None or not view.reachable or not view.online:
             continue
         partition = frozenset(view.online)
         for vip_id, vip in cib.vips.items():
-            if partition.intersection(vip.holder_nodes):
-                running.setdefault(vip_id, set()).add(partition)
-    return any(len(partitions) >= 2 for partitions in running.values())
+            holders = partition.intersection(vip.holder_nodes)
+            if holders:
+                claims.setdefault(vip_id, {})[partition] = frozenset(holders)
+    # Two partitions that both name the same single holder (asymmetric views while membership
+    # settles) describe one running copy, not two.
+    return any(len(by_partition) >= 2 and len(frozenset().union(*by_partition.values())) >= 2
+               for by_partition in claims.values())
 
 
 def decide_verdict(views: Mapping[str, NodeView], partitions: tuple[tuple[str, ...], ...],

@@ -74,6 +74,10 @@ class PollSettings:
             outlives a vanished console by more); it is reopened at once.
         split_on_wake: a woken round runs the CIB read and the other probes in two concurrent
             sessions (faster change-to-snapshot); timed idle rounds always use one session.
+        membership_interval: idle rounds re-read corosync's membership and quorum only this
+            often (it is the costliest probe on the node). Rounds woken by the push channel,
+            and rounds after a problem, always read it: a membership change makes Pacemaker
+            write the CIB (node_state, then a DC election), which wakes the poller.
         service: the service probe, or None.
     """
 
@@ -84,6 +88,7 @@ class PollSettings:
     push: bool = True
     watch_lifetime: float = 900.0
     split_on_wake: bool = True
+    membership_interval: float = 30.0
     service: ServiceProbe | None = None
 
 
@@ -116,6 +121,7 @@ class ClusterPoller:
         self._clock = clock
         self._parser = parser
         self._views: dict[str, NodeView] = {}
+        self._membership: dict[str, tuple[float, Section]] = {}
         self._cibs: dict[str, ClusterSnapshot] = {}
         self._parsed: OrderedDict[bytes, ClusterSnapshot | CibParseError] = OrderedDict()
         self._wake = {node: asyncio.Event() for node in self._nodes}
@@ -241,7 +247,9 @@ class ClusterPoller:
         kept waiting behind membership, address and service probes (~190 -> ~100 ms on the
         lab); an idle round keeps to one session, which is what an idle node pays for.
         """
-        named = probes.round_commands(self._known_version(node), self._settings.service)
+        membership = split or self._membership_due(node)
+        named = probes.round_commands(self._known_version(node), self._settings.service,
+                                      membership=membership)
         groups = [named[:1], named[1:]] if split else [named]
         timeout = self._settings.command_timeout
         # Both sessions run to their end (each bounded by the timeout), so none is left behind.
@@ -258,9 +266,24 @@ class ClusterPoller:
                    if not isinstance(answer, BaseException) for result in answer]
         fetched_at = self._clock()
         sections, cib_error = await self._sections(node, named, results)
+        self._keep_membership(node, sections)
         view = build_node_view(node, sections, fetched_at, cib=self._cibs.get(node))
         self._views[node] = self._settle_view(node, view, cib_error)
         return True
+
+    def _membership_due(self, node: str) -> bool:
+        """Whether an idle round must read membership (none kept, too old, or a problem)."""
+        kept, view = self._membership.get(node), self._views.get(node)
+        if kept is None or view is None or not view.reachable or view.stack_error:
+            return True
+        return time.monotonic() - kept[0] >= self._settings.membership_interval
+
+    def _keep_membership(self, node: str, sections: dict[str, Section]) -> None:
+        """Remember a fresh membership answer; lend the kept one to a round that had none."""
+        if "membership" in sections:
+            self._membership[node] = (time.monotonic(), sections["membership"])
+        elif node in self._membership:
+            sections["membership"] = self._membership[node][1]
 
     def _known_version(self, node: str) -> CibVersion | None:
         cib = self._cibs.get(node)

@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.lab.harness import Lab  # noqa: E402
-from tests.lab.settings import LabSettings  # noqa: E402
+from tests.lab.harness import Lab
+from tests.lab.settings import LabSettings
 
 
 @contextlib.contextmanager

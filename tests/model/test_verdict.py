@@ -170,3 +170,12 @@ def test_reachable_node_with_dead_stack_is_reached_but_not_a_source() -> None:
     assert live.reached == ("node-a", "node-b") and live.source_node == "node-a"
     # the dead stack left the address behind: the kernel says two nodes hold it
     assert live.split_brain and live.vip_truth["ClusterIP"].bound_on == ("node-a", "node-b")
+
+
+def test_asymmetric_views_naming_the_same_holder_are_partitioned_not_split() -> None:
+    # node-a already sees node-b gone, node-b still sees both: one VIP copy, on node-a
+    views = {"node-a": view("node-a", online=["node-a"], bound=[VIP_IP]),
+             "node-b": view("node-b", online=["node-a", "node-b"])}
+    cib = cluster_snapshot(vip_on=["node-a"])
+    live = build_live_snapshot(views, {"node-a": cib, "node-b": cib}, 0.0)
+    assert not live.split_brain and live.verdict is Verdict.PARTITIONED

@@ -40,6 +40,7 @@ class PacemakerNodes:
         self.garbage: set[str] = set()
         self.push = True
         self.version_checks: Counter[str] = Counter()
+        self.membership_reads: Counter[str] = Counter()
         self.full_fetches: Counter[str] = Counter()
         self.in_round: Counter[str] = Counter()
         """Version checks (the first command of a round) under way, per node."""
@@ -88,6 +89,7 @@ class PacemakerNodes:
         if tool == "sh" and argv[3:4] == ["hacon-version"]:
             return await self._version(node, argv)
         if tool == "corosync-quorumtool":
+            self.membership_reads[node] += 1
             return self._quorumtool(node)
         if tool == "ip":
             lines = [

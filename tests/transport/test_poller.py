@@ -216,3 +216,19 @@ async def test_first_snapshot_does_not_wait_forever_for_a_hanging_node(
         snapshot = await poller.next_snapshot()
     assert snapshot.views["node-a"].reachable
     assert snapshot.unreachable == {"node-b": "no answer yet (connecting)"}
+
+
+async def test_idle_rounds_reuse_membership_and_a_woken_round_reads_it_again(
+        cluster: SshCluster, pacemaker: PacemakerNodes) -> None:
+    idle = PollSettings(interval=0.05, membership_interval=600.0, push=False)
+    async with ClusterPoller(cluster, NODES, idle) as poller:
+        first = await poller.next_snapshot()
+        await eventually(_rounds_past(poller, poller.rounds["node-a"] + 4))
+        assert pacemaker.membership_reads["node-a"] == 1, "idle rounds keep the last answer"
+        assert pacemaker.version_checks["node-a"] >= 5
+        pacemaker.members["node-a"] = ["node-a"]  # corosync lost node-b; Pacemaker's CIB
+        poller.refresh_now()                      # write would wake the poller like this
+        split = await next_where(poller, lambda s: s.views["node-a"].online == ("node-a",))
+    assert first.views["node-a"].online == ("node-a", "node-b")
+    assert split.verdict is Verdict.PARTITIONED
+    assert pacemaker.membership_reads["node-a"] >= 2

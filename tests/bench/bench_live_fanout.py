@@ -1,0 +1,116 @@
+"""Benchmark: time to the first full LiveSnapshot, 32 fake nodes against 1 (target <= 1.5x).
+
+    python tests/bench/bench_live_fanout.py [--nodes 32] [--runs 7]
+
+The fake nodes are console.transport.local_server (real SSH on loopback, one port and host key
+per node), served from a CHILD process so that the server's CPU does not share hacon's event
+loop. They answer every probe with canned output recorded from a lab node: the <cib/> root, the
+whole CIB (the packaged sample, ~10 KB), `corosync-quorumtool -s`, `ip -o addr show`. Each run
+builds a fresh SshCluster + ClusterPoller at default settings and times `next_snapshot()`:
+connecting (key exchange, auth, known_hosts) to every node, one round each, the parse and the
+verdict. The medians of both sizes and their ratio are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+SAMPLE = (REPO / "console" / "data" / "sample-cib.xml").read_bytes()
+ROOT = SAMPLE.split(b">", 1)[0] + b"/>\n"
+QUORUM = (b"Quorum information\n------------------\nQuorate:          Yes\n\n"
+          b"Membership information\n----------------------\n    Nodeid      Votes Name\n"
+          b"         1          1 node-a (local)\n         2          1 node-b\n")
+ADDR = (b"1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n"
+        b"2: eth0    inet 192.0.2.11/24 scope global eth0\\       valid_lft forever\n")
+
+
+class CannedNode:
+    """Answers hacon's probes like an idle lab node, instantly."""
+
+    async def handle(self, node: str, argv: list[str], stdin: bytes) -> tuple[int, bytes, bytes]:
+        if argv[:2] == ["sh", "-c"] and argv[3:4] == ["hacon-version"]:
+            known = argv[4:7]
+            same = known == ["0", "11", "13"]  # the sample's version
+            return 0, ROOT + (b"" if same else SAMPLE), b""
+        if argv[:1] == ["corosync-quorumtool"]:
+            return 0, QUORUM, b""
+        if argv[:1] == ["ip"]:
+            return 0, ADDR, b""
+        return 127, b"", f"{argv[0]}: not found\n".encode()
+
+
+async def serve(count: int, directory: Path) -> None:
+    """Child process: serve `count` fake nodes until stdin closes."""
+    from console.transport.local_server import LocalSshServer
+
+    names = [f"n{index:02d}" for index in range(count)]
+    server = LocalSshServer(CannedNode(), names)
+    await server.start()
+    server.write_client_files(directory)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await server.stop()
+
+
+async def first_snapshot(config: Path, names: list[str]) -> float:
+    from console.transport.poller import ClusterPoller, PollSettings
+    from console.transport.ssh import SshCluster
+    from console.transport.ssh_config import SshSettings
+
+    settings = SshSettings(config_files=(str(config),), use_agent=False)
+    started = time.perf_counter()
+    async with (SshCluster(names, settings) as cluster,
+                ClusterPoller(cluster, names, PollSettings(push=False)) as poller):
+        snapshot = await poller.next_snapshot()
+        elapsed = time.perf_counter() - started
+    assert snapshot.reached == tuple(sorted(names)), snapshot.unreachable
+    return elapsed
+
+
+def measure(count: int, runs: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        child = subprocess.Popen([sys.executable, __file__, "--serve", str(count), scratch],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+            names = [f"n{index:02d}" for index in range(count)]
+            return [asyncio.run(first_snapshot(directory / "config", names))
+                    for _ in range(runs)]
+        finally:
+            assert child.stdin is not None
+            child.stdin.close()
+            child.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=32)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--serve", nargs=2, metavar=("COUNT", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(int(args.serve[0]), Path(args.serve[1])))
+        return
+    one = measure(1, args.runs)
+    many = measure(args.nodes, args.runs)
+    single, fanned = statistics.median(one), statistics.median(many)
+    print(f"1 node:   median {single * 1000:.0f} ms  (runs: "
+          f"{', '.join(f'{t * 1000:.0f}' for t in one)})")
+    print(f"{args.nodes} nodes: median {fanned * 1000:.0f} ms  (runs: "
+          f"{', '.join(f'{t * 1000:.0f}' for t in many)})")
+    print(f"ratio {fanned / single:.2f}x  (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
