@@ -364,9 +364,10 @@ class ClusterPoller:
                 async with stream(
                     node, probes.watch_argv(), max_lifetime=self._settings.watch_lifetime
                 ) as lines:
-                    async for _line in lines:
-                        self.events[node] += 1
-                        self.refresh_now()
+                    async for line in lines:
+                        if probes.is_change(line):
+                            self.events[node] += 1
+                            self.refresh_now()
             except (NodeUnreachable, OSError):
                 pass  # the rounds report the node's state; the feed only wakes them
             # A feed that lived long was fine (its lifetime ended); one that died at once is

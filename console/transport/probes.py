@@ -40,6 +40,12 @@ exec cibadmin --query"""
 # closes, its next write also ends it (SIGPIPE).
 WATCH_ARGV = ("stdbuf", "-o0", "crm_mon", "--output-as=text", "-E", "/usr/bin/env", "-i", "1")
 
+# What crm_mon prints every `-i` seconds while it cannot reach the cluster on its node (stack
+# stopped or starting). These say nothing changed, so they must not wake every node each second;
+# the node's own timed rounds report its state, and crm_mon's redraw on reconnecting wakes us.
+WATCH_NOISE = (b"Waiting until cluster is available on this node", b"Reconnecting...",
+               b"Connection to the cluster-daemons terminated")
+
 UNKNOWN_VERSION = CibVersion(-1, -1, -1)
 """Sent when hacon holds no CIB of the node yet: never matches, so the whole CIB comes back."""
 
@@ -97,6 +103,12 @@ def round_commands(known: CibVersion | None, probe: ServiceProbe | None, *,
     if probe is not None:
         named.append((probe.section, probe.argv()))
     return tuple(named)
+
+
+def is_change(line: bytes) -> bool:
+    """Whether a push-channel line announces a change (anything but reconnect chatter)."""
+    text = line.strip().lstrip(b".")
+    return bool(line.strip()) and not any(text.startswith(noise) for noise in WATCH_NOISE)
 
 
 def watch_argv() -> Argv:

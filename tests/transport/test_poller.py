@@ -14,8 +14,6 @@ from console.transport.ssh import SshCluster
 from tests.transport.helpers import eventually, settings_for
 from tests.transport.poller_nodes import PACEMAKER_MISSING, VIP, PacemakerNodes
 
-pytestmark = pytest.mark.skipif(PACEMAKER_MISSING, reason="Pacemaker's CLI is not installed")
-
 NODES = ["node-a", "node-b"]
 QUIET = PollSettings(interval=60.0, retry_interval=0.05, command_timeout=5.0, push=True)
 """Rounds only when woken (push channel or refresh_now): what a test sees is what it caused."""
@@ -23,6 +21,8 @@ QUIET = PollSettings(interval=60.0, retry_interval=0.05, command_timeout=5.0, pu
 
 @pytest.fixture
 def pacemaker(tmp_path: Path) -> PacemakerNodes:
+    if PACEMAKER_MISSING:
+        pytest.skip("Pacemaker's CLI is not installed (tests/run installs it as root)")
     nodes = PacemakerNodes(tmp_path, NODES)
     nodes.bind_vip("node-a")
     return nodes
@@ -232,3 +232,18 @@ async def test_idle_rounds_reuse_membership_and_a_woken_round_reads_it_again(
     assert first.views["node-a"].online == ("node-a", "node-b")
     assert split.verdict is Verdict.PARTITIONED
     assert pacemaker.membership_reads["node-a"] >= 2
+
+
+@pytest.mark.parametrize(("line", "change"), [
+    (b".Cluster Summary:\n", True),            # a CIB diff's progress mark, then a redraw
+    (b"..CRM_notify_rsc=ClusterIP\n", True),    # the external agent's output for an operation
+    (b"  * Online: [ node-a ]\n", True),
+    (b"Waiting until cluster is available on this node ...\n", False),  # every second, down
+    (b"Reconnecting...\n", False),
+    (b"Connection to the cluster-daemons terminated\n", False),
+    (b"\n", False),
+])
+def test_push_lines_that_wake_the_poller(line: bytes, change: bool) -> None:
+    from console.transport.probes import is_change
+
+    assert is_change(line) is change
