@@ -91,6 +91,9 @@ class ActionPlan:
     target_version: CibVersion | None = None
     then_clear: tuple[str, ...] = ()
     """Constraint ids to remove once the move is verified (failback's temporary cli-prefer)."""
+    changes: tuple[str, ...] = ()
+    """What the command itself changes beyond moves (constraints removed, failures forgotten);
+    kept in the consequences after the preview."""
     prediction: Prediction | None = None
     refusal: str | None = None
     """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""
@@ -105,7 +108,8 @@ class ActionPlan:
         interrupted = any(action.resource in watched and action.action != "start"
                           for action in prediction.actions)
         return replace(self, prediction=prediction, refusal=refusal,
-                       consequences=(*(prediction.sentences() or ("nothing moves",)), *notes),
+                       consequences=(*(prediction.sentences() or ("nothing moves",)),
+                                     *self.changes, *notes),
                        stops_service=bool(stopped) or interrupted or prediction.stops_anything())
 
 
@@ -150,8 +154,10 @@ def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> Actio
     builder = PatchBuilder(root)
     removed = _delete_cli_constraints(builder, snapshot, {resource} if resource else None)
     title = f"Clear cli constraints of {resource}" if resource else "Clear every cli constraint"
-    return _patch_plan(builder, snapshot, ActionKind.CLEAR, title, run_on, resource=resource,
-                       consequences=tuple(f"constraint {cid} is removed" for cid in removed))
+    changes = tuple(f"constraint {cid} is removed" for cid in removed)
+    plan = _patch_plan(builder, snapshot, ActionKind.CLEAR, title, run_on, resource=resource,
+                       consequences=changes)
+    return replace(plan, changes=changes)
 
 
 def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
@@ -177,7 +183,7 @@ def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
     plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
                        f"Fail {vip.id} back to {node}", run_on, node=node, resource=vip.id,
                        consequences=notes)
-    return replace(plan, then_clear=(prefer_id,))
+    return replace(plan, then_clear=(prefer_id,), changes=notes[:-1])
 
 
 def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
@@ -195,11 +201,12 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
         argv += ("--node", node)
     where = f" on {node}" if node else " on every node"
     vip = guards.main_vip(snapshot)
+    forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
     return ActionPlan(
-        kind=ActionKind.CLEANUP, title=f"Clean up {resource}{where}", node=node,
-        resource=resource, run_on=run_on, argv=argv, stdin=None,
+        kind=ActionKind.CLEANUP, changes=(forgotten,), title=f"Clean up {resource}{where}",
+        node=node, resource=resource, run_on=run_on, argv=argv, stdin=None,
         expected_version=snapshot.version,
-        consequences=(f"failcount and failed operations of {resource}{where} are forgotten",),
+        consequences=(forgotten,),
         stops_service=True, simulate_cib=_without_failcounts(root, resource, node),
         vip=vip.id if vip else None,
         services=colocated_services(snapshot, vip) if vip else ())

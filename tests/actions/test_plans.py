@@ -202,3 +202,9 @@ def test_standby_of_the_node_not_holding_the_vip_moves_nothing(tmp_path: Path) -
     previewed = plan.with_prediction(parse_prediction(simulate(plan.simulate_cib, tmp_path)))
     assert previewed.consequences == ("nothing moves",)
     assert not previewed.stops_service
+
+
+def test_the_preview_keeps_what_the_command_itself_changes(tmp_path: Path) -> None:
+    plan = plans.plan_clear(lab_cib("cli-ban"), run_on="node-a")
+    previewed = plan.with_prediction(parse_prediction(simulate(plan.simulate_cib, tmp_path)))
+    assert "constraint cli-ban-ClusterIP-on-node-a is removed" in previewed.consequences
