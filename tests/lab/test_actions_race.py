@@ -99,3 +99,39 @@ def test_two_consoles_never_both_put_their_node_in_standby(
     assert len(entries) == 2 * TRIES  # every try of both consoles is in the journal
     assert not any(entry["outcome"] == OutcomeStatus.FAILED.value and
                    "applied" in str(entry["message"]) for entry in entries)
+
+
+PROCESS_TRIES = 8
+
+
+def test_two_hacon_processes_started_together_never_both_succeed(
+        healthy_lab: Lab, lab_figures: FigureRecorder) -> None:
+    import subprocess
+    import sys
+
+    from .test_actions_standby import REPO
+
+    lab = healthy_lab
+    both = 0
+    exits: collections.Counter[str] = collections.Counter()
+    for _ in range(PROCESS_TRIES):
+        processes = [subprocess.Popen(
+            [sys.executable, "-m", "console", "standby", node, "--yes", "--nodes",
+             ",".join(lab.nodes), "--ssh-config", os.fspath(lab.files.ssh_config)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for node in lab.nodes]
+        codes = sorted(process.wait(timeout=120) for process in processes)
+        for process in processes:
+            assert process.stdout is not None and process.stderr is not None
+            process.stdout.close()
+            process.stderr.close()
+        exits[" + ".join(map(str, codes))] += 1
+        cib = lab.cib(lab.nodes[0])
+        both += all(_standby_on(cib, node) for node in lab.nodes)
+        reset(lab)
+        lab.wait(60)
+    print(f"\nprocess race of {PROCESS_TRIES} tries: exit codes {dict(exits)}, both: {both}")
+    lab_figures("process race: tries with both nodes in standby", float(both))
+    assert both == 0
+    assert exits.get("0 + 0", 0) == 0
+    assert len(list(audit.read_entries())) == 2 * PROCESS_TRIES
