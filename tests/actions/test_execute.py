@@ -108,3 +108,16 @@ async def test_online_after_standby_is_done_and_nothing_moves_back_by_itself() -
     outcome = await execute.run_plan(plan, runner, nodes=NODES)
     assert outcome.status is OutcomeStatus.DONE and outcome.failover_s is None
     assert not cluster.partition_of("node-a").config.standby_value("node-a")
+
+
+@pytest.mark.parametrize(("output", "address", "bound"), [
+    (b"2: eth0    inet 10.0.0.100/24 scope global secondary eth0\n", "10.0.0.100", True),
+    (b"2: eth0    inet 10.0.0.100/24 scope global secondary eth0\n", "10.0.0.10", False),
+    (b"2: eth0    inet6 fd00::64/64 scope global\n", "fd00::64", True),
+    (b"1: lo    inet 127.0.0.1/8 scope host lo\n", "10.0.0.100", False),
+])
+def test_the_kernel_check_matches_whole_addresses(output: bytes, address: str,
+                                                  bound: bool) -> None:
+    from console.actions.verify import address_bound
+
+    assert address_bound(output, address) is bound
