@@ -1,8 +1,13 @@
-"""End to end on the real lab: `hacon clear` and `hacon failback` (constraints, not standby)."""
+"""End to end on the real lab: `hacon clear`, `hacon failback` and `hacon cleanup`."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 from .harness import Lab
+from .procs import processes_in_pid_namespace
 from .test_actions_standby import hacon, journal
 
 PREFERENCE = ('<rsc_location id="hacon-test-prefer" rsc="ClusterIP" node="{node}" '
@@ -51,3 +56,31 @@ def test_failback_moves_the_vip_to_the_preferred_node_and_leaves_no_constraint(
     finally:
         lab.exec(holder, ["cibadmin", "-D", "-o", "constraints", "-X",
                           '<rsc_location id="hacon-test-prefer"/>'])
+
+
+FAILCOUNT_XPATH = "//nvpair[starts-with(@name, 'fail-count-OSIPS')]"
+
+
+def has_failcount(lab: Lab, node: str) -> bool:
+    query = ["cibadmin", "--query", "--no-children", "--xpath", FAILCOUNT_XPATH]
+    return lab.exec(node, query).returncode == 0
+
+
+def test_cleanup_forgets_the_failcount_of_a_restarted_service(healthy_lab: Lab) -> None:
+    lab = healthy_lab
+    holder = lab.vip()[0]
+    init_pid = lab.state.nodes[holder].init_pid or 0
+    for pid in processes_in_pid_namespace(init_pid, "fake-opensips"):
+        os.kill(pid, signal.SIGKILL)  # a lab process, in the holder's own PID namespace
+    deadline = time.monotonic() + 40
+    while not has_failcount(lab, holder):
+        assert time.monotonic() < deadline, "the monitor never noticed the dead service"
+        time.sleep(0.25)
+    assert lab.wait(40) == holder  # restarted in place (migration-threshold INFINITY)
+
+    result = hacon(lab, "cleanup", "OSIPS", "--node", holder, "--yes")
+    assert result.returncode == 0, result.stderr
+    assert f"failcount and failed operations of OSIPS on {holder} are forgotten" in result.stdout
+    assert not has_failcount(lab, holder) and lab.vip() == [holder]
+    refused = hacon(lab, "cleanup", "OSIPS", "--yes")
+    assert refused.returncode == 3 and "no failcount" in refused.stderr
