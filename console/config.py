@@ -11,6 +11,7 @@ Example (``~/.config/hacon/clusters.toml``)::
     ssh_config = "~/.ssh/cluster.conf"   # optional, one path or a list; relative to this file
     service = "opensips"                 # optional: systemd unit colocated with the VIP
     # service_process = "opensips"       # or: a process name (`pgrep -x`) where no systemd runs
+    # read_only = true                   # optional: offer no action (as `hacon --read-only`)
 
 Parsing is pure (tomllib, no network, nothing started); a mistake is a `ConfigError` whose text
 names the file and the key, for the CLI to print as one line.
@@ -29,7 +30,8 @@ import platformdirs
 
 APP_NAME = "hacon"
 CONFIG_FILE = "clusters.toml"
-_CLUSTER_KEYS = {"nodes", "jump", "user", "ssh_config", "service", "service_process"}
+_CLUSTER_KEYS = {"nodes", "jump", "user", "ssh_config", "service", "service_process",
+                 "read_only"}
 
 
 class ConfigError(ValueError):
@@ -49,6 +51,8 @@ class ClusterConfig:
     """A systemd unit to probe with `systemctl is-active`."""
     service_process: str | None = None
     """A process name to probe with `pgrep -x` (nodes without systemd)."""
+    read_only: bool = False
+    """No action that changes this cluster is offered (as `hacon --read-only`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,7 @@ def _cluster(name: str, table: Any, source: str, base_dir: Path | None) -> Clust
         service=_optional_name(table.get("service"), f"{where} service"),
         service_process=_optional_name(table.get("service_process"),
                                        f"{where} service_process"),
+        read_only=_flag(table.get("read_only", False), f"{where} read_only"),
     )
 
 
@@ -147,6 +152,12 @@ def _name(value: Any, where: str) -> str:
     if (not isinstance(value, str) or not value or value.startswith("-")
             or any(char.isspace() or not char.isprintable() for char in value)):
         raise ConfigError(f"{where}: {value!r} is not a usable name")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: must be true or false")
     return value
 
 

@@ -28,8 +28,9 @@ from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.text import printable
+from console.config import ConfigError, load_config
 from console.model.live import LiveSnapshot
-from console.transport.base import CommandRunner
+from console.transport.base import CommandRunner, NodeUnreachable
 
 EXIT_REFUSED = 3
 
@@ -110,7 +111,17 @@ def run_action(args: argparse.Namespace, request: Request) -> int:
     if getattr(args, "tui_read_only", False):
         raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
     target = status_live.resolve_target(args)
+    if not args.nodes and _configured_read_only(args.cluster):
+        raise CommandError("read-only mode (clusters.toml read_only = true): actions are "
+                           "disabled", EXIT_BAD_INPUT)
     return asyncio.run(_act(target, request, args, args.cluster))
+
+
+def _configured_read_only(name: str | None) -> bool:
+    try:
+        return load_config().cluster(name).read_only
+    except ConfigError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
 
 
 async def _act(target: status_live.Target, request: Request, args: argparse.Namespace,
@@ -144,7 +155,7 @@ async def _guarded(request: Request, live: LiveSnapshot, runner: CommandRunner,
                              runner)
     except ActionRefused as refused:
         return _refused(request, refused.reason, cluster, live)
-    except ExecutionError as error:
+    except (ExecutionError, NodeUnreachable) as error:
         raise CommandError(str(error), EXIT_FAILURE) from None
     _show_plan(plan)
     if plan.refusal is not None:

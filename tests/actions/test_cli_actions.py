@@ -1,0 +1,37 @@
+"""`hacon standby/online/...` options: read-only from clusters.toml, usage errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from console import audit
+from console.cli import main
+
+
+def write_clusters(text: str) -> None:
+    path = Path(os.environ["XDG_CONFIG_HOME"]) / "hacon" / "clusters.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_read_only_cluster_in_clusters_toml_offers_no_action(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    write_clusters('[clusters.sip]\nnodes = ["node-a", "node-b"]\nread_only = true\n')
+    assert main(["standby", "node-a", "--cluster", "sip", "--yes"]) == 2
+    assert "read-only mode (clusters.toml" in capsys.readouterr().err
+    assert not audit.journal_path().exists()  # nothing was attempted
+
+
+def test_read_only_must_be_a_boolean(capsys: pytest.CaptureFixture[str]) -> None:
+    write_clusters('[clusters.sip]\nnodes = ["node-a"]\nread_only = "yes"\n')
+    assert main(["online", "node-a", "--cluster", "sip"]) == 2
+    assert "read_only: must be true or false" in capsys.readouterr().err
+
+
+def test_a_node_name_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["standby", "--nodes", "a,b"])
+    assert exit_info.value.code == 2
