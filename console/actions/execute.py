@@ -138,9 +138,12 @@ async def preview(plan: ActionPlan, runner: CommandRunner) -> ActionPlan:
     Without crm_simulate on the node or here, the plan comes back with a note saying so: the
     guard alone decided. Any other failure of the preview is a refusal.
     """
-    result = await _run(runner, plan.run_on, plans.SIMULATE_ARGV, stdin=plan.simulate_cib,
-                        timeout=60.0)
     where = plan.run_on
+    try:
+        result = await _run(runner, plan.run_on, plans.SIMULATE_ARGV, stdin=plan.simulate_cib,
+                            timeout=60.0)
+    except NodeUnreachable as error:
+        return replace(plan, refusal=f"no preview: {where} did not answer ({error.reason})")
     if result.exit_status == NOT_FOUND:
         local = await _simulate_here(plan.simulate_cib)
         if local is None:

@@ -156,6 +156,9 @@ async def _guarded(request: Request, live: LiveSnapshot, runner: CommandRunner,
     except ActionRefused as refused:
         return _refused(request, refused.reason, cluster, live)
     except (ExecutionError, NodeUnreachable) as error:
+        audit.record(request.kind.value, outcome="failed", message=str(error), cluster=cluster,
+                     node=run_on, target=request.target,
+                     version_before=live.cluster.version if live.cluster else None)
         raise CommandError(str(error), EXIT_FAILURE) from None
     _show_plan(plan)
     if plan.refusal is not None:

@@ -26,9 +26,11 @@ from console.demo.config import (
 )
 from console.demo.membership import quorumtool_status
 from console.demo.patch import PatchRefused, apply_patch
+from console.demo.predict import predict
 from console.demo.simulate import crm_simulate
 
 Answer = tuple[int, bytes, bytes]
+NOT_INSTALLED = 127
 VERSION_SCRIPT_NAME = "hacon-version"
 WATCH_SCRIPT_NAME = "hacon-watch"
 WATCH_TICK = 0.25
@@ -197,7 +199,11 @@ class DemoHandler:
         return self.answer(node, words, stdin)
 
     def _crm_simulate(self, node: str, words: list[str], stdin: bytes) -> Answer:
-        return crm_simulate(words, stdin, self._cib(node))
+        answer = crm_simulate(words, stdin, self._cib(node))
+        if answer[0] == NOT_INSTALLED and {"-p", "--xml-pipe"} & set(words) \
+                and "--output-as=xml" in words:
+            return predict(self.cluster, node, stdin)  # no Pacemaker here: the demo's own
+        return answer
 
     def _crm_attribute(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return tools.crm_attribute(self.cluster, node, words)
