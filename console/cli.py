@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from console import __version__
-from console.commands import COMMANDS, demo
+from console.commands import COMMANDS, tui
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
 from console.commands.text import printable
 from console.model.errors import CibParseError, describe
@@ -27,13 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hacon",
         description="hacon: a keyboard-driven console for Pacemaker/Corosync clusters. "
-        "Without a subcommand it shows the sample cluster shipped with hacon.",
+        "Without a subcommand it opens the console (see the console options below).",
     )
     parser.add_argument("--version", action="version", version=f"hacon {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
-    parser.set_defaults(run=demo.run)
+    tui.add_arguments(parser)
+    parser.set_defaults(run=tui.run)
     return parser
 
 

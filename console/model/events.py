@@ -170,6 +170,24 @@ def _failures(before: ClusterSnapshot, after: ClusterSnapshot, at: float) -> Ite
                                "cleared")
 
 
+def summarise(events: tuple[ClusterEvent, ...], limit: int) -> tuple[ClusterEvent, ...]:
+    """At most `limit` events: alarms, VIP moves and node changes are kept; when ordinary
+    resource moves would flood the log they become one line ("48 more resources moved: ...")."""
+    if len(events) <= limit:
+        return events
+    minor_kinds = (EventKind.RESOURCE_MOVED, EventKind.RESOURCE_ROLE)
+    major = [e for e in events if e.alarming or e.kind not in minor_kinds]
+    minor = [e for e in events if not e.alarming and e.kind in minor_kinds]
+    room = max(0, limit - len(major) - 1)
+    kept, folded = minor[:room], minor[room:]
+    if not folded:
+        return tuple(major + kept)
+    names = ", ".join(e.subject for e in folded[:3]) + (", …" if len(folded) > 3 else "")
+    line = ClusterEvent(folded[0].at, EventKind.RESOURCE_MOVED, "resources",
+                        f"{len(folded)} more resources moved or changed role: {names}")
+    return tuple(major + kept + [line])
+
+
 def failure_summary(failure: FailedOperation) -> str:
     """"monitor failed on node-a: not running (rc=7)" — shared by events and the failures pane."""
     reason = failure.exit_reason or failure.rc_text or failure.status

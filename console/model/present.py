@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from console.model.advisories import Advisory, Severity, vip_services
+from console.model.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.cluster import (
     ClusterSnapshot,
     Node,
@@ -20,7 +20,7 @@ from console.model.cluster import (
     ResourceKind,
     ResourceSet,
 )
-from console.model.events import ClusterEvent, failure_summary
+from console.model.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live import KernelTruth, LiveSnapshot, NodeView, Verdict
 from console.model.types import INFINITY
 
@@ -67,6 +67,16 @@ def age_text(seconds: float) -> str:
     if minutes < 90:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60} min"
+
+
+FRESH_S = 10
+"""Data younger than this is just "fresh": an age that ticks every second would repaint the
+screen every second for nothing (the console may run over a slow SSH link)."""
+
+
+def data_age_text(seconds: float) -> str:
+    """The age of live data: "< 10 s" while fresh, then "12 s", "3 min"..."""
+    return f"< {FRESH_S} s" if seconds < FRESH_S else age_text(seconds)
 
 
 def clock_text(at: float) -> str:
@@ -138,30 +148,42 @@ def _age_cell(live: LiveSnapshot, view: NodeView | None, now: float) -> Cell:
     fetched = view.fetched_at if view else None
     if fetched is None:
         return Cell("-")
-    return Cell(age_text(now - fetched))
+    return Cell(data_age_text(now - fetched))
 
 
 # --- resources ------------------------------------------------------------------------------
 
 
 def resource_tree(cluster: ClusterSnapshot) -> list[tuple[Resource, str]]:
-    """Every resource in configuration order with its tree prefix ("", "├ ", "└ ", ...)."""
+    """Every resource once, in configuration order, with its tree prefix ("", "├ ", "└ ", ...).
+
+    A resource listed as a child twice (bundles may) or whose parent is unknown is still shown
+    exactly once: row keys must be unique.
+    """
     ordered: list[tuple[Resource, str]] = []
-    tops = [r for r in cluster.resources.values() if r.parent is None]
+    visited: set[str] = set()
+    tops = [r for r in cluster.resources.values()
+            if r.parent is None or r.parent not in cluster.resources]
     for resource in tops:
-        ordered.extend(_subtree(cluster, resource, "", ""))
+        ordered.extend(_subtree(cluster, resource, "", "", visited))
+    ordered.extend((r, "") for r in cluster.resources.values() if r.id not in visited)
     return ordered
 
 
 def _subtree(
-    cluster: ClusterSnapshot, resource: Resource, prefix: str, indent: str
+    cluster: ClusterSnapshot, resource: Resource, prefix: str, indent: str, visited: set[str]
 ) -> Iterator[tuple[Resource, str]]:
+    if resource.id in visited:
+        return
+    visited.add(resource.id)
     yield resource, prefix
-    children = [cluster.resources[c] for c in resource.children if c in cluster.resources]
+    children = [cluster.resources[c] for c in dict.fromkeys(resource.children)
+                if c in cluster.resources and c not in visited]
     for index, child in enumerate(children):
         last = index == len(children) - 1
         branch = "└ " if last else "├ "
-        yield from _subtree(cluster, child, indent + branch, indent + ("  " if last else "│ "))
+        yield from _subtree(cluster, child, indent + branch,
+                            indent + ("  " if last else "│ "), visited)
 
 
 def vip_marks(cluster: ClusterSnapshot) -> dict[str, str]:
@@ -303,13 +325,13 @@ def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ..
     for failure in cluster.failures if cluster else ():
         key = f"failure:{failure.instance}:{failure.node}:{failure.task}:{failure.interval_ms}"
         rows.append((key, (Cell("FAILED", "status-failed", bold=True),
-                           Cell(failure.resource, bold=True), Cell(failure_summary(failure)))))
+                           Cell(f"{failure.resource} {failure_summary(failure)}"))))
     for advisory in advisories:
         tone = SEVERITY_TONES[advisory.severity]
         rows.append((advisory.key, (Cell(advisory.severity.value, tone, bold=True),
-                                    Cell(advisory.subject), Cell(advisory.text))))
+                                    Cell(advisory.text))))
     if not rows and cluster is not None:
-        rows.append(("ok", (Cell("ok", "status-started"), Cell("cluster"),
+        rows.append(("ok", (Cell("ok", "status-started"),
                             Cell("no failed operation, no advice on the configuration"))))
     return rows
 
@@ -400,5 +422,38 @@ def source_text(live: LiveSnapshot | None, label: str | None, now: float) -> str
     if is_file_snapshot(live):
         captured = date_time_text(live.fetched_at) if live.fetched_at else "unknown time"
         return f"{label or 'file'}, read-only, captured {captured}"
-    age = age_text(now - live.fetched_at) if live.fetched_at is not None else "?"
+    age = data_age_text(now - live.fetched_at) if live.fetched_at is not None else "?"
     return f"{label or 'live'} · data age {age}"
+
+
+# --- everything a snapshot puts on screen, computed at once ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotView:
+    """The rows a snapshot gives every data pane, and the events since the previous one.
+
+    Built by `build_view` away from the UI's event loop (it is pure and the snapshots are
+    immutable), then applied to the panes in one go.
+    """
+
+    snapshot: LiveSnapshot
+    resources: list[Row]
+    constraints: list[Row]
+    problems: list[Row]
+    events: tuple[ClusterEvent, ...]
+
+
+def build_view(
+    previous: LiveSnapshot | None, snapshot: LiveSnapshot, at: float, *, two_node: bool | None
+) -> SnapshotView:
+    """Rows for every data pane and the events from `previous` to `snapshot` (stamped `at`)."""
+    cluster = snapshot.cluster
+    advisories = live_advisories(snapshot, two_node=two_node)
+    return SnapshotView(
+        snapshot=snapshot,
+        resources=resource_rows(cluster) if cluster else [],
+        constraints=constraint_rows(cluster) if cluster else [],
+        problems=problem_rows(cluster, advisories),
+        events=diff_snapshots(previous, snapshot, at),
+    )

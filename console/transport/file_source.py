@@ -24,6 +24,9 @@ LAST_WRITTEN = re.compile(rb'cib-last-written="([^"]+)"')
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Refuse absurd inputs (a decompression bomb) instead of filling memory."""
 
+LABEL_MAX = 40
+"""The status bar is one line: a longer path is shortened to its last two parts."""
+
 CibParser = Callable[[bytes], ClusterSnapshot]
 
 
@@ -93,8 +96,11 @@ class FileSource:
 
     @property
     def label(self) -> str:
-        """How the console names this source."""
-        return f"file: {self.path}"
+        """How the console names this source (a long path keeps its last two parts)."""
+        shown = str(self.path)
+        if len(shown) > LABEL_MAX:
+            shown = f"…/{self.path.parent.name}/{self.path.name}"
+        return f"file: {shown}"
 
     def load(self) -> LiveSnapshot:
         """Read and parse the file now (blocking; the CLI uses it to fail early)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from console.model.live import LiveSnapshot
+from console.model.present import SnapshotView
 
 
 class SnapshotReceived(Message):
@@ -27,3 +28,12 @@ class SourceFailed(Message):
         super().__init__()
         self.reason = reason
         """One line for the operator."""
+
+
+class ViewPrepared(Message):
+    """A snapshot's rows are computed (off the event loop) and ready to be shown."""
+
+    def __init__(self, view: SnapshotView) -> None:
+        super().__init__()
+        self.view = view
+        """Rows for every pane and the events since the snapshot shown before."""

@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 
 from console.ui.app import ConsoleApp
 from console.ui.screens.main import MainScreen
+from console.ui.widgets.keyed_table import KeyedTable
 
 MAX_ROUNDS = 400
 
@@ -32,4 +33,7 @@ async def until_shown(pilot: Pilot[None], count: int = 1) -> None:
     app: ConsoleApp = pilot.app  # type: ignore[assignment]
     await until(pilot, lambda: app.main_screen is not None and app.main_screen.snapshot is not None
                 and app.main_screen.snapshots_shown >= count)
+    # DataTable measures new rows' column widths when idle: wait for that too.
+    await until(pilot, lambda: not any(table._require_update_dimensions
+                                       for table in app.screen.query(KeyedTable)))
     await pilot.pause()

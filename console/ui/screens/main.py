@@ -7,32 +7,31 @@ refreshes the ages (data age, staleness), never the data.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
 
-from console.model.advisories import live_advisories
-from console.model.events import diff_snapshots
 from console.model.live import LiveSnapshot
 from console.model.present import (
     BannerLine,
     Cell,
+    SnapshotView,
     alert_lines,
-    constraint_rows,
+    build_view,
     is_file_snapshot,
     node_rows,
-    problem_rows,
-    resource_rows,
     source_text,
     vip_lines,
 )
-from console.ui.messages import SnapshotReceived, SourceFailed
+from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
 from console.ui.widgets.keyed_table import KeyedTable
@@ -49,6 +48,9 @@ NARROW_WIDTH = 110
 """Below this many columns the side panes share one slot (the terminal is too narrow)."""
 DETAIL_PANES = ("problems-pane", "constraints-pane", "events-pane")
 FILTER_DEBOUNCE_S = 0.15
+MIN_VIEW_INTERVAL_S = 0.5
+"""Snapshots are drawn at most twice a second: a burst of changes (a failover of 2,000
+resources) must not keep the loop so busy that keys wait."""
 NARROW_HINT = "keys 3 · 4 · 5: failures · constraints · events"
 """Shown under the shared slot in a narrow terminal: how to reach the panes it hides."""
 
@@ -88,7 +90,13 @@ class MainScreen(Screen[None]):
         """corosync two_node, once a live source can tell (None: unknown, check skipped)."""
         self.snapshots_shown = 0
         """How many snapshots this screen has drawn (tests and benchmarks wait on it)."""
-        self._pending: LiveSnapshot | None = None
+        self._pending: SnapshotView | None = None
+        self._view: SnapshotView | None = None
+        self._wanted: LiveSnapshot | None = None
+        self._preparing = False
+        self._prepare_timer: Timer | None = None
+        self._last_prepare = -MIN_VIEW_INTERVAL_S
+        """The newest snapshot received (a view prepared for an older one is dropped)."""
         self._source_error: str | None = None
         self._filter_target: KeyedTable | None = None
         self._filter_timer: Timer | None = None
@@ -109,63 +117,98 @@ class MainScreen(Screen[None]):
                 yield ConstraintsPane(id="constraints-pane")
                 yield EventsPane(id="events-pane")
         yield ProblemsPane(id="problems-pane")
-        yield Input(placeholder="filter: type text, enter keeps it, escape clears",
-                    id="filter-input")
+        yield Input(id="filter-input")
         yield StatusBar(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter-input", Input).display = False
         self.set_interval(1.0, self.refresh_ages)
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_snapshot(True))
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_view(True))
         self._apply_layout(self.app.size.width)
         self.query_one(NodesPane).focus()
-        self.render_snapshot()
+        self.render_view()
 
     # --- data in -----------------------------------------------------------------------
 
     @on(SnapshotReceived)
     def _snapshot_received(self, message: SnapshotReceived) -> None:
-        if self.app.screen is not self:
-            self._pending = message.snapshot  # a modal is open: its plan stays pinned
+        self._wanted = message.snapshot
+        if not self._preparing and self._prepare_timer is None:
+            self._start_preparing()
+
+    def _start_preparing(self) -> None:
+        """One preparation at a time, at most one per MIN_VIEW_INTERVAL_S; snapshots arriving
+        meanwhile are merged into the next (its events cover everything since the last)."""
+        self._prepare_timer = None
+        wait = self._last_prepare + MIN_VIEW_INTERVAL_S - time.monotonic()
+        if wait > 0:
+            self._prepare_timer = self.set_timer(wait, self._start_preparing)
             return
-        self.show_snapshot(message.snapshot)
+        assert self._wanted is not None
+        self._preparing = True
+        self._last_prepare = time.monotonic()
+        self.prepare_view(self._wanted, self.snapshot, self.console.clock())
+
+    @work(thread=True, group="view", exit_on_error=False,
+          description="prepare the rows of a snapshot")  # no repr() of a 2,000-resource snapshot
+    def prepare_view(self, snapshot: LiveSnapshot, previous: LiveSnapshot | None,
+                     at: float) -> None:
+        """Compute every pane's rows in a thread: 2,000 resources take ~50 ms of pure Python
+        that keys must not wait for. Posts `ViewPrepared`; never touches a widget."""
+        self.post_message(ViewPrepared(build_view(previous, snapshot, at,
+                                                  two_node=self.two_node)))
+
+    @on(ViewPrepared)
+    def _view_prepared(self, message: ViewPrepared) -> None:
+        self._preparing = False
+        if message.view.snapshot is not self._wanted:
+            self._start_preparing()  # a newer snapshot came: its events include these changes
+            return
+        if self.app.screen is not self:
+            self._pending = message.view  # a modal is open: what it shows stays pinned
+            return
+        self.show_view(message.view)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "view" and event.state is WorkerState.ERROR:
+            self._preparing = False
+            self._source_error = f"could not show the snapshot: {event.worker.error}"
+            self.refresh_ages()
 
     @on(SourceFailed)
     def _source_failed(self, message: SourceFailed) -> None:
         self._source_error = message.reason
-        self.render_snapshot()
+        self.refresh_ages()
 
     def on_screen_resume(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self.show_snapshot(pending)
+            self.show_view(pending)
 
-    def show_snapshot(self, snapshot: LiveSnapshot) -> None:
-        """Replace the snapshot on screen, log what changed, and update every pane."""
-        events = diff_snapshots(self.snapshot, snapshot, self.console.clock())
-        self.snapshot = snapshot
+    def show_view(self, view: SnapshotView) -> None:
+        """Replace the snapshot on screen, log what changed, and update every pane in place."""
+        self.snapshot = view.snapshot
+        self._view = view
         self.snapshots_shown += 1
         self._source_error = None
         events_pane = self.query_one(EventsPane)
         following = events_pane.following
-        events_pane.add_events(events)
+        events_pane.add_events(view.events)
         with self.app.batch_update():
-            self.render_snapshot()
-            if events and following:
+            self.render_view()
+            if view.events and following:
                 events_pane.follow()
 
-    def render_snapshot(self, restyle: bool = False) -> None:
-        """Draw the current snapshot into every pane (cells that did not change stay)."""
+    def render_view(self, restyle: bool = False) -> None:
+        """Draw the current view into every pane (cells that did not change stay)."""
         styles = self.console.tone_styles
-        snapshot = self.snapshot
-        cluster = snapshot.cluster if snapshot else None
-        self.query_one(ResourcesPane).show_rows(
-            resource_rows(cluster) if cluster else [], styles, restyle=restyle)
-        self.query_one(ConstraintsPane).show_rows(
-            constraint_rows(cluster) if cluster else [], styles, restyle=restyle)
-        advisories = live_advisories(snapshot, two_node=self.two_node) if snapshot else ()
-        self.query_one(ProblemsPane).show_rows(problem_rows(cluster, advisories), styles,
+        view = self._view
+        self.query_one(ResourcesPane).show_rows(view.resources if view else [], styles,
+                                                restyle=restyle)
+        self.query_one(ConstraintsPane).show_rows(view.constraints if view else [], styles,
+                                                  restyle=restyle)
+        self.query_one(ProblemsPane).show_rows(view.problems if view else [], styles,
                                                restyle=restyle)
         events_pane = self.query_one(EventsPane)
         events_pane.show_rows(events_pane.rows_to_show, styles, restyle=restyle)
@@ -178,7 +221,9 @@ class MainScreen(Screen[None]):
         self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
-        self.query_one(StatusBar).show(self._status_parts(now), read_only=self.console.read_only,
+        file_mode = snapshot is not None and is_file_snapshot(snapshot)
+        self.query_one(StatusBar).show(self._status_parts(now),
+                                       read_only=self.console.read_only and not file_mode,
                                        stale=self._is_stale(now), hint=None)
 
     def _banner_lines(self, now: float) -> list[BannerLine]:
@@ -229,7 +274,8 @@ class MainScreen(Screen[None]):
         if pane_id in DETAIL_PANES:
             self._detail_pane = pane_id
             self._apply_layout(self.app.size.width)
-        self.query_one(f"#{pane_id}", KeyedTable).focus()
+        # set_focus now, not focus() (scheduled): a key typed right after must see the new focus.
+        self.set_focus(self.query_one(f"#{pane_id}", KeyedTable))
 
     def action_filter_list(self) -> None:
         """Open the filter line for the focused list (or the resources if none is focused)."""
@@ -238,20 +284,23 @@ class MainScreen(Screen[None]):
         self._filter_target = target
         filter_input = self.query_one("#filter-input", Input)
         filter_input.value = target.filter_text
-        filter_input.border_title = f"filter {target.PANE_TITLE}"
-        filter_input.display = True
-        filter_input.focus()
+        filter_input.placeholder = f"filter {target.PANE_TITLE}: type text, enter keeps it, escape clears"
+        self._show_filter_line(True)
+        self.set_focus(filter_input)  # at once: keys typed right after "/" belong to the filter
 
     def action_clear_filter(self) -> None:
         """Clear the filter of the list being filtered (or the focused one)."""
         focused = self.focused
         target = self._filter_target or (focused if isinstance(focused, KeyedTable) else None)
-        filter_input = self.query_one("#filter-input", Input)
-        filter_input.display = False
+        self._show_filter_line(False)
         if target is not None:
             target.set_filter("")
-            target.focus()
+            self.set_focus(target)
         self._filter_target = None
+
+    def _show_filter_line(self, shown: bool) -> None:
+        self.query_one("#filter-input", Input).display = shown
+        self.query_one(StatusBar).display = not shown
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -266,7 +315,7 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self._apply_filter()
-        event.input.display = False
+        self._show_filter_line(False)
         if self._filter_target is not None:
-            self._filter_target.focus()
+            self.set_focus(self._filter_target)
         self._filter_target = None

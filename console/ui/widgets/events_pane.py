@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from console.model.events import ClusterEvent
+from console.model.events import ClusterEvent, summarise
 from console.model.present import Row, event_row
 from console.ui.widgets.keyed_table import KeyedTable
 
 EVENT_LIMIT = 500
 """Older events are dropped; the log is for the current session, not an archive."""
+TRIM_BATCH = 100
+"""Old rows are dropped a hundred at a time: removing a DataTable row re-indexes every row, so
+one trim per hundred events is far cheaper than one removal per event."""
+EVENTS_PER_ROUND = 12
+"""More events than this from one snapshot are folded (see `console.model.events.summarise`)."""
 
 
 class EventsPane(KeyedTable):
@@ -23,10 +28,11 @@ class EventsPane(KeyedTable):
 
     def add_events(self, events: tuple[ClusterEvent, ...]) -> None:
         """Append `events` to the log (shown at the next `show_rows`)."""
-        for event in events:
+        for event in summarise(events, EVENTS_PER_ROUND):
             self._sequence += 1
             self._event_rows.append(event_row(event, self._sequence))
-        del self._event_rows[:-EVENT_LIMIT]
+        if len(self._event_rows) > EVENT_LIMIT + TRIM_BATCH:
+            del self._event_rows[:-EVENT_LIMIT]
 
     @property
     def rows_to_show(self) -> list[Row]:

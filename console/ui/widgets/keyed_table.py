@@ -12,7 +12,9 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable
 
 from console.model.present import Cell, Row
@@ -49,7 +51,8 @@ class KeyedTable(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self.border_title = self.PANE_TITLE
+        self._title = self.PANE_TITLE
+        self.border_title = Content(self.PANE_TITLE)
         self._all_rows: list[Row] = []
         self._shown: dict[str, tuple[Cell, ...]] = {}
         """Row key -> cells as currently displayed, in display order."""
@@ -89,6 +92,19 @@ class KeyedTable(DataTable[Text]):
     def shown_keys(self) -> list[str]:
         """Keys of the rows on screen, in order (after the filter)."""
         return list(self._shown)
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        """After DataTable measures new rows' widths (on idle), drop its rendered lines.
+
+        DataTable caches rendered lines by its update counter, not by column widths: a line
+        drawn between `add_row` and this measurement would keep its too-narrow columns until
+        the next cell update, which in file mode never comes. (Textual 8.2.8.)
+        """
+        measured = self._require_update_dimensions or bool(self._updated_cells)
+        await super()._on_idle(event)
+        if measured:
+            self._update_count += 1
+            self.refresh()
 
     # --- actions ----------------------------------------------------------------------
 
@@ -177,4 +193,9 @@ class KeyedTable(DataTable[Text]):
         total = len(self._all_rows)
         shown = len(self._shown)
         count = f"{shown}/{total} matching '{self.filter_text}'" if self.filter_text else str(total)
-        self.border_title = f"{self.PANE_TITLE} ({count})"
+        title = f"{self.PANE_TITLE} ({count})"
+        if title != self._title:
+            # Setting border_title always repaints the whole pane, and a str would be read as
+            # markup (the filter text is typed by the operator): set Content, and only on change.
+            self._title = title
+            self.border_title = Content(title)

@@ -8,5 +8,5 @@ from console.ui.widgets.keyed_table import KeyedTable
 class ProblemsPane(KeyedTable):
     """Failures and advisories: what an experienced operator would warn about."""
 
-    COLUMNS = (("severity", "Severity"), ("subject", "Subject"), ("text", "Finding"))
+    COLUMNS = (("severity", "Severity"), ("text", "Finding"))
     PANE_TITLE = "Failures & advisories"

@@ -49,7 +49,9 @@ class VipBanner(Vertical):
 
     @staticmethod
     def _set(widget: Static, line: BannerLine) -> Static:
-        widget.update(line_content(line))
+        content = line_content(line)
+        if content != widget.content:  # update() always relayouts; the tick must not
+            widget.update(content)
         widget.set_class(line.alert, "-alert")
         widget.set_class(not line.alert, "-vip")
         return widget

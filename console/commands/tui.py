@@ -1,0 +1,177 @@
+"""`hacon [--cib-file FILE | --nodes a,b | --cluster NAME]`: open the console (the TUI).
+
+This module only chooses and builds the source and hands it to `console.ui.app.ConsoleApp`:
+  --cib-file FILE      read-only, on any CIB, a pe-input (bz2 too), a crm_report's cib.xml;
+  --nodes a,b          live, over SSH (OpenSSH config, -J jump host), every node's own view;
+  --cluster NAME       a cluster from clusters.toml (console.config);
+  nothing              the default cluster of clusters.toml, else a screen that says how to
+                       write one (without a terminal: the sample status, as before).
+`run_console()` is the one place that runs the app and closes the source afterwards; the demo
+(`hacon demo`) uses it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
+from console.commands.sources import read_cib_file
+from console.commands.status_live import Target
+from console.config import ConfigError, ConsoleConfig, config_path, load_config
+from console.ui.app import ConsoleApp
+from console.ui.source import ClusterSource
+
+Closer = Callable[[], Awaitable[None]]
+
+SETUP_HELP = """hacon has no cluster to show.
+
+Open the console on a live cluster (SSH to every node, your ~/.ssh/config applies):
+
+    hacon --nodes node-a,node-b
+    hacon --nodes node-a,node-b --ssh-config ~/.ssh/cluster.conf -J bastion.example.net
+
+or read-only on a CIB file (cibadmin --query > cib.xml, a pe-input-N.bz2, a crm_report's cib.xml):
+
+    hacon --cib-file cib.xml
+
+or try it on the demo cluster (no cluster, no root needed):
+
+    hacon demo
+
+To make `hacon` alone open your cluster, describe it in
+    {config_path}
+for example:
+
+    default = "lab"
+    [clusters.lab]
+    nodes = ["node-a", "node-b"]
+    # jump = "bastion.example.net"      ssh_config = ["~/.ssh/cluster.conf"]
+    # service = "opensips"              read_only = true
+
+then run `hacon` or `hacon --cluster lab`.
+
+Press q to quit."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The console's options on the top-level parser (dests prefixed: no clash with subcommands)."""
+    group = parser.add_argument_group("console (when no COMMAND is given)")
+    source = group.add_mutually_exclusive_group()
+    source.add_argument("--cib-file", dest="tui_cib_file", type=Path, metavar="FILE",
+                        help="open the console read-only on a CIB file (plain or .bz2)")
+    source.add_argument("--nodes", dest="tui_nodes", metavar="A,B",
+                        help="open the console on these nodes over SSH")
+    source.add_argument("--cluster", dest="tui_cluster", metavar="NAME",
+                        help="open the console on a cluster named in clusters.toml")
+    group.add_argument("--ssh-config", dest="tui_ssh_config", action="append", default=[],
+                       metavar="FILE", help="OpenSSH client config file (repeatable)")
+    group.add_argument("-J", "--jump", dest="tui_jump", metavar="HOST",
+                       help="jump host(s), like ssh -J ([user@]host[:port], comma separated)")
+    group.add_argument("--read-only", dest="tui_read_only", action="store_true",
+                       help="offer no action that changes the cluster")
+    group.add_argument("--theme", dest="tui_theme", metavar="NAME",
+                       help="colour theme (console-dark, console-light, high-contrast, ...)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the console on the source the options (or clusters.toml) name."""
+    if args.tui_cib_file is not None:
+        return _run_file(args, args.tui_cib_file)
+    if args.tui_nodes:
+        return _run_live(args, Target(tuple(_split_nodes(args.tui_nodes)),
+                                      tuple(args.tui_ssh_config), args.tui_jump),
+                         label=f"nodes {args.tui_nodes}", read_only=args.tui_read_only)
+    config = _load_config()
+    if args.tui_cluster or config.clusters:
+        try:
+            cluster = config.cluster(args.tui_cluster)
+        except ConfigError as error:
+            raise CommandError(str(error), EXIT_BAD_INPUT) from None
+        target = Target(cluster.nodes, tuple(args.tui_ssh_config) or cluster.ssh_config,
+                        args.tui_jump or cluster.jump, cluster.user, cluster.service,
+                        cluster.service_process)
+        return _run_live(args, target, label=f"cluster {cluster.name}",
+                         read_only=args.tui_read_only or cluster.read_only)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from console.commands import demo
+
+        return demo.run(args)  # no terminal for a console: the sample status, as before
+    app = ConsoleApp(None, theme=args.tui_theme,
+                     setup_help=SETUP_HELP.format(config_path=config_path()))
+    app.run()
+    return EXIT_OK
+
+
+def _load_config() -> ConsoleConfig:
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+
+
+def _split_nodes(text: str) -> list[str]:
+    nodes = [name.strip() for name in text.split(",") if name.strip()]
+    if not nodes:
+        raise CommandError("--nodes needs at least one node name (a,b)")
+    return nodes
+
+
+def _run_file(args: argparse.Namespace, path: Path) -> int:
+    from console.transport.file_source import FileSource
+
+    read_cib_file(path)  # a missing or unreadable file is one line on stderr, before any screen
+    source = FileSource(path)
+    source.load()  # a CIB that cannot be parsed fails here too (CibParseError -> exit 2)
+    return run_console(source, label=source.label, read_only=True, theme=args.tui_theme)
+
+
+def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool) -> int:
+    """The console on live nodes: one SSH connection per node, the poller, every node's view."""
+    from console.transport.poller import ClusterPoller, PollSettings
+    from console.transport.probes import ServiceProbe
+    from console.transport.ssh import SshCluster
+    from console.transport.ssh_config import SshSettings, parse_jump
+
+    if target.jump:
+        try:
+            parse_jump(target.jump)
+        except ValueError as error:
+            raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    probe = (ServiceProbe("systemd", target.service) if target.service else
+             ServiceProbe("process", target.service_process) if target.service_process else None)
+    settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
+                           username=target.user)
+    cluster = SshCluster(target.nodes, settings)
+    poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe))
+
+    async def close() -> None:
+        await poller.close()
+        await cluster.close()
+
+    return run_console(poller, label=label, read_only=read_only, theme=args.tui_theme,
+                       closers=[close])
+
+
+def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: str | None,
+                closers: Sequence[Closer] = (), **app_options: Any) -> int:
+    """Run the console on `source` until the operator quits, then close what was opened.
+
+    `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
+    """
+
+    async def main() -> None:
+        app = ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
+                         **app_options)
+        try:
+            await app.run_async()
+        finally:
+            for close in closers:
+                await close()
+
+    asyncio.run(main())
+    return EXIT_OK

@@ -1,0 +1,101 @@
+"""The real `hacon --cib-file` in a real terminal (tmux), driven by keys as a person would.
+
+A private tmux server (its own socket) runs the console on a CIB captured from the lab; the test
+reads the screen with capture-pane after each key. Only that private server is ever killed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+FIXTURE = REPO_ROOT / "tests" / "fixtures" / "lab" / "cli-ban" / "node-a.cib.xml"
+SCREEN_TIMEOUT_S = 20.0
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux session on a private socket."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True,
+                                text=True, check=False)
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "console")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "console", *keys)
+
+    def wait_for(self, text: str) -> str:
+        """Wait until `text` is on screen; fail with the last screen if it never comes."""
+        deadline = time.monotonic() + SCREEN_TIMEOUT_S
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        return "console" in self.tmux("list-sessions", "-F", "#{session_name}")
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    term = Terminal(f"hacon-test-{uuid.uuid4().hex[:8]}")
+    # COLUMNS/LINES from the test runner would override the terminal's real size.
+    command = (f"env -u COLUMNS -u LINES {sys.executable} -m console --cib-file {FIXTURE} "
+               "--theme console-dark")
+    term.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "36",
+              "-e", "TERM=xterm-256color", command)
+    yield term
+    term.tmux("kill-server")
+
+
+def test_operator_reads_a_cib_file_in_a_real_terminal(terminal: Terminal) -> None:
+    terminal.wait_for("VIP 10.213.48.100/24 ClusterIP on node-b")
+    terminal.wait_for("LEFTOVER cli-ban")
+    screen = terminal.wait_for("read-only, captured")
+    assert "STALE" not in screen
+
+    terminal.keys("?")
+    terminal.wait_for("hacon keys")
+    terminal.keys("Escape")
+    terminal.wait_for("Failures & advisories")
+
+    terminal.keys("2", "/")
+    terminal.wait_for("filter Resources: type text")
+    terminal.keys("o", "s", "i", "p", "s", "Enter")
+    screen = terminal.wait_for("matching 'osips'")
+    assert "│ ClusterIP  Started" not in screen and "│ OSIPS      Started" in screen
+
+    terminal.keys("q")
+    deadline = time.monotonic() + SCREEN_TIMEOUT_S
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive(), "q did not quit"
+
+
+def test_unreadable_file_is_one_line_not_a_screen(tmp_path: Path) -> None:
+    bad = tmp_path / "cib.xml"
+    bad.write_bytes(b"<cib><not-closed>")
+    result = subprocess.run([sys.executable, "-m", "console", "--cib-file", str(bad)],
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("hacon: ") and result.stderr.count("\n") == 1
