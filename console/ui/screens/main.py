@@ -274,6 +274,10 @@ class MainScreen(Screen[None]):
         if pane_id in DETAIL_PANES:
             self._detail_pane = pane_id
             self._apply_layout(self.app.size.width)
+            events_pane = self.query_one(EventsPane)
+            if pane_id == "events-pane" and events_pane.following:
+                # It may have been hidden (narrow terminal) while new events came: show the newest.
+                self.call_after_refresh(events_pane.follow)
         # set_focus now, not focus() (scheduled): a key typed right after must see the new focus.
         self.set_focus(self.query_one(f"#{pane_id}", KeyedTable))
 
