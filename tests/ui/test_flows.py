@@ -224,3 +224,20 @@ async def test_broken_theme_file_gives_a_notice(make_app: AppFactory, tmp_path: 
         await until_shown(pilot)
         assert any("bad.toml" in n.message for n in app._notifications)
         assert app.theme == "console-dark"
+
+
+async def test_without_a_cluster_the_console_says_how_to_configure_one() -> None:
+    from textual.widgets import Static
+
+    from console.ui.app import ConsoleApp
+    from console.ui.screens.setup import SetupScreen
+
+    app = ConsoleApp(None, setup_help="hacon has no cluster to show. [b]clusters.toml[/b]",
+                     theme="console-dark", remember_theme=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        text = str(app.screen.query_one(Static).render())
+        assert "[b]clusters.toml[/b]" in text  # shown literally, never read as markup
+        await pilot.press("q")
+    assert app.return_code == 0
