@@ -17,6 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from console.transport.base import CommandRunner
+from console.ui.action_commands import GuardedActionCommands
+from console.ui.actions_flow import ActionsApp
 from console.ui.commands import ConsoleCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
@@ -37,7 +40,7 @@ STALE_AFTER_S = 15.0
 """Data older than this is called stale (a few missed poll rounds)."""
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(ActionsApp):
     """hacon's terminal console.
 
     | Key(s) | Description |
@@ -51,7 +54,7 @@ class ConsoleApp(App[None]):
 
     CSS_PATH = "console.tcss"
     TITLE = "hacon"
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "show_help", "Help", id="console.show-help",
                 tooltip="List every key and what it does"),
@@ -66,6 +69,7 @@ class ConsoleApp(App[None]):
         self,
         source: ClusterSource | None,
         *,
+        runner: CommandRunner | None = None,
         source_label: str | None = None,
         read_only: bool = False,
         theme: str | None = None,
@@ -77,6 +81,7 @@ class ConsoleApp(App[None]):
         """
         Args:
             source: Where snapshots come from; None shows `setup_help` instead.
+            runner: Runs guarded actions on the nodes; None offers no action (file mode).
             source_label: How the status bar names the source ("file: cib.xml", "cluster lab").
             read_only: Remove every action that changes the cluster.
             theme: A theme name (from --theme); else the remembered one, else console-dark.
@@ -85,7 +90,7 @@ class ConsoleApp(App[None]):
             setup_help: Text of the screen shown when there is nothing to connect to.
             remember_theme: Save the operator's theme choice in the XDG state dir.
         """
-        super().__init__()
+        super().__init__(runner)
         self.source = source
         self.source_label = source_label
         self.read_only = read_only

@@ -11,10 +11,12 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from console.ui.actions_flow import GUARDED_ACTION_IDS
 from console.ui.keymap import KeyEntry, key_entries
 
-NOT_IN_PALETTE = frozenset({"console.cursor-down", "console.cursor-up"})
-"""Moving a cursor by one row from a palette is not a command anyone looks for."""
+NOT_IN_PALETTE = frozenset({"console.cursor-down", "console.cursor-up"}) | GUARDED_ACTION_IDS
+"""Moving a cursor by one row from a palette is not a command anyone looks for; guarded
+actions are listed per target by `console.ui.action_commands` ("node: Standby node-b")."""
 
 
 def command_name(entry: KeyEntry) -> str:

@@ -53,7 +53,9 @@ def key_entries(app: App[Any], screen: Screen[Any]) -> list[KeyEntry]:
                 screen.focused, KeyedTable) else widget
             entries += [KeyEntry(scope, app.get_key_display(b), b, target)
                         for b in cls.__dict__["BINDINGS"] if isinstance(b, Binding)]
-    return entries
+    # Hidden actions (check_action False: read-only mode, no runner) are not keys at all.
+    return [entry for entry in entries if entry.target.check_action(
+        entry.binding.action.split("(", 1)[0], ()) is not False]
 
 
 def _scope_name(cls: type) -> str:

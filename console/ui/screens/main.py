@@ -31,6 +31,7 @@ from console.model.present import (
     source_text,
     vip_lines,
 )
+from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
@@ -199,6 +200,7 @@ class MainScreen(Screen[None]):
             self.render_view()
             if view.events and following:
                 events_pane.follow()
+        self.refresh_bindings()  # the action keys' guards depend on the snapshot
 
     def render_view(self, restyle: bool = False) -> None:
         """Draw the current view into every pane (cells that did not change stay)."""
@@ -224,7 +226,7 @@ class MainScreen(Screen[None]):
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         self.query_one(StatusBar).show(self._status_parts(now),
                                        read_only=self.console.read_only and not file_mode,
-                                       stale=self._is_stale(now), hint=None)
+                                       stale=self._is_stale(now), hint=action_hint(self))
 
     def _banner_lines(self, now: float) -> list[BannerLine]:
         lines: list[BannerLine] = []

@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from console.actions.plans import ActionKind
+from console.ui.action_requests import ActionRequest, failure_cleanup_request
+from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
 from console.ui.widgets.keyed_table import KeyedTable
 
 
 class ProblemsPane(KeyedTable):
-    """Failures and advisories: what an experienced operator would warn about."""
+    """Failures and advisories: what an experienced operator would warn about.
 
+    | Key(s) | Description |
+    | :- | :- |
+    | c | Clean up the selected failure on its node (previewed, confirmed). |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "cleanup_failure", "Cleanup", id="console.cleanup-failure",
+                tooltip="Forget the selected failure and its failcount on its node (asks first)"),
+    ]
     COLUMNS = (("severity", "Severity"), ("text", "Finding"))
     PANE_TITLE = "Failures & advisories"
+
+    def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
+        """Cleanup of the given (resource, node) or of the failure under the cursor."""
+        if action != "cleanup_failure":
+            return None
+        if parameters:
+            node = str(parameters[1]) if len(parameters) > 1 and parameters[1] else None
+            return ActionRequest(ActionKind.CLEANUP, resource=str(parameters[0]), node=node)
+        return failure_cleanup_request(shown_snapshot(self), self.cursor_key)
+
+    def selected_requests(self) -> tuple[ActionRequest, ...]:
+        """Cleanup of the selected failure: the status bar's hint."""
+        return (failure_cleanup_request(shown_snapshot(self), self.cursor_key),)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return guarded_state(self, self.guarded_request(action, parameters))
+
+    def action_cleanup_failure(self, resource: str | None = None,
+                               node: str | None = None) -> None:
+        """Forget the failure's failcount and failed operations on its node."""
+        params = (resource, node) if resource else ()
+        request = self.guarded_request("cleanup_failure", params)
+        if request is not None:
+            start_action(self, request)

@@ -20,12 +20,13 @@ class StatusBar(Static):
     """
 
     def show(self, parts: list[str], *, read_only: bool, stale: bool, hint: str | None) -> None:
-        """Render the parts separated by dots; the read-only badge and a hint go last."""
-        pieces: list[tuple[str, str]] = [(" · ".join(parts), "")]
+        """Render the parts separated by dots, then the read-only badge. A hint (why the
+        selection's action is unavailable, the running action's step) goes first: it is what
+        the operator is looking for at that moment, and a long one must not be cut off."""
+        pieces: list[tuple[str, str]] = [(f"{hint}  ·  ", "italic")] if hint else []
+        pieces.append((" · ".join(parts), ""))
         if read_only:
             pieces.append(("  READ-ONLY", "bold"))
-        if hint:
-            pieces.append((f"  {hint}", "italic"))
         content = Content.assemble(*pieces)
         if content != self.content:
             self.update(content)
