@@ -154,7 +154,7 @@ def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only
         await cluster.close()
 
     return run_console(poller, label=label, read_only=read_only, theme=args.tui_theme,
-                       closers=[close])
+                       closers=[close], runner=cluster)
 
 
 def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: str | None,

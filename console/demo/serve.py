@@ -128,7 +128,7 @@ async def run_demo_console(node_count: int = 2, scenario: str | None = None, *,
     async with running_demo(node_count, scenario) as demo:
         app = DemoConsoleApp(demo.poller, demo.control, opening_note=demo.opening_note,
                              source_label=f"demo cluster ({node_count} nodes)",
-                             read_only=read_only, theme=theme)
+                             runner=demo.ssh, read_only=read_only, theme=theme)
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGTERM, signal.SIGHUP):
             # A closed terminal or a kill: leave the console normally, so the servers stop and
