@@ -22,8 +22,15 @@ NODES = ["node-a", "node-b"]
 async def hacon(*argv: str) -> tuple[int, str, str]:
     """Run the real `hacon` entry point in a child process (its own event loop)."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "console", *argv, cwd=REPO_ROOT, env=dict(os.environ),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "console",
+        *argv,
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode or 0, out.decode(), err.decode()
 
@@ -44,8 +51,9 @@ async def test_status_json_has_the_contract_and_the_live_object(fake_nodes) -> N
     nodes, _, config = fake_nodes
     nodes.bind_vip("node-a", "node-b")
     nodes.members = {"node-a": ["node-a"], "node-b": ["node-b"]}
-    status, out, err = await hacon("status", "--nodes", "node-a,node-b", "--ssh-config",
-                                   str(config), "--json")
+    status, out, err = await hacon(
+        "status", "--nodes", "node-a,node-b", "--ssh-config", str(config), "--json"
+    )
     assert status == 0, err
     document = json.loads(out)
     assert document["vips"]["ClusterIP"]["ip"] == VIP, "the STATUS-JSON contract is there"
@@ -57,14 +65,16 @@ async def test_status_json_has_the_contract_and_the_live_object(fake_nodes) -> N
 
 
 async def test_status_text_starts_with_split_brain_and_lists_an_unreachable_node(
-        fake_nodes, tmp_path: Path) -> None:
+    fake_nodes, tmp_path: Path
+) -> None:
     nodes, server, config = fake_nodes
     nodes.bind_vip("node-a", "node-b")
     await server.stop_node("node-b")
     home = Path(os.environ["XDG_CONFIG_HOME"]) / "hacon"
     home.mkdir(parents=True)
     (home / "clusters.toml").write_text(
-        f'[clusters.lab]\nnodes = ["node-a", "node-b"]\nssh_config = "{config}"\n')
+        f'[clusters.lab]\nnodes = ["node-a", "node-b"]\nssh_config = "{config}"\n'
+    )
     status, out, err = await hacon("status", "--cluster", "lab")
     assert status == 0, err
     lines = out.splitlines()
@@ -83,12 +93,15 @@ def test_split_brain_line_is_red_only_on_a_terminal() -> None:
     from console.model.verdict import build_live_snapshot
     from tests.model.live_builders import VIP_IP, cluster_snapshot, view
 
-    views = {"node-a": view("node-a", online=["node-a"], dc="node-a", bound=[VIP_IP]),
-             "node-b": view("node-b", online=["node-b"], dc="node-b", bound=[VIP_IP])}
+    views = {
+        "node-a": view("node-a", online=["node-a"], dc="node-a", bound=[VIP_IP]),
+        "node-b": view("node-b", online=["node-b"], dc="node-b", bound=[VIP_IP]),
+    }
     cib = cluster_snapshot(online=["node-a"], vip_on=["node-a"], dc="node-a")
     snapshot: LiveSnapshot = build_live_snapshot(views, {"node-a": cib}, now=100.0)
     plain = render_live(snapshot, color=False, now=100.0).splitlines()
-    assert plain[0] == ("SPLIT BRAIN: ClusterIP bound on node-a, node-b; "
-                        "partitions: node-a | node-b")
+    assert plain[0] == (
+        "SPLIT BRAIN: ClusterIP bound on node-a, node-b; partitions: node-a | node-b"
+    )
     coloured = render_live(snapshot, color=True, now=100.0).splitlines()
     assert coloured[0].startswith("\x1b[1;31mSPLIT BRAIN") and coloured[0].endswith("\x1b[0m")
