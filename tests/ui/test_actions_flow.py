@@ -8,6 +8,7 @@ commands themselves and on the demo cluster's state.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 from lxml import etree
@@ -251,3 +252,38 @@ async def test_a_node_that_does_not_answer_is_an_error_screen_and_audited(
         await until(pilot, lambda: not app.action_running)
         assert [entry["outcome"] for entry in audit_entries()] == ["failed"]
         assert app.screen.query_one(NodesPane).check_action("standby_node", ()) is True
+
+
+@needs_crm_simulate
+async def test_the_plan_stays_pinned_while_live_updates_arrive_under_the_modal(
+        make_app: AppFactory) -> None:
+    from console.ui.screens.main import MainScreen
+
+    _, runner = demo_cluster()
+    first = live_from(runner)
+    assert first.cluster is not None
+    newer = b.live(replace(first.cluster, cluster=replace(first.cluster.cluster,
+                                                          version=b.CibVersion(0, 99, 0))))
+    source = ScriptedSource([first])
+    received: list[object] = []
+    app = make_app(source=source, runner=runner)
+
+    def hook(message: object) -> None:
+        received.append(getattr(message, "snapshot", None))
+
+    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+        await until_shown(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
+        modal = app.screen
+        assert isinstance(modal, ConfirmActionScreen)
+        plan, reads = modal.plan, len(runner.inputs)
+        main = next(s for s in app.screen_stack if isinstance(s, MainScreen))
+        source.push(newer)
+        await until(pilot, lambda: newer in received)
+        await pilot.pause(0.6)  # longer than the main screen's redraw interval
+        assert modal.plan is plan and app.screen is modal
+        assert len(runner.inputs) == reads  # nothing re-read, re-planned or re-previewed
+        assert main.snapshot is first  # the panes under the modal did not move either
+        await pilot.press("n")
+        await until(pilot, lambda: main.snapshot is newer)
