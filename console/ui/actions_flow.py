@@ -186,6 +186,13 @@ class ActionsApp(App[None]):
         """Whether any action that changes the cluster is offered."""
         return self.runner is not None and not self.read_only
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q waits (greyed) while an action runs: quitting mid-commit would leave it
+        unverified and missing from the audit journal."""
+        if action == "quit" and self.action_running:
+            return None
+        return super().check_action(action, parameters)
+
     def blocked_reason(self, request: ActionRequest, snapshot: LiveSnapshot | None) -> str | None:
         """The guard's reason, or that another action is still running."""
         if self.action_running:

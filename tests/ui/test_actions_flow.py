@@ -287,3 +287,20 @@ async def test_the_plan_stays_pinned_while_live_updates_arrive_under_the_modal(
         assert main.snapshot is first  # the panes under the modal did not move either
         await pilot.press("n")
         await until(pilot, lambda: main.snapshot is newer)
+
+
+@needs_crm_simulate
+async def test_q_waits_while_an_action_runs(make_app: AppFactory) -> None:
+    _, runner = demo_cluster()
+    app = make_app(live_from(runner), runner=runner)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until_shown(pilot)
+        assert app.check_action("quit", ()) is True
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
+        assert app.check_action("quit", ()) is None
+        await pilot.press("q")
+        assert app.is_running and isinstance(app.screen, ConfirmActionScreen)
+        await pilot.press("n")
+        await until(pilot, lambda: not app.action_running)
+        assert app.check_action("quit", ()) is True
