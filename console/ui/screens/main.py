@@ -56,6 +56,19 @@ NARROW_HINT = "keys 3 · 4 · 5: failures · constraints · events"
 """Shown under the shared slot in a narrow terminal: how to reach the panes it hides."""
 
 
+def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
+    """What the action guards read from a snapshot: the CIB version (any CIB change moves it),
+    the verdict, each node's answer and the VIPs' kernel truth, but not the data's age.
+    Equal inputs give equal guard answers."""
+    if snapshot is None:
+        return ()
+    version = snapshot.cluster.version if snapshot.cluster else None
+    views = tuple((name, view.reachable, view.quorate, view.dc, view.online, view.service_running)
+                  for name, view in sorted(snapshot.views.items()))
+    truth = tuple((vip, t.truth, t.bound_on) for vip, t in sorted(snapshot.vip_truth.items()))
+    return (version, snapshot.verdict, snapshot.split_brain, views, truth)
+
+
 class MainScreen(Screen[None]):
     """The console's one working screen.
 
@@ -189,6 +202,7 @@ class MainScreen(Screen[None]):
 
     def show_view(self, view: SnapshotView) -> None:
         """Replace the snapshot on screen, log what changed, and update every pane in place."""
+        guards_may_change = guard_inputs(self.snapshot) != guard_inputs(view.snapshot)
         self.snapshot = view.snapshot
         self._view = view
         self.snapshots_shown += 1
@@ -200,7 +214,10 @@ class MainScreen(Screen[None]):
             self.render_view()
             if view.events and following:
                 events_pane.follow()
-        self.refresh_bindings()  # the action keys' guards depend on the snapshot
+        if guards_may_change:
+            # The action keys' guards depend on the snapshot. Only when it changed: refreshing
+            # the bindings redraws the footer (~3 KB), every poll round, over a slow link.
+            self.refresh_bindings()
 
     def render_view(self, restyle: bool = False) -> None:
         """Draw the current view into every pane (cells that did not change stay)."""
