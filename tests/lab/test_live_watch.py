@@ -163,3 +163,21 @@ async def test_one_node_reached_only_through_the_other_as_jump_host(healthy_lab:
     direct = await take_snapshot(Target(tuple(healthy_lab.nodes),
                                         (os.fspath(healthy_lab.files.ssh_config),)))
     assert "node-b" in direct.unreachable and "node-a" in direct.reached
+
+
+async def test_three_node_partition_minority_loses_quorum_and_it_is_no_split_brain(
+        healthy_lab3: Lab) -> None:
+    async with watching(healthy_lab3) as poller:
+        holder = holder_of(await poller.next_snapshot())[0]
+        isolated = next(node for node in healthy_lab3.nodes if node != holder)
+        majority = tuple(sorted(node for node in healthy_lab3.nodes if node != isolated))
+        await asyncio.to_thread(healthy_lab3.partition, isolated)
+        settled = await until(poller, lambda s: s.views[isolated].online == (isolated,)
+                              and s.views[isolated].quorate is False
+                              and s.views[isolated].dc == isolated
+                              and all(s.views[node].online == majority for node in majority),
+                              limit=60)
+    assert settled.partitions == tuple(sorted([majority, (isolated,)]))
+    assert not settled.split_brain and settled.verdict is Verdict.PARTITIONED
+    assert settled.source_node in majority, "the quorate side's CIB stands for the cluster"
+    assert settled.vip_truth["ClusterIP"].bound_on == (holder,)
