@@ -5,14 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from console.model.cluster import ResourceKind
-from console.model.present import (
-    age_text,
-    alert_lines,
-    node_rows,
-    resource_rows,
-    source_text,
-    vip_lines,
-)
+from console.model.present import age_text, node_rows, resource_rows
+from console.model.present_banner import alert_lines, source_text, vip_lines
 from tests.ui import builders as b
 
 

@@ -20,17 +20,8 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from console.model.live import LiveSnapshot
-from console.model.present import (
-    BannerLine,
-    Cell,
-    SnapshotView,
-    alert_lines,
-    build_view,
-    is_file_snapshot,
-    node_rows,
-    source_text,
-    vip_lines,
-)
+from console.model.present import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
+from console.model.present_banner import BannerLine, alert_lines, source_text, vip_lines
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane
