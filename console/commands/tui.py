@@ -17,14 +17,15 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
 from console.commands.sources import read_cib_file
 from console.commands.status_live import Target
 from console.config import ConfigError, ConsoleConfig, config_path, load_config
-from console.ui.app import ConsoleApp
-from console.ui.source import ClusterSource
+
+if TYPE_CHECKING:
+    from console.ui.source import ClusterSource
 
 Closer = Callable[[], Awaitable[None]]
 
@@ -101,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
         from console.commands import demo
 
         return demo.run(args)  # no terminal for a console: the sample status, as before
+    # Textual is imported only when a console really opens: `hacon status` must stay fast.
+    from console.ui.app import ConsoleApp
+
     app = ConsoleApp(None, theme=args.tui_theme,
                      setup_help=SETUP_HELP.format(config_path=config_path()))
     app.run()
@@ -163,6 +167,8 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
 
     `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
     """
+
+    from console.ui.app import ConsoleApp
 
     async def main() -> None:
         app = ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
