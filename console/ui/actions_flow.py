@@ -39,6 +39,7 @@ from console.actions.execute import (
 )
 from console.actions.plans import ActionPlan, ActionRefused
 from console.model.live import LiveSnapshot
+from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
@@ -218,7 +219,11 @@ class ActionsApp(App[None]):
         try:
             await self._guarded_flow(request, snapshot)
         except Exception as error:  # noqa: BLE001 - anything unforeseen must end visibly
-            self.post_message(ActionFailed(request, f"{type(error).__name__}: {error}",
+            text = f"{type(error).__name__}: {error}"
+            await self._record(audit.record, request.kind.value, outcome="failed", message=text,
+                               cluster=_cluster_name(snapshot), target=request.target,
+                               version_before=_version(snapshot))
+            self.post_message(ActionFailed(request, text,
                                            "hacon stopped unexpectedly; check the cluster"))
         finally:
             self.post_message(ActionEnded())
@@ -232,10 +237,11 @@ class ActionsApp(App[None]):
         self.post_message(ActionProgressed(f"{plan.title}? waiting for your answer"))
         if not await self.push_screen_wait(ConfirmActionScreen(plan)):
             await self._record(audit.record_plan, plan, "cancelled", "not confirmed",
-                          cluster=cluster_name)
+                               cluster=cluster_name)
             self.post_message(ActionCancelled(plan))
             return
         self.post_message(ActionProgressed(f"{plan.title}: applying…"))
+
         def progress(line: str) -> None:
             self.post_message(ActionProgressed(f"{plan.title}: {line}"))
 
@@ -256,20 +262,19 @@ class ActionsApp(App[None]):
                                  runner)
         except ActionRefused as refused:
             await self._record(audit.record, request.kind.value, outcome="refused",
-                          message=refused.reason, cluster=cluster_name, target=request.target,
-                          version_before=snapshot.cluster.version if snapshot.cluster else None)
+                               message=refused.reason, cluster=cluster_name,
+                               target=request.target, version_before=_version(snapshot))
             self.post_message(ActionRefusedByGuard(request, refused.reason))
             return None
         except (ExecutionError, NodeUnreachable) as error:
             await self._record(audit.record, request.kind.value, outcome="failed",
                                message=str(error), cluster=cluster_name, node=run_on,
-                               target=request.target,
-                               version_before=snapshot.cluster.version if snapshot.cluster
-                               else None)
+                               target=request.target, version_before=_version(snapshot))
             self.post_message(ActionFailed(request, str(error)))
             return None
         if plan.refusal is not None:
-            await self._record(audit.record_plan, plan, "refused", plan.refusal, cluster=cluster_name)
+            await self._record(audit.record_plan, plan, "refused", plan.refusal,
+                               cluster=cluster_name)
             self.post_message(ActionRefusedByGuard(request, plan.refusal))
             return None
         return plan
@@ -364,3 +369,6 @@ class ActionsApp(App[None]):
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
     return snapshot.cluster.cluster.name if snapshot.cluster is not None else None
 
+
+def _version(snapshot: LiveSnapshot) -> CibVersion | None:
+    return snapshot.cluster.version if snapshot.cluster is not None else None
