@@ -15,7 +15,8 @@ from lxml import etree
 
 from console.actions import execute
 from console.actions.plans import ActionKind
-from console.transport.base import NodeUnreachable
+from console.demo.timeline import FakeClock
+from console.transport.base import CommandResult, NodeUnreachable
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
 from console.ui.widgets.nodes_pane import NodesPane
@@ -304,3 +305,43 @@ async def test_q_waits_while_an_action_runs(make_app: AppFactory) -> None:
         await pilot.press("n")
         await until(pilot, lambda: not app.action_running)
         assert app.check_action("quit", ()) is True
+
+
+STOPPED_PREDICTION = b"""<pacemaker-result api-version="2.25" request="crm_simulate">
+  <actions><rsc_action action="stop" resource="ClusterIP" node="node-a"/>
+    <rsc_action action="stop" resource="OSIPS" node="node-a"/></actions>
+  <revised_cluster_status><resources>
+    <resource id="ClusterIP" role="Stopped" active="false"/>
+    <resource id="OSIPS" role="Stopped" active="false"/>
+  </resources></revised_cluster_status>
+  <status code="0" message="OK"/>
+</pacemaker-result>"""
+
+
+class StoppingSchedulerRunner(RecordingDemoRunner):
+    """The demo cluster, but the scheduler predicts the VIP and its service stopped."""
+
+    async def run(self, node: str, argv: object, *, timeout: float,
+                  input: bytes | None = None) -> object:
+        if "crm_simulate" in tuple(argv):  # type: ignore[arg-type]
+            self.inputs.append((tuple(argv), input))  # type: ignore[arg-type]
+            return CommandResult(node, tuple(argv), 0, STOPPED_PREDICTION, b"", 0.0)  # type: ignore[arg-type]
+        return await super().run(node, argv, timeout=timeout, input=input)  # type: ignore[arg-type]
+
+
+async def test_a_preview_that_leaves_the_vip_stopped_is_refused_with_its_reason(
+        make_app: AppFactory) -> None:
+    cluster, _ = demo_cluster()
+    runner = StoppingSchedulerRunner(cluster, FakeClock())
+    app = make_app(live_from(runner), runner=runner)
+    said = record_notifications(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until_shown(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: not app.action_running)
+        assert not isinstance(app.screen, ConfirmActionScreen)
+        assert any("crm_simulate" in argv for argv, _ in runner.inputs)  # it was previewed
+        assert runner.writes() == []
+        assert any("the scheduler predicts ClusterIP" in line and "stopped afterwards" in line
+                   for line in said)
+        assert [entry["outcome"] for entry in audit_entries()] == ["refused"]
