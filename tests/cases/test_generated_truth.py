@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from console.model import parse_cib
 from console.model.export import status_document
-from console.model.snapshot import parse_cib
 from tests.cases.catalog import CaseSpec, GeneratedSet, selected_cases
 from tests.oracle import compare, crm_mon_xml, reference_document
 
