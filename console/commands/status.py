@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from console.commands import status_live
@@ -44,15 +47,30 @@ def run(args: argparse.Namespace) -> int:
         return status_live.run(args)
     if args.nodes or args.cluster:
         raise CommandError("give --cib-file or a live cluster (--nodes/--cluster), not both")
-    snapshot = snapshot_of(read_cib_file(args.cib_file))
-    print_status(snapshot, as_json=args.json)
+    with _cyclic_gc_paused():
+        snapshot = snapshot_of(read_cib_file(args.cib_file))
+        print_status(snapshot, as_json=args.json)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # A one-shot parse allocates hundreds of thousands of small objects and builds no cycles
+    # worth collecting; the cyclic collector's passes cost ~20% of a big CIB's process time.
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def print_status(snapshot: ClusterSnapshot, *, as_json: bool) -> None:
     """Write the snapshot to stdout as text or as the JSON contract."""
     if as_json:
-        json.dump(status_document(snapshot), sys.stdout, indent=2, ensure_ascii=False)
+        # Indented for a person at a terminal; compact for scripts, where Python's C encoder
+        # (used only without indent) writes a big cluster's document several times faster.
+        indent = 2 if sys.stdout.isatty() else None
+        sys.stdout.write(json.dumps(status_document(snapshot), indent=indent, ensure_ascii=False))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_status(snapshot))
