@@ -301,8 +301,8 @@ def report(results: dict[str, list[Sample]]) -> float:
     ratio = wall["hacon"] / wall["crm_mon"]
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(
-        f"ratio hacon / crm_mon = {ratio:.2f} wall ({verdict} the target <= {TARGET_RATIO}), "
-        f"{cpu['hacon'] / cpu['crm_mon']:.2f} CPU"
+        f"ratio hacon / crm_mon = {ratio:.3f} wall ({verdict} the target <= {TARGET_RATIO}), "
+        f"{cpu['hacon'] / cpu['crm_mon']:.3f} CPU"
     )
     return ratio
 
