@@ -22,17 +22,18 @@ from console.model.views import vip_interfaces
 
 def build_live_snapshot(views: Mapping[str, NodeView],
                         cibs_by_node: Mapping[str, ClusterSnapshot],
-                        now: float) -> LiveSnapshot:
+                        now: float, previous_source: str | None = None) -> LiveSnapshot:
     """Combine every node's view and its own parsed CIB into one immutable LiveSnapshot.
 
     Args:
         views: node name -> that node's latest view (unreachable ones with reachable=False).
         cibs_by_node: node name -> that node's own CIB, parsed (only reachable nodes count).
         now: time.time() of the build, kept as `built_at`.
+        previous_source: the source node of the previous snapshot, kept across partitions.
     """
     fresh_cibs = {name: cib for name, cib in cibs_by_node.items()
                   if name in views and views[name].reachable}
-    source = choose_source(views, fresh_cibs)
+    source = choose_source(views, fresh_cibs, previous_source)
     cluster = fresh_cibs[source] if source is not None else None
     vip_addresses = _vip_addresses(cluster, fresh_cibs)
     views_out = {name: _with_vip_bindings(view, vip_addresses)
@@ -51,23 +52,36 @@ def build_live_snapshot(views: Mapping[str, NodeView],
     )
 
 
-def choose_source(views: Mapping[str, NodeView],
-                  cibs: Mapping[str, ClusterSnapshot]) -> str | None:
+def choose_source(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnapshot],
+                  previous: str | None = None) -> str | None:
     """The node whose CIB stands for the cluster: the freshest quorate reachable view.
 
     Order: quorate before not quorate, then the highest CIB version, then the DC's own copy,
-    then the node name (so the choice is deterministic).
+    then the node name (so the choice is deterministic). Versions of two partitions grow
+    independently, so comparing them would flip the screen between the sides every round:
+    while the previous source is still a quorate candidate in another partition than the
+    winner, it stays the source.
     """
     candidates = [name for name in cibs if views[name].reachable]
     if not candidates:
         return None
+    best = max(candidates, key=lambda name: _rank(views, cibs, name))
+    if (previous is not None and previous in candidates and previous != best
+            and views[previous].quorate is True
+            and not _same_partition(views[previous], views[best])):
+        return previous
+    return best
 
-    def rank(name: str) -> tuple[bool, CibVersion, bool, str]:
-        view = views[name]
-        version = view.cib_version or cibs[name].version
-        return (view.quorate is True, version, view.dc == name, _reverse_key(name))
 
-    return max(candidates, key=rank)
+def _same_partition(first: NodeView, second: NodeView) -> bool:
+    return first.online == second.online and first.dc == second.dc
+
+
+def _rank(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnapshot],
+          name: str) -> tuple[bool, CibVersion, bool, str]:
+    view = views[name]
+    version = view.cib_version or cibs[name].version
+    return (view.quorate is True, version, view.dc == name, _reverse_key(name))
 
 
 def _reverse_key(name: str) -> str:

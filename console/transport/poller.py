@@ -220,7 +220,8 @@ class ClusterPoller:
             or NodeView(node=node, reachable=False, reason="no answer yet (connecting)")
             for node in self._nodes
         }
-        self._latest = build_live_snapshot(views, self._cibs, self._clock())
+        previous_source = self._latest.source_node if self._latest is not None else None
+        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source)
         return self._latest
 
     # -- per-node loop ---------------------------------------------------------------------

@@ -179,3 +179,24 @@ def test_asymmetric_views_naming_the_same_holder_are_partitioned_not_split() -> 
     cib = cluster_snapshot(vip_on=["node-a"])
     live = build_live_snapshot(views, {"node-a": cib, "node-b": cib}, 0.0)
     assert not live.split_brain and live.verdict is Verdict.PARTITIONED
+
+
+def test_in_a_split_brain_the_source_stays_on_its_side_while_versions_leapfrog() -> None:
+    # Each side bumps its own num_updates; comparing them would flip the screen every round.
+    def split_views(version_a: CibVersion, version_b: CibVersion) -> dict[str, object]:
+        return {"node-a": view("node-a", online=["node-a"], dc="node-a", version=version_a),
+                "node-b": view("node-b", online=["node-b"], dc="node-b", version=version_b)}
+
+    cibs = {"node-a": cluster_snapshot(online=["node-a"], vip_on=["node-a"], dc="node-a"),
+            "node-b": cluster_snapshot(online=["node-b"], vip_on=["node-b"], dc="node-b")}
+    first = build_live_snapshot(split_views(NEW, OLD), cibs, 0.0)
+    assert first.source_node == "node-a"
+    later = build_live_snapshot(split_views(NEW, CibVersion(0, 9, 99)), cibs, 1.0,
+                                previous_source=first.source_node)
+    assert later.source_node == "node-a" and later.cluster is cibs["node-a"]
+
+
+def test_in_one_partition_the_newest_copy_still_wins_over_the_previous_source() -> None:
+    views = {"node-a": view("node-a", version=OLD), "node-b": view("node-b", version=NEW)}
+    cibs = {"node-a": cluster_snapshot(version=OLD), "node-b": cluster_snapshot(version=NEW)}
+    assert choose_source(views, cibs, previous="node-a") == "node-b"
