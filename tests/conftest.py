@@ -1,9 +1,16 @@
-"""Test-wide fixtures: a clean, deterministic environment for every test."""
+"""Test-wide fixtures: a clean, deterministic environment for every test.
+
+hypothesis is imported here, at collection, on purpose: its pytest plugin otherwise imports it
+lazily in the terminal summary, and on CPython 3.11 that late assertion-rewriting compile
+sometimes died with "SystemError: AST constructor recursion depth mismatch" after the asyncio
+tests (reproduced with tests/transport/test_poller.py alone, 2 runs in 4).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import hypothesis  # noqa: F401
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
