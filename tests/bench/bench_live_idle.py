@@ -1,7 +1,6 @@
 """Benchmark: what an idle cluster costs while hacon watches it (lab, default poller settings).
 
     python tests/bench/bench_live_idle.py [--lab DIR] [--minutes 5] [--baseline 60]
-                                          [--mask-root-home]
 
 First `--baseline` seconds with nothing watching, then `--minutes` with hacon's poller at its
 DEFAULT settings (push channel on, idle rounds every 5 s) running in this process, after a 10 s
@@ -22,7 +21,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench_live_lab import lab_for_bench, mask_root_home, ssh_config
+from bench_live_lab import lab_for_bench, ssh_config
 
 from console.transport.poller import ClusterPoller
 from console.transport.ssh import SshCluster
@@ -94,12 +93,8 @@ def main() -> None:
     parser.add_argument("--lab", help="state dir of a running lab (default: $HACON_LAB or new)")
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--baseline", type=float, default=60.0, help="seconds, unwatched")
-    parser.add_argument("--mask-root-home", action="store_true",
-                        help="hide root's ~/.bashrc inside the nodes (see bench_live_lab.py)")
     args = parser.parse_args()
     with lab_for_bench(args.lab) as lab:
-        if args.mask_root_home:
-            mask_root_home(lab)
         pids = {node: lab.state.nodes[node].init_pid or 0 for node in lab.powered()}
         start, wall = sample(pids), time.monotonic()
         time.sleep(args.baseline)

@@ -1,19 +1,15 @@
 """Shared set-up of the live benchmarks that run on the lab (not a benchmark itself).
 
 `lab_for_bench()` attaches to a running lab (`--lab DIR` or $HACON_LAB) or brings up a fresh
-2-node one and always takes it down again. `mask_root_home()` is the one knob that changes what
-is measured, so it is explicit: on this VM root's ~/.bashrc runs `pyenv init` (~0.45 s, and a
-lock that can stall a session for 60 s), and sshd runs every command through bash, which reads
-~/.bashrc for SSH sessions on Debian. A cluster node has no such rc file; masking /root with a
-tmpfs in each lab node's own mount namespace measures what a real node costs. Both ways are
-reported.
+2-node one and always takes it down again. Each lab node already has an empty private /root
+(tests/lab/nodeinit.py), so the host's ~/.bashrc does not run in the nodes' SSH sessions and the
+figures are what a real node costs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,17 +34,6 @@ def lab_for_bench(state_dir: str | None, nodes: int = 2) -> Iterator[Lab]:
         yield lab
     finally:
         lab.down()
-
-
-def mask_root_home(lab: Lab) -> None:
-    """Mount an empty tmpfs over /root inside every node (its own mount namespace only)."""
-    for node in lab.powered():
-        pid = lab.state.nodes[node].init_pid
-        already = subprocess.run(["nsenter", "-t", str(pid), "-m", "sh", "-c",
-                                  "grep -q ' /root tmpfs ' /proc/mounts"], check=False)
-        if already.returncode != 0:
-            subprocess.run(["nsenter", "-t", str(pid), "-m", "mount", "-t", "tmpfs", "-o",
-                            "mode=0700", "tmpfs", "/root"], check=True)
 
 
 def ssh_config(lab: Lab) -> str:

@@ -1,6 +1,6 @@
 """Benchmark: cluster change -> new LiveSnapshot, on the real lab, over N standby flips.
 
-    python tests/bench/bench_live_latency.py [--lab DIR] [--flips 24] [--mask-root-home]
+    python tests/bench/bench_live_latency.py [--lab DIR] [--flips 24]
 
 The poller runs at its DEFAULT settings (push channel on, idle interval 5 s) against a 2-node
 lab. Each flip sets `standby` of one node on or off with `crm_attribute`, run on that node over
@@ -18,7 +18,7 @@ import asyncio
 import statistics
 import time
 
-from bench_live_lab import lab_for_bench, mask_root_home, ssh_config
+from bench_live_lab import lab_for_bench, ssh_config
 
 from console.model.live import LiveSnapshot
 from console.transport.poller import ClusterPoller
@@ -69,12 +69,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lab", help="state dir of a running lab (default: $HACON_LAB or new)")
     parser.add_argument("--flips", type=int, default=24)
-    parser.add_argument("--mask-root-home", action="store_true",
-                        help="hide root's ~/.bashrc inside the nodes (see bench_live_lab.py)")
     args = parser.parse_args()
     with lab_for_bench(args.lab) as lab:
-        if args.mask_root_home:
-            mask_root_home(lab)
         latencies, commands = asyncio.run(flips(ssh_config(lab), lab.nodes, args.flips))
     p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     print(f"\n{len(latencies)} flips: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
