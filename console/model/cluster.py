@@ -84,7 +84,8 @@ class Node:
     is_dc: bool
     resources_running: int
     attributes: Mapping[str, str] = field(default_factory=dict)
-    """Node attributes (permanent and transient; the transient value wins)."""
+    """Node attributes as crm_mon lists them: online nodes only, Pacemaker's internal ones
+    filtered out, the transient value winning over the permanent one."""
 
     @property
     def state(self) -> NodeState:
