@@ -98,8 +98,14 @@ def _reachability(before: LiveSnapshot, after: LiveSnapshot, at: float) -> Itera
 BAD_VERDICTS = frozenset({Verdict.PARTITIONED, Verdict.SPLIT_BRAIN})
 
 
+# Every CIB change reaches the nodes a few milliseconds apart, so one round often sees a node
+# "lagging" behind; logging consistent <-> lagging would add two lines to every change.
+ROUTINE_VERDICTS = frozenset({Verdict.CONSISTENT, Verdict.LAGGING})
+
+
 def _verdict(before: LiveSnapshot, after: LiveSnapshot, at: float) -> Iterator[ClusterEvent]:
-    if before.verdict is not after.verdict:
+    routine = {before.verdict, after.verdict} <= ROUTINE_VERDICTS
+    if before.verdict is not after.verdict and not routine:
         text = (f"verdict {before.verdict.value.replace('_', ' ')} {ARROW} "
                 f"{after.verdict.value.replace('_', ' ')}")
         yield ClusterEvent(at, EventKind.VERDICT, "cluster", text,

@@ -72,3 +72,11 @@ def test_role_change_without_move() -> None:
     osips = replace(after.resources["OSIPS"], role="Promoted")
     after = replace(after, resources={**after.resources, "OSIPS": osips})
     assert texts(b.live(), b.live(after)) == ["OSIPS Started → Promoted"]
+
+
+def test_a_node_briefly_lagging_behind_a_change_is_not_logged() -> None:
+    lagging = b.live(verdict=Verdict.LAGGING)
+    assert not diff_snapshots(b.live(), lagging, AT)
+    assert not diff_snapshots(lagging, b.live(), AT)
+    assert [e.text for e in diff_snapshots(lagging, b.live(verdict=Verdict.PARTITIONED), AT)] \
+        == ["verdict lagging → partitioned"]
