@@ -16,6 +16,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.status_view import render_status
@@ -23,6 +24,10 @@ from console.commands.text import printable
 from console.config import ConfigError, config_path, load_config
 from console.model.live import LiveSnapshot, NodeView
 from console.model.live_export import live_status_document
+
+if TYPE_CHECKING:
+    from console.transport.probes import ServiceProbe
+    from console.transport.ssh import SshCluster
 
 RED, RESET = "\x1b[1;31m", "\x1b[0m"
 
@@ -94,6 +99,26 @@ async def take_snapshot(target: Target) -> LiveSnapshot:
     """Connect to every node concurrently and return the first full snapshot."""
     # Imported here: commands that never touch SSH do not pay for loading asyncssh.
     from console.transport.poller import ClusterPoller, PollSettings
+
+    ssh_cluster, probe = build_ssh_cluster(target)
+    # One round, no push channel; wait for every node's first answer (a dead node's connect
+    # timeout ends its round), but not for a command that hangs.
+    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
+                        service=probe)
+    async with (ssh_cluster as cluster,
+                ClusterPoller(cluster, target.nodes, poll) as poller):
+        return await poller.next_snapshot()
+
+
+def build_ssh_cluster(target: Target) -> tuple[SshCluster, ServiceProbe | None]:
+    """The (not yet connected) SSH cluster of `target`, and its service probe if it has one.
+
+    Serves `hacon status --nodes/--cluster` and the live console alike.
+
+    Raises:
+        CommandError: a malformed -J jump host (exit 2), said before any connection.
+    """
+    # Imported here: commands that never touch SSH do not pay for loading asyncssh.
     from console.transport.probes import ServiceProbe
     from console.transport.ssh import SshCluster
     from console.transport.ssh_config import SshSettings, parse_jump
@@ -107,13 +132,7 @@ async def take_snapshot(target: Target) -> LiveSnapshot:
              ServiceProbe("process", target.service_process) if target.service_process else None)
     settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
                            username=target.user)
-    # One round, no push channel; wait for every node's first answer (a dead node's connect
-    # timeout ends its round), but not for a command that hangs.
-    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
-                        service=probe)
-    async with (SshCluster(target.nodes, settings) as cluster,
-                ClusterPoller(cluster, target.nodes, poll) as poller):
-        return await poller.next_snapshot()
+    return SshCluster(target.nodes, settings), probe
 
 
 def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None) -> str:

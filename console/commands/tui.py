@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
 from console.commands.sources import read_cib_file
-from console.commands.status_live import Target
+from console.commands.status_live import Target, build_ssh_cluster
 from console.config import ConfigError, ConsoleConfig, config_path, load_config
 
 if TYPE_CHECKING:
@@ -137,20 +137,8 @@ def _run_file(args: argparse.Namespace, path: Path) -> int:
 def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool) -> int:
     """The console on live nodes: one SSH connection per node, the poller, every node's view."""
     from console.transport.poller import ClusterPoller, PollSettings
-    from console.transport.probes import ServiceProbe
-    from console.transport.ssh import SshCluster
-    from console.transport.ssh_config import SshSettings, parse_jump
 
-    if target.jump:
-        try:
-            parse_jump(target.jump)
-        except ValueError as error:
-            raise CommandError(str(error), EXIT_BAD_INPUT) from None
-    probe = (ServiceProbe("systemd", target.service) if target.service else
-             ServiceProbe("process", target.service_process) if target.service_process else None)
-    settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
-                           username=target.user)
-    cluster = SshCluster(target.nodes, settings)
+    cluster, probe = build_ssh_cluster(target)
     poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe))
 
     async def close() -> None:
