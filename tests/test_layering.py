@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-PURE_MODULES = ["console.model", "console.actions.guards", "console.actions.plans"]
+PURE_MODULES = [
+    "console.model", "console.actions.guards", "console.actions.plans", "console.actions.requests",
+]
 FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
 
 

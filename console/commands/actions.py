@@ -19,12 +19,11 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from console import audit
-from console.actions import guards
 from console.actions.execute import ActionOutcome, ExecutionError, prepare, preview, run_plan
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
+from console.actions.requests import GuardedRequest
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.text import printable
@@ -35,51 +34,23 @@ from console.transport.base import CommandRunner, NodeUnreachable
 EXIT_REFUSED = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
-    """One action as the operator asked for it."""
-
-    kind: ActionKind
-    node: str | None = None
-    resource: str | None = None
-
-    @property
-    def target(self) -> str | None:
-        """The node or resource named on the command line."""
-        return self.node if self.kind in (ActionKind.STANDBY, ActionKind.ONLINE) else (
-            self.resource or self.node)
-
-    def blocked_reason(self, live: LiveSnapshot) -> str | None:
-        """The action's guard on the live snapshot."""
-        now = time.time()
-        if self.kind is ActionKind.STANDBY:
-            return guards.standby_blocked_reason(live, self.node or "", now=now)
-        if self.kind is ActionKind.ONLINE:
-            return guards.online_blocked_reason(live, self.node or "", now=now)
-        if self.kind is ActionKind.CLEANUP:
-            return guards.cleanup_blocked_reason(live, self.resource or "", self.node, now=now)
-        if self.kind is ActionKind.CLEAR:
-            return guards.clear_blocked_reason(live, self.resource, now=now)
-        return guards.failback_blocked_reason(live, now=now)
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the action commands and `hacon audit`."""
     _action_parser(subparsers, "standby", "put a node in standby (its resources move away)",
                    lambda p: p.add_argument("node", metavar="NODE"),
-                   lambda a: Request(ActionKind.STANDBY, node=a.node))
+                   lambda a: GuardedRequest(ActionKind.STANDBY, node=a.node))
     _action_parser(subparsers, "online", "bring a node out of standby",
                    lambda p: p.add_argument("node", metavar="NODE"),
-                   lambda a: Request(ActionKind.ONLINE, node=a.node))
+                   lambda a: GuardedRequest(ActionKind.ONLINE, node=a.node))
     _action_parser(subparsers, "cleanup", "forget a resource's failures (failcount)",
                    _cleanup_arguments,
-                   lambda a: Request(ActionKind.CLEANUP, node=a.node, resource=a.resource))
+                   lambda a: GuardedRequest(ActionKind.CLEANUP, node=a.node, resource=a.resource))
     _action_parser(subparsers, "clear", "remove leftover cli-prefer / cli-ban constraints",
                    lambda p: p.add_argument("resource", metavar="RESOURCE", nargs="?"),
-                   lambda a: Request(ActionKind.CLEAR, resource=a.resource))
+                   lambda a: GuardedRequest(ActionKind.CLEAR, resource=a.resource))
     _action_parser(subparsers, "failback",
                    "move the VIP and its service back to the preferred node",
-                   lambda p: None, lambda a: Request(ActionKind.FAILBACK))
+                   lambda p: None, lambda a: GuardedRequest(ActionKind.FAILBACK))
     parser = subparsers.add_parser("audit", help="print the audit journal of actions",
                                    description=f"Print {audit.journal_path()}.")
     parser.add_argument("--json", action="store_true", help="the raw JSON lines")
@@ -94,7 +65,7 @@ def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:
 def _action_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
                    help_text: str,
                    add_target: Callable[[argparse.ArgumentParser], object],
-                   request: Callable[[argparse.Namespace], Request]) -> None:
+                   request: Callable[[argparse.Namespace], GuardedRequest]) -> None:
     parser = subparsers.add_parser(
         name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}. Exit status "
         "0 done and verified, 3 refused (nothing changed), 1 failed, 2 usage.")
@@ -106,7 +77,7 @@ def _action_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     parser.set_defaults(run=lambda args: run_action(args, request(args)))
 
 
-def run_action(args: argparse.Namespace, request: Request) -> int:
+def run_action(args: argparse.Namespace, request: GuardedRequest) -> int:
     """Guard, plan, preview, confirm, apply, verify; the exit status."""
     if getattr(args, "tui_read_only", False):
         raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
@@ -124,7 +95,7 @@ def _configured_read_only(name: str | None) -> bool:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
 
 
-async def _act(target: status_live.Target, request: Request, args: argparse.Namespace,
+async def _act(target: status_live.Target, request: GuardedRequest, args: argparse.Namespace,
                cluster_name: str | None) -> int:
     from console.transport.poller import ClusterPoller, PollSettings
     from console.transport.ssh import SshCluster
@@ -140,10 +111,10 @@ async def _act(target: status_live.Target, request: Request, args: argparse.Name
         return await _guarded(request, live, cluster, target, args, name)
 
 
-async def _guarded(request: Request, live: LiveSnapshot, runner: CommandRunner,
+async def _guarded(request: GuardedRequest, live: LiveSnapshot, runner: CommandRunner,
                    target: status_live.Target, args: argparse.Namespace,
                    cluster: str | None) -> int:
-    reason = request.blocked_reason(live)
+    reason = request.guard_reason(live, now=time.time())
     run_on = live.source_node
     if reason is None and run_on is None:
         reason = "no node gave its CIB"
@@ -176,7 +147,7 @@ async def _guarded(request: Request, live: LiveSnapshot, runner: CommandRunner,
     return _report(outcome)
 
 
-def _refused(request: Request, reason: str, cluster: str | None,
+def _refused(request: GuardedRequest, reason: str, cluster: str | None,
              live: LiveSnapshot) -> int:
     version = live.cluster.version if live.cluster else None
     audit.record(request.kind.value, outcome="refused", message=reason, cluster=cluster,

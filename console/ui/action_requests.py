@@ -1,9 +1,10 @@
 """Which guarded action a key would run on the selection, and whether the guard allows it.
 
 A pane turns its selection into an `ActionRequest` (standby of the node under the cursor, cleanup
-of the failure under the cursor, ...). The request asks the pure guard of `console.actions.guards`
-"why not?": the same answer greys the key, fills the status bar's "standby unavailable: <reason>",
-filters the command palette, and is checked again when the action starts.
+of the failure under the cursor, ...). The request asks its pure guard "why not?" through
+`console.actions.requests.GuardedRequest`, the one mapping the CLI uses too: the same answer greys
+the key, fills the status bar's "standby unavailable: <reason>", filters the command palette, and
+is checked again when the action starts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from console.actions import guards
 from console.actions.eligibility import CLI_ORIGINS, preferred_node
 from console.actions.plans import ActionKind
+from console.actions.requests import GuardedRequest
 from console.model.cluster import ClusterSnapshot, LocationConstraint
 from console.model.live import LiveSnapshot
 
@@ -23,12 +25,9 @@ VERBS = {ActionKind.STANDBY: "standby", ActionKind.ONLINE: "online",
 
 
 @dataclass(frozen=True, slots=True)
-class ActionRequest:
+class ActionRequest(GuardedRequest):
     """One guarded action on one target, as a key or a palette entry asks for it."""
 
-    kind: ActionKind
-    node: str | None = None
-    resource: str | None = None
     unavailable: str | None = None
     """Why the selection offers no target for this action (an advisory row, no row at all)."""
 
@@ -37,29 +36,13 @@ class ActionRequest:
         """"standby", "cleanup", ..."""
         return VERBS[self.kind]
 
-    @property
-    def target(self) -> str | None:
-        """The node or resource acted on (the audit journal's target)."""
-        if self.kind in (ActionKind.STANDBY, ActionKind.ONLINE):
-            return self.node
-        return self.resource or self.node
-
     def blocked_reason(self, snapshot: LiveSnapshot | None, now: float) -> str | None:
         """The guard's sentence, or None when the action may go ahead on `snapshot`."""
         if self.unavailable is not None:
             return self.unavailable
         if snapshot is None:
             return "the cluster has not answered yet"
-        if self.kind is ActionKind.STANDBY:
-            return guards.standby_blocked_reason(snapshot, self.node or "", now=now)
-        if self.kind is ActionKind.ONLINE:
-            return guards.online_blocked_reason(snapshot, self.node or "", now=now)
-        if self.kind is ActionKind.CLEANUP:
-            return guards.cleanup_blocked_reason(snapshot, self.resource or "", self.node,
-                                                 now=now)
-        if self.kind is ActionKind.CLEAR:
-            return guards.clear_blocked_reason(snapshot, self.resource, now=now)
-        return guards.failback_blocked_reason(snapshot, now=now)
+        return self.guard_reason(snapshot, now=now)
 
 
 def node_request(kind: ActionKind, node: str | None) -> ActionRequest:
