@@ -30,11 +30,9 @@ MAX_DATA_AGE_S = 30.0
 def standby_blocked_reason(snapshot: Snapshot, node: str, *,
                            now: float | None = None) -> str | None:
     """Why `node` may not be put in standby now, or None."""
-    cluster, reason = _usable(snapshot, now)
+    cluster, reason = _usable_for(snapshot, now, node=node)
     if cluster is None:
         return reason
-    if node not in cluster.nodes:
-        return f"{node} is not a node of this cluster"
     if cluster.nodes[node].standby:
         return f"{node} is already in standby"
     if cluster.cluster.maintenance_mode:
@@ -53,11 +51,9 @@ def standby_blocked_reason(snapshot: Snapshot, node: str, *,
 def online_blocked_reason(snapshot: Snapshot, node: str, *,
                           now: float | None = None) -> str | None:
     """Why `node` may not be brought out of standby now, or None."""
-    cluster, reason = _usable(snapshot, now)
+    cluster, reason = _usable_for(snapshot, now, node=node)
     if cluster is None:
         return reason
-    if node not in cluster.nodes:
-        return f"{node} is not a node of this cluster"
     if not cluster.nodes[node].standby:
         return f"{node} is not in standby"
     return None
@@ -66,13 +62,9 @@ def online_blocked_reason(snapshot: Snapshot, node: str, *,
 def cleanup_blocked_reason(snapshot: Snapshot, resource: str, node: str | None = None, *,
                            now: float | None = None) -> str | None:
     """Why the failures of `resource` (on `node`, or anywhere) may not be cleaned up, or None."""
-    cluster, reason = _usable(snapshot, now)
+    cluster, reason = _usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
-    if resource not in cluster.resources:
-        return f"{resource} is not a resource of this cluster"
-    if node is not None and node not in cluster.nodes:
-        return f"{node} is not a node of this cluster"
     if not _failure_nodes(cluster, resource, node):
         where = f" on {node}" if node else ""
         return f"{resource} has no failcount or failed operation{where} to clean up"
@@ -82,11 +74,9 @@ def cleanup_blocked_reason(snapshot: Snapshot, resource: str, node: str | None =
 def clear_blocked_reason(snapshot: Snapshot, resource: str | None = None, *,
                          now: float | None = None) -> str | None:
     """Why leftover cli-prefer / cli-ban constraints (of `resource`, or all) may not go, or None."""
-    cluster, reason = _usable(snapshot, now)
+    cluster, reason = _usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
-    if resource is not None and resource not in cluster.resources:
-        return f"{resource} is not a resource of this cluster"
     if not cli_constraints(cluster, resource):
         owner = f" of {resource}" if resource else ""
         return f"there is no cli-prefer or cli-ban constraint{owner} to clear"
@@ -134,6 +124,22 @@ def _failure_nodes(cluster: ClusterSnapshot, resource: str, node: str | None) ->
     failed = {failure.node for failure in cluster.failures if failure.resource == resource}
     found = counted | failed
     return found if node is None else found & {node}
+
+
+def _usable_for(snapshot: Snapshot, now: float | None, *, resource: str | None = None,
+                node: str | None = None) -> tuple[ClusterSnapshot | None, str | None]:
+    """`_usable`, and None with why when the cluster has no such `resource` or `node`.
+
+    Every guard that names a target starts here, so each says alike that the target is unknown.
+    """
+    cluster, reason = _usable(snapshot, now)
+    if cluster is None:
+        return None, reason
+    if resource is not None and resource not in cluster.resources:
+        return None, f"{resource} is not a resource of this cluster"
+    if node is not None and node not in cluster.nodes:
+        return None, f"{node} is not a node of this cluster"
+    return cluster, None
 
 
 def _usable(snapshot: Snapshot, now: float | None) -> tuple[ClusterSnapshot | None, str | None]:

@@ -16,6 +16,7 @@ hacon sets, the plan is refused with the command that removes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -118,12 +119,7 @@ class ActionPlan:
 
 def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     """Put `node` in standby: set its permanent `standby` attribute to "on"."""
-    root, snapshot = _read(cib)
-    _refuse_if(guards.standby_blocked_reason(snapshot, node))
-    transient = _transient_standby(root, node)
-    if transient is not None:
-        raise ActionRefused(_transient_message(node, transient))
-    builder = PatchBuilder(root)
+    builder, snapshot = _standby_patch(cib, node, guards.standby_blocked_reason)
     _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
     holder_note = _holder_note(snapshot, node)
     return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {node} in standby",
@@ -133,12 +129,7 @@ def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
 
 def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     """Bring `node` out of standby: remove its permanent `standby` attribute."""
-    root, snapshot = _read(cib)
-    _refuse_if(guards.online_blocked_reason(snapshot, node))
-    transient = _transient_standby(root, node)
-    if transient is not None:
-        raise ActionRefused(_transient_message(node, transient))
-    builder = PatchBuilder(root)
+    builder, snapshot = _standby_patch(cib, node, guards.online_blocked_reason)
     for pair in _node_nvpairs(_node_element(builder.cib, node), "standby"):
         builder.delete(pair)
     if not builder.changed:
@@ -285,6 +276,20 @@ def _node_element(cib: Element, node: str) -> Element:
 def _node_nvpairs(node: Element, name: str) -> list[Element]:
     return [pair for attributes in node.iterfind("instance_attributes")
             for pair in attributes.iterfind("nvpair") if pair.get("name") == name]
+
+
+def _standby_patch(cib: bytes, node: str, guard: Callable[[ClusterSnapshot, str], str | None]
+                   ) -> tuple[PatchBuilder, ClusterSnapshot]:
+    """The patch of `node`'s permanent standby attribute, begun once `guard` allows the action.
+
+    Standby and online alike refuse a transient standby: it would override what they set.
+    """
+    root, snapshot = _read(cib)
+    _refuse_if(guard(snapshot, node))
+    transient = _transient_standby(root, node)
+    if transient is not None:
+        raise ActionRefused(_transient_message(node, transient))
+    return PatchBuilder(root), snapshot
 
 
 def _transient_standby(root: Element, node: str) -> str | None:
