@@ -237,8 +237,11 @@ async def test_without_a_cluster_the_console_says_how_to_configure_one() -> None
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        text = str(app.screen.query_one(Static).render())
+        instructions = app.screen.query_one(Static)
+        text = str(instructions.render())
         assert "[b]clusters.toml[/b]" in text  # shown literally, never read as markup
+        assert instructions.size.width >= len(text) and instructions.size.height >= 1, \
+            "the instructions must be laid out where the operator can read them"
         await pilot.press("q")
     assert app.return_code == 0
 

@@ -14,8 +14,11 @@ class SetupScreen(Screen[None]):
     DEFAULT_CSS = """
     SetupScreen {
         align: center middle;
-        & > VerticalScroll { width: auto; max-width: 100; height: auto; max-height: 90%;
+        /* A fixed width: an auto-width scroll container around auto-width text laid out at 0x0,
+           an empty box where the instructions should be. */
+        & > VerticalScroll { width: 100; max-width: 100%; height: auto; max-height: 90%;
                              border: round $warning; padding: 1 2; background: $surface; }
+        & Static { width: 100%; height: auto; }
     }
     """
 
