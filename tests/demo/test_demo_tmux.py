@@ -4,59 +4,26 @@ and a scripted power loss moves the VIP on screen. Only the test's private tmux 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 SCREEN_TIMEOUT_S = 30.0
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Terminal:
-    """One tmux session on a private socket."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=False).stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "console")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "console", *keys)
-
-    def wait_for(self, text: str) -> str:
-        """Wait until `text` is on screen; fail with the last screen if it never comes."""
-        deadline = time.monotonic() + SCREEN_TIMEOUT_S
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+pytestmark = requires_tmux
 
 
 @pytest.fixture
 def terminal() -> Iterator[Terminal]:
-    term = Terminal(f"hacon-demo-test-{uuid.uuid4().hex[:8]}")
     command = (f"cd {REPO_ROOT} && env -u COLUMNS -u LINES {sys.executable} -m console demo "
                "--theme console-dark; echo hacon-exited-$?; sleep 30")
-    term.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "36",
-              "-e", "TERM=xterm-256color", command)
-    yield term
-    term.tmux("kill-server")
+    with tmux_terminal(command, socket_prefix="hacon-demo-test",
+                       timeout_s=SCREEN_TIMEOUT_S) as term:
+        yield term
 
 
 @pytest.mark.slow

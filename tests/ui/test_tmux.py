@@ -6,66 +6,30 @@ reads the screen with capture-pane after each key. Only that private server is e
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "lab" / "cli-ban" / "node-a.cib.xml"
 SCREEN_TIMEOUT_S = 20.0
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Terminal:
-    """One tmux session on a private socket."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True,
-                                text=True, check=False)
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "console")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "console", *keys)
-
-    def wait_for(self, text: str) -> str:
-        """Wait until `text` is on screen; fail with the last screen if it never comes."""
-        deadline = time.monotonic() + SCREEN_TIMEOUT_S
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-    def alive(self) -> bool:
-        return "console" in self.tmux("list-sessions", "-F", "#{session_name}")
+pytestmark = requires_tmux
 
 
 @pytest.fixture
 def terminal() -> Iterator[Terminal]:
-    term = Terminal(f"hacon-test-{uuid.uuid4().hex[:8]}")
     # COLUMNS/LINES from the test runner would override the terminal's real size.
     command = (f"env -u COLUMNS -u LINES {sys.executable} -m console --cib-file {FIXTURE} "
                "--theme console-dark")
-    term.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "36",
-              "-e", "TERM=xterm-256color", command)
-    yield term
-    term.tmux("kill-server")
+    with tmux_terminal(command, socket_prefix="hacon-test", timeout_s=SCREEN_TIMEOUT_S) as term:
+        yield term
 
 
 def test_operator_reads_a_cib_file_in_a_real_terminal(terminal: Terminal) -> None:
