@@ -5,7 +5,6 @@ from __future__ import annotations
 import bz2
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,9 @@ from console import __version__
 from console.cli import main
 from console.commands.text import printable
 from tests.conftest import REPO_ROOT
+from tests.hacon_process import hacon
 
 SAMPLE = REPO_ROOT / "console" / "data" / "sample-cib.xml"
-
-
-def hacon(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=REPO_ROOT,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *, contains: str) -> None:

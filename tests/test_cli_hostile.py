@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,20 +14,9 @@ from typing import ClassVar
 import pytest
 from lxml import etree
 
-from tests.conftest import REPO_ROOT
+from tests.hacon_process import hacon
 
 SECRET = "hacon-test-secret-7f3a"
-
-
-def hacon(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=REPO_ROOT,
-    )
 
 
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):
@@ -83,7 +71,7 @@ def run_on(tmp_path: Path, document: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "hostile.xml"
     path.write_text(document)
     started = time.monotonic()
-    result = hacon("status", "--cib-file", str(path), "--json")
+    result = hacon("status", "--cib-file", str(path), "--json", timeout=30)
     assert time.monotonic() - started < 30
     return result
 

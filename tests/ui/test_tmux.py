@@ -6,7 +6,6 @@ reads the screen with capture-pane after each key. Only that private server is e
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.hacon_process import hacon
 from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "lab" / "cli-ban" / "node-a.cib.xml"
@@ -59,7 +59,6 @@ def test_operator_reads_a_cib_file_in_a_real_terminal(terminal: Terminal) -> Non
 def test_unreadable_file_is_one_line_not_a_screen(tmp_path: Path) -> None:
     bad = tmp_path / "cib.xml"
     bad.write_bytes(b"<cib><not-closed>")
-    result = subprocess.run([sys.executable, "-m", "console", "--cib-file", str(bad)],
-                            capture_output=True, text=True, check=False, timeout=60)
+    result = hacon("--cib-file", str(bad))
     assert result.returncode == 2
     assert result.stderr.startswith("hacon: ") and result.stderr.count("\n") == 1
