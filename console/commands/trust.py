@@ -13,6 +13,7 @@ import asyncio
 import sys
 
 from console.commands.errors import EXIT_BAD_INPUT, CommandError
+from console.commands.text import printable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("host", metavar="HOST", help="node name or ssh config Host alias")
     parser.add_argument(
-        "--ssh-config", metavar="FILE", help="OpenSSH client config to use instead of ~/.ssh/config"
+        "--ssh-config", action="append", default=[], metavar="FILE",
+        help="OpenSSH client config to use instead of ~/.ssh/config (repeatable)",
     )
     parser.add_argument(
         "-J", "--jump", metavar="HOST", help="reach HOST through this jump host, as `ssh -J`"
@@ -46,10 +48,15 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise CommandError(str(error), EXIT_BAD_INPUT) from error
     settings = SshSettings(
-        config_files=(args.ssh_config,) if args.ssh_config else (), jump=args.jump or None
+        config_files=tuple(args.ssh_config), jump=args.jump or None
     )
     confirm = _yes if args.yes else _ask
-    return asyncio.run(trust_host(args.host, settings, confirm=confirm, say=print))
+    return asyncio.run(trust_host(args.host, settings, confirm=confirm, say=print,
+                                  complain=_complain))
+
+
+def _complain(reason: str) -> None:
+    sys.stderr.write(f"hacon: {printable(reason)}\n")
 
 
 def _yes(question: str) -> bool:

@@ -124,8 +124,14 @@ class HostKeyProblem:
     known_hosts_files: tuple[str, ...]
     changed: bool
 
-    def describe(self, node: str) -> str:
-        """One line naming everything an operator needs to decide what to do."""
+    def describe(self, node: str, trust_command: str | None = None) -> str:
+        """One line naming everything an operator needs to decide what to do.
+
+        Args:
+            trust_command: the exact `hacon trust ...` line to suggest, with the connection
+                options in use (default: `hacon trust NODE`).
+        """
+        trust = trust_command or f"hacon trust {node}"
         files = ", ".join(self.known_hosts_files) or "(none)"
         if self.changed:
             first = self.known_hosts_files[0] if self.known_hosts_files else "~/.ssh/known_hosts"
@@ -133,20 +139,21 @@ class HostKeyProblem:
                 f"HOST KEY CHANGED for {self.host}: it offered {self.key_type} {self.fingerprint},"
                 f" which differs from the key on record in {files}; refused (possible"
                 f" impersonation). If the node was reinstalled, remove the old key"
-                f" (ssh-keygen -R '{self.host}' -f {first}), then run `hacon trust {node}`"
+                f" (ssh-keygen -R '{self.host}' -f {first}), then run `{trust}`"
             )
         return (
             f"host key of {self.host} is unknown: {self.key_type} {self.fingerprint} is not in"
-            f" {files}; refused. Check the fingerprint, then run `hacon trust {node}`"
+            f" {files}; refused. Check the fingerprint, then run `{trust}`"
         )
 
 
 class HostKeyRefused(NodeUnreachable):
     """The node's host key is unknown or differs from the one on record; never accepted."""
 
-    def __init__(self, node: str, problem: HostKeyProblem) -> None:
+    def __init__(self, node: str, problem: HostKeyProblem,
+                 trust_command: str | None = None) -> None:
         kind = FailureKind.HOST_KEY_CHANGED if problem.changed else FailureKind.HOST_KEY_UNKNOWN
-        super().__init__(node, problem.describe(node), kind)
+        super().__init__(node, problem.describe(node, trust_command), kind)
         self.problem = problem
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import shlex
 import socket
 from typing import Any
 
@@ -104,7 +105,17 @@ async def diagnose_host_key(
             f"host key not trusted ({error or type(error).__name__})",
             FailureKind.HOST_KEY_UNKNOWN,
         )
-    return HostKeyRefused(node, describe_offered_key(key, options))
+    return HostKeyRefused(node, describe_offered_key(key, options), trust_command(node, settings))
+
+
+def trust_command(node: str, settings: SshSettings) -> str:
+    """The `hacon trust` line that reaches `node` the way this connection tried to."""
+    argv = ["hacon", "trust", node]
+    for config_file in settings.config_files:
+        argv += ["--ssh-config", config_file]
+    if settings.jump:
+        argv += ["-J", settings.jump]
+    return shlex.join(argv)
 
 
 async def fetch_server_key(

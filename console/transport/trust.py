@@ -148,6 +148,7 @@ async def trust_host(
     *,
     confirm: Callable[[str], bool],
     say: Callable[[str], None],
+    complain: Callable[[str], None] | None = None,
 ) -> int:
     """`hacon trust HOST`: fetch, show, ask, record. Returns the process exit status.
 
@@ -155,13 +156,15 @@ async def trust_host(
         confirm: asked "Add it to FILE? [y/N]"-style questions; True means yes (`--yes`
             answers True without asking).
         say: prints a line for the operator.
+        complain: prints the one-line reason when the host cannot be reached (default: `say`).
 
     Exit statuses: 0 trusted (or already trusted), 1 declined, 2 unreachable or conflict.
     """
     try:
         offer = await fetch_host_key(node, settings)
     except NodeUnreachable as failure:
-        say(f"hacon trust: cannot get the host key of {node}: {failure.reason}")
+        # The reason already names the host it tried (alias or HostName).
+        (complain or say)(f"cannot get the host key: {failure.reason}")
         return 2
     say(describe_offer(offer))
     if offer.status is TrustStatus.ALREADY_TRUSTED:

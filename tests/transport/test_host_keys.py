@@ -43,7 +43,7 @@ async def test_an_unknown_host_key_is_refused_with_everything_needed_to_decide(
         "ssh-ed25519",
         fingerprint(fake_nodes, "node-b"),
         str(files.known_hosts),
-        "hacon trust node-b",
+        f"hacon trust node-b --ssh-config {files.config}",  # the exact command that will work
     ):
         assert needed in error.reason
     assert fake_nodes.commands == []

@@ -68,9 +68,10 @@ async def test_an_unreachable_host_exits_2_with_the_reason(
 ) -> None:
     files = fake_nodes.write_client_files(tmp_path, trusted=[])
     await fake_nodes.stop_node("node-c")
-    status, out, _ = await hacon("trust", "node-c", "--ssh-config", str(files.config), "--yes")
-    assert status == 2
-    assert "cannot get the host key of node-c" in out and "connection refused" in out
+    status, out, err = await hacon("trust", "node-c", "--ssh-config", str(files.config), "--yes")
+    assert status == 2 and out == ""
+    assert err.startswith("hacon: cannot get the host key: node-c") and err.count("\n") == 1
+    assert "connection refused" in err
 
 
 async def test_a_malformed_jump_is_a_one_line_error() -> None:
