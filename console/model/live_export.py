@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model.export import status_document
+from console.model.export import SCHEMA_VERSION, status_document
 from console.model.live import LiveSnapshot, NodeView
 
 
 def live_status_document(live: LiveSnapshot) -> dict[str, Any]:
     """The STATUS-JSON document of the chosen CIB (if any node gave one) plus `live`."""
     document: dict[str, Any] = (status_document(live.cluster) if live.cluster is not None
-                                else {"schema_version": 1})
+                                else {"schema_version": SCHEMA_VERSION})
     document["live"] = live_document(live)
     return document
 
