@@ -138,10 +138,16 @@ async def _guarded(request: GuardedRequest, live: LiveSnapshot, runner: CommandR
         return EXIT_REFUSED
     if args.dry_run:
         return EXIT_OK
-    if not args.yes and not _confirmed(plan):
-        audit.record_plan(plan, "cancelled", "not confirmed", cluster=cluster)
-        _say("not confirmed; nothing changed")
-        return EXIT_FAILURE
+    if not args.yes:
+        if not sys.stdin.isatty():
+            # An attempt all the same: the journal keeps it, with why nothing happened.
+            audit.record_plan(plan, "cancelled", "no terminal to confirm on", cluster=cluster)
+            raise CommandError("no terminal to confirm on: add --yes (or --dry-run)",
+                               EXIT_BAD_INPUT)
+        if not _confirmed(plan):
+            audit.record_plan(plan, "cancelled", "not confirmed", cluster=cluster)
+            _say("not confirmed; nothing changed")
+            return EXIT_FAILURE
     outcome = await run_plan(plan, runner, nodes=target.nodes, progress=_say)
     audit.record_outcome(outcome, cluster=cluster)
     return _report(outcome)
@@ -164,8 +170,6 @@ def _show_plan(plan: ActionPlan) -> None:
 
 
 def _confirmed(plan: ActionPlan) -> bool:
-    if not sys.stdin.isatty():
-        raise CommandError("no terminal to confirm on: add --yes (or --dry-run)", EXIT_BAD_INPUT)
     # No is the default: an empty answer (Enter) changes nothing.
     answer = input(f"{plan.title}? [y/N] ").strip().lower()
     return answer in ("y", "yes")

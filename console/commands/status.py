@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from console.commands import status_live
 from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
+from console.commands.text import write_json
 from console.model.cluster import ClusterSnapshot
 from console.model.export import status_document
 
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="print the JSON contract (shared/docs/STATUS-JSON.md) instead of text",
     )
-    status_live.add_arguments(parser)
+    status_live.add_arguments(parser, "live cluster (instead of --cib-file)")
     parser.set_defaults(run=run)
 
 
@@ -67,10 +67,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def print_status(snapshot: ClusterSnapshot, *, as_json: bool) -> None:
     """Write the snapshot to stdout as text or as the JSON contract."""
     if as_json:
-        # Indented for a person at a terminal; compact for scripts, where Python's C encoder
-        # (used only without indent) writes a big cluster's document several times faster.
-        indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(status_document(snapshot), indent=indent, ensure_ascii=False))
-        sys.stdout.write("\n")
+        write_json(status_document(snapshot))
     else:
         sys.stdout.write(render_status(snapshot))

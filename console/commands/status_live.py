@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.status_view import render_status
-from console.commands.text import printable
+from console.commands.text import printable, write_json
 from console.config import ConfigError, config_path, load_config
 from console.model.live import LiveSnapshot, NodeView
 from console.model.live_export import live_status_document
@@ -44,9 +43,9 @@ class Target:
     service_process: str | None = None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The live options of `hacon status`."""
-    live = parser.add_argument_group("live cluster (instead of --cib-file)")
+def add_arguments(parser: argparse.ArgumentParser, title: str = "live cluster") -> None:
+    """The options that reach a live cluster (`hacon status` and the guarded actions)."""
+    live = parser.add_argument_group(title)
     live.add_argument("--nodes", metavar="A,B[,C]", help="the cluster's nodes (ssh names)")
     live.add_argument("--cluster", metavar="NAME", help=f"a cluster of {config_path()}")
     live.add_argument("--ssh-config", action="append", default=[], metavar="FILE",
@@ -64,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     snapshot = asyncio.run(take_snapshot(target))
     if args.json:
-        json.dump(live_status_document(snapshot), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(live_status_document(snapshot))
     else:
         sys.stdout.write(render_live(snapshot, color=sys.stdout.isatty()))
     return EXIT_OK if snapshot.cluster is not None else EXIT_FAILURE

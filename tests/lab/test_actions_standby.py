@@ -89,3 +89,16 @@ def test_json_audit_lines_are_printed_by_hacon_audit(healthy_lab: Lab) -> None:
                             capture_output=True, text=True, check=True, cwd=REPO)
     last = json.loads(result.stdout.splitlines()[-1])
     assert last["action"] == "clear" and last["outcome"] == "refused"
+
+
+def test_without_a_terminal_to_confirm_on_nothing_changes_and_the_try_is_journaled(
+        healthy_lab: Lab) -> None:
+    holder = healthy_lab.vip()[0]
+    before = config_version(healthy_lab, holder)
+    tried = hacon(healthy_lab, "standby", holder)  # stdin is not a terminal, and no --yes
+    assert tried.returncode == 2
+    assert tried.stderr.strip() == "hacon: no terminal to confirm on: add --yes (or --dry-run)"
+    assert healthy_lab.vip() == [holder] and config_version(healthy_lab, holder) == before
+    entry = journal()[-1]
+    assert entry["outcome"] == "cancelled" and entry["target"] == holder
+    assert entry["message"] == "no terminal to confirm on"
