@@ -98,13 +98,11 @@ def _configured_read_only(name: str | None) -> bool:
 async def _act(target: status_live.Target, request: GuardedRequest, args: argparse.Namespace,
                cluster_name: str | None) -> int:
     from console.transport.poller import ClusterPoller, PollSettings
-    from console.transport.ssh import SshCluster
-    from console.transport.ssh_config import SshSettings
 
-    settings = SshSettings(config_files=target.ssh_config, jump=target.jump,
-                           username=target.user)
-    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0)
-    async with SshCluster(target.nodes, settings) as cluster:
+    ssh_cluster, probe = status_live.build_ssh_cluster(target)  # a bad -J: exit 2, said first
+    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
+                        service=probe)
+    async with ssh_cluster as cluster:
         async with ClusterPoller(cluster, target.nodes, poll) as poller:
             live = await poller.next_snapshot()
         name = cluster_name or (live.cluster.cluster.name if live.cluster else None)

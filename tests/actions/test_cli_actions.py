@@ -35,3 +35,11 @@ def test_a_node_name_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["standby", "--nodes", "a,b"])
     assert exit_info.value.code == 2
+
+
+def test_a_malformed_jump_host_is_a_usage_error_said_before_any_connection(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["standby", "node-a", "--nodes", "node-a,node-b", "-J", "host:port"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hacon: ") and err.count("\n") == 1 and "internal error" not in err
+    assert not audit.journal_path().exists()
