@@ -1,7 +1,7 @@
 """One guarded action on its target, and the one place that maps an action to its guard.
 
 The TUI's keys and command palette (`console.ui.action_requests.ActionRequest`, which adds what
-the screen needs) and the CLI (`console.commands.actions`) ask the same `guard_reason`, so an
+the screen needs) and the CLI (`console.commands.actions_run`) ask the same `guard_reason`, so an
 action the key greys out is refused by `hacon standby ...` with the same sentence.
 """
 

@@ -1,6 +1,6 @@
-"""`hacon standby|online|cleanup|clear|failback`: guarded actions from the command line.
+"""`hacon standby|online|cleanup|clear|failback` and `hacon audit`: the command line side.
 
-Each command connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
+Each action connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
 the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
 shows the plan and asks (unless --yes), applies it with compare-and-swap, and verifies it.
 `--dry-run` stops after the preview. Every attempt, refused ones too, goes to the audit journal
@@ -9,52 +9,39 @@ shows the plan and asks (unless --yes), applies it with compare-and-swap, and ve
 Exit status: 0 done and verified; 3 refused by a guard or the preview (reason on stderr,
 nothing changed); 1 failed (or not confirmed); 2 usage. `hacon --read-only ...` refuses every
 action with exit 2.
+
+Only the arguments are declared here; the work lives in `console.commands.actions_run`, imported
+when an action runs, so that `hacon status` does not load the executor, the planner and the audit.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import sys
-import time
 from collections.abc import Callable
 
-from console import audit
-from console.actions.execute import ActionOutcome, ExecutionError, prepare, preview, run_plan
-from console.actions.plans import ActionKind, ActionPlan, ActionRefused
-from console.actions.requests import GuardedRequest
 from console.commands import status_live
-from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
-from console.commands.text import printable
-from console.config import ConfigError, load_config
-from console.model.live import LiveSnapshot
-from console.transport.base import CommandRunner, NodeUnreachable
-
-EXIT_REFUSED = 3
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the action commands and `hacon audit`."""
     _action_parser(subparsers, "standby", "put a node in standby (its resources move away)",
-                   lambda p: p.add_argument("node", metavar="NODE"),
-                   lambda a: GuardedRequest(ActionKind.STANDBY, node=a.node))
-    _action_parser(subparsers, "online", "bring a node out of standby",
-                   lambda p: p.add_argument("node", metavar="NODE"),
-                   lambda a: GuardedRequest(ActionKind.ONLINE, node=a.node))
+                   _node_argument)
+    _action_parser(subparsers, "online", "bring a node out of standby", _node_argument)
     _action_parser(subparsers, "cleanup", "forget a resource's failures (failcount)",
-                   _cleanup_arguments,
-                   lambda a: GuardedRequest(ActionKind.CLEANUP, node=a.node, resource=a.resource))
+                   _cleanup_arguments)
     _action_parser(subparsers, "clear", "remove leftover cli-prefer / cli-ban constraints",
-                   lambda p: p.add_argument("resource", metavar="RESOURCE", nargs="?"),
-                   lambda a: GuardedRequest(ActionKind.CLEAR, resource=a.resource))
+                   lambda p: p.add_argument("resource", metavar="RESOURCE", nargs="?"))
     _action_parser(subparsers, "failback",
-                   "move the VIP and its service back to the preferred node",
-                   lambda p: None, lambda a: GuardedRequest(ActionKind.FAILBACK))
-    parser = subparsers.add_parser("audit", help="print the audit journal of actions",
-                                   description=f"Print {audit.journal_path()}.")
+                   "move the VIP and its service back to the preferred node", lambda p: None)
+    parser = subparsers.add_parser(
+        "audit", help="print the audit journal of actions",
+        description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")
     parser.add_argument("--json", action="store_true", help="the raw JSON lines")
-    parser.set_defaults(run=run_audit)
+    parser.set_defaults(run=_run_audit)
+
+
+def _node_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("node", metavar="NODE")
 
 
 def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,9 +50,7 @@ def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _action_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
-                   help_text: str,
-                   add_target: Callable[[argparse.ArgumentParser], object],
-                   request: Callable[[argparse.Namespace], GuardedRequest]) -> None:
+                   help_text: str, add_target: Callable[[argparse.ArgumentParser], object]) -> None:
     parser = subparsers.add_parser(
         name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}. Exit status "
         "0 done and verified, 3 refused (nothing changed), 1 failed, 2 usage.")
@@ -74,121 +59,16 @@ def _action_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
                         help="show the plan and the scheduler's prediction, change nothing")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     status_live.add_arguments(parser)
-    parser.set_defaults(run=lambda args: run_action(args, request(args)))
+    parser.set_defaults(run=_run_action, action=name)
 
 
-def run_action(args: argparse.Namespace, request: GuardedRequest) -> int:
-    """Guard, plan, preview, confirm, apply, verify; the exit status."""
-    if getattr(args, "tui_read_only", False):
-        raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
-    target = status_live.resolve_target(args)
-    if not args.nodes and _configured_read_only(args.cluster):
-        raise CommandError("read-only mode (clusters.toml read_only = true): actions are "
-                           "disabled", EXIT_BAD_INPUT)
-    return asyncio.run(_act(target, request, args, args.cluster))
+def _run_action(args: argparse.Namespace) -> int:
+    from console.commands.actions_run import run_action
+
+    return run_action(args)
 
 
-def _configured_read_only(name: str | None) -> bool:
-    try:
-        return load_config().cluster(name).read_only
-    except ConfigError as error:
-        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+def _run_audit(args: argparse.Namespace) -> int:
+    from console.commands.actions_run import run_audit
 
-
-async def _act(target: status_live.Target, request: GuardedRequest, args: argparse.Namespace,
-               cluster_name: str | None) -> int:
-    from console.transport.poller import ClusterPoller, PollSettings
-
-    ssh_cluster, probe = status_live.build_ssh_cluster(target)  # a bad -J: exit 2, said first
-    poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
-                        service=probe)
-    async with ssh_cluster as cluster:
-        async with ClusterPoller(cluster, target.nodes, poll) as poller:
-            live = await poller.next_snapshot()
-        name = cluster_name or (live.cluster.cluster.name if live.cluster else None)
-        return await _guarded(request, live, cluster, target, args, name)
-
-
-async def _guarded(request: GuardedRequest, live: LiveSnapshot, runner: CommandRunner,
-                   target: status_live.Target, args: argparse.Namespace,
-                   cluster: str | None) -> int:
-    reason = request.guard_reason(live, now=time.time())
-    run_on = live.source_node
-    if reason is None and run_on is None:
-        reason = "no node gave its CIB"
-    if reason is not None:
-        return _refused(request, reason, cluster, live)
-    try:
-        plan = await preview(await prepare(request.kind, runner, run_on or "",
-                                           node=request.node, resource=request.resource),
-                             runner)
-    except ActionRefused as refused:
-        return _refused(request, refused.reason, cluster, live)
-    except (ExecutionError, NodeUnreachable) as error:
-        audit.record(request.kind.value, outcome="failed", message=str(error), cluster=cluster,
-                     node=run_on, target=request.target,
-                     version_before=live.cluster.version if live.cluster else None)
-        raise CommandError(str(error), EXIT_FAILURE) from None
-    _show_plan(plan)
-    if plan.refusal is not None:
-        audit.record_plan(plan, "refused", plan.refusal, cluster=cluster)
-        _say(f"refused: {plan.refusal}")
-        return EXIT_REFUSED
-    if args.dry_run:
-        return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            # An attempt all the same: the journal keeps it, with why nothing happened.
-            audit.record_plan(plan, "cancelled", "no terminal to confirm on", cluster=cluster)
-            raise CommandError("no terminal to confirm on: add --yes (or --dry-run)",
-                               EXIT_BAD_INPUT)
-        if not _confirmed(plan):
-            audit.record_plan(plan, "cancelled", "not confirmed", cluster=cluster)
-            _say("not confirmed; nothing changed")
-            return EXIT_FAILURE
-    outcome = await run_plan(plan, runner, nodes=target.nodes, progress=_say)
-    audit.record_outcome(outcome, cluster=cluster)
-    return _report(outcome)
-
-
-def _refused(request: GuardedRequest, reason: str, cluster: str | None,
-             live: LiveSnapshot) -> int:
-    version = live.cluster.version if live.cluster else None
-    audit.record(request.kind.value, outcome="refused", message=reason, cluster=cluster,
-                 target=request.target, version_before=version)
-    _say(f"refused: {reason}")
-    return EXIT_REFUSED
-
-
-def _show_plan(plan: ActionPlan) -> None:
-    lines = [f"{plan.title} (run on {plan.run_on}, computed from CIB {plan.expected_version})"]
-    lines += [f"  - {printable(line)}" for line in plan.consequences]
-    sys.stdout.write("\n".join(lines) + "\n")
-    sys.stdout.flush()
-
-
-def _confirmed(plan: ActionPlan) -> bool:
-    # No is the default: an empty answer (Enter) changes nothing.
-    answer = input(f"{plan.title}? [y/N] ").strip().lower()
-    return answer in ("y", "yes")
-
-
-def _report(outcome: ActionOutcome) -> int:
-    stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
-    prefix = "" if outcome.exit_code == 0 else ("refused: " if outcome.exit_code == EXIT_REFUSED
-                                                 else "failed: ")
-    stream.write(f"{prefix}{printable(outcome.message)}\n")
-    return outcome.exit_code
-
-
-def _say(line: str) -> None:
-    sys.stderr.write(f"hacon: {printable(line)}\n")
-    sys.stderr.flush()
-
-
-def run_audit(args: argparse.Namespace) -> int:
-    """Print the journal (text, or the raw lines with --json)."""
-    for entry in audit.read_entries():
-        line = json.dumps(entry) if args.json else printable(audit.format_entry(entry))
-        sys.stdout.write(line + "\n")
-    return EXIT_OK
+    return run_audit(args)

@@ -9,7 +9,6 @@ the status of the sample cluster shipped with hacon instead.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from console.commands.errors import EXIT_OK
@@ -43,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "json", False) or not interactive:
         print_status(snapshot_of(sample_cib()), as_json=bool(getattr(args, "json", False)))
         return EXIT_OK
+    import asyncio  # only when the demo really starts: `hacon status` never pays for it
+
     from console.demo.serve import run_demo_console
 
     asyncio.run(run_demo_console(

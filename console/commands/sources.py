@@ -9,7 +9,7 @@ from console.commands.errors import CommandError
 from console.commands.text import printable
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
-from console.transport.file_source import read_cib_bytes
+from console.transport.cib_file import read_cib_bytes
 
 SAMPLE_CIB = "data/sample-cib.xml"
 """The two-node OpenSIPS sample shipped inside the `console` package."""

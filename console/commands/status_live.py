@@ -11,7 +11,6 @@ CIB, 1 when none did, 2 for bad options or clusters.toml.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 from dataclasses import dataclass
@@ -61,6 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser, title: str = "live cluster") 
 def run(args: argparse.Namespace) -> int:
     """Take one snapshot of the live cluster and print it (text, or JSON with --json)."""
     target = resolve_target(args)
+    import asyncio  # only when a cluster is really reached: `status --cib-file` never needs it
+
     snapshot = asyncio.run(take_snapshot(target))
     if args.json:
         write_json(live_status_document(snapshot))

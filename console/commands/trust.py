@@ -9,7 +9,6 @@ differs is refused: remove the old key first, as with OpenSSH.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from console.commands.errors import EXIT_BAD_INPUT, CommandError
@@ -39,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Fetch, show, confirm, record; exit 0 trusted, 1 declined, 2 unreachable or conflict."""
     # Imported here so that commands which never touch SSH do not pay for loading asyncssh.
+    import asyncio
+
     from console.transport.ssh_config import SshSettings, parse_jump
     from console.transport.trust import trust_host
 

@@ -13,7 +13,6 @@ This module only chooses and builds the source and hands it to `console.ui.app.C
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -155,6 +154,7 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
 
     `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
     """
+    import asyncio
 
     from console.ui.app import ConsoleApp
 

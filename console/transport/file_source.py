@@ -9,7 +9,6 @@ worker must not end). `refresh_now()` re-reads the file, so a CIB rewritten in p
 from __future__ import annotations
 
 import asyncio
-import bz2
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -17,12 +16,10 @@ from pathlib import Path
 
 from console.model.cluster import ClusterSnapshot
 from console.model.live import LiveSnapshot, Verdict
+from console.transport.cib_file import read_cib_bytes
 
-BZIP2_MAGIC = b"BZh"
 LAST_WRITTEN = re.compile(rb'cib-last-written="([^"]+)"')
 """The <cib> element's own timestamp (ctime format, local time of the node that wrote it)."""
-MAX_FILE_BYTES = 256 * 1024 * 1024
-"""Refuse absurd inputs (a decompression bomb) instead of filling memory."""
 
 LABEL_MAX = 40
 """The status bar is one line: a longer path is shortened to its last two parts."""
@@ -35,24 +32,6 @@ def parse_with_model(data: bytes) -> ClusterSnapshot:
     from console.model import parse_cib
 
     return parse_cib(data)
-
-
-def read_cib_bytes(path: Path) -> bytes:
-    """The file's XML bytes, decompressed when it is bzip2.
-
-    Raises:
-        OSError: the file cannot be read, or is larger than MAX_FILE_BYTES once decompressed.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(3)
-    if head == BZIP2_MAGIC:
-        with bz2.open(path, "rb") as compressed:
-            data = compressed.read(MAX_FILE_BYTES + 1)
-    else:
-        data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise OSError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-    return data
 
 
 def captured_at(data: bytes, path: Path) -> float:
