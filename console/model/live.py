@@ -51,6 +51,8 @@ class NodeView:
     cib_version: CibVersion | None = None
     dc: str | None = None
     quorate: bool | None = None
+    two_node: bool | None = None
+    """corosync's votequorum two_node as this node reports it (None: not known)."""
     online: tuple[str, ...] = ()
     """Nodes this node sees online (its partition), sorted."""
     vip_interfaces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -100,6 +102,14 @@ class LiveSnapshot:
         """Node name -> one-line reason, for every node that did not answer."""
         return {name: view.reason or "unreachable" for name, view in self.views.items()
                 if not view.reachable}
+
+    @property
+    def two_node(self) -> bool | None:
+        """corosync's two_node across the reachable nodes: True if any sets it, False if every
+        one that reports it does not, None when none could tell (a file, no membership)."""
+        reported = [view.two_node for view in self.views.values()
+                    if view.reachable and view.two_node is not None]
+        return any(reported) if reported else None
 
     @property
     def reached(self) -> tuple[str, ...]:

@@ -81,6 +81,8 @@ class Membership:
 
     quorate: bool | None
     members: tuple[Member, ...]
+    two_node: bool | None = None
+    """votequorum's two_node (the "2Node" flag); None when no Flags line was printed."""
 
 
 def split_version_output(data: bytes) -> tuple[bytes, bytes | None]:
@@ -129,19 +131,22 @@ def parse_quorumtool(text: str) -> Membership:
     "(local)" mark); a Qdevice column in between is ignored. Unreadable rows are skipped.
     """
     quorate: bool | None = None
+    two_node: bool | None = None
     members: list[Member] = []
     in_table = False
     for line in text.splitlines():
         fields = line.split()
         if line.startswith("Quorate:") and len(fields) >= 2:
             quorate = {"yes": True, "no": False}.get(fields[1].lower())
+        elif line.startswith("Flags:"):
+            two_node = "2Node" in fields[1:]
         elif fields[:1] == ["Nodeid"] and fields[-1:] == ["Name"]:
             in_table = True
         elif in_table and len(fields) >= 3 and fields[0].isdigit():
             names = [field for field in fields[2:] if field != "(local)"]
             if names:
                 members.append(Member(fields[0], names[-1]))
-    return Membership(quorate, tuple(members))
+    return Membership(quorate, tuple(members), two_node)
 
 
 def parse_ip_addresses(text: str) -> dict[str, tuple[str, ...]]:
@@ -224,6 +229,7 @@ def build_node_view(node: str, sections: Mapping[str, Section], fetched_at: floa
         cib_version=root.version if root else None,
         dc=_dc_name(root, members, cib),
         quorate=quorate,
+        two_node=membership.two_node if membership is not None else None,
         online=tuple(sorted(member.name for member in members)),
         service_running=parse_service_state(service),
         fetched_at=fetched_at, addresses=addresses,

@@ -112,6 +112,7 @@ def test_an_unreadable_root_is_a_parse_error(xml: str) -> None:
 def test_quorumtool_gives_quorum_and_the_partitions_members() -> None:
     membership = parse_quorumtool(QUORUMTOOL)
     assert membership.quorate is True
+    assert membership.two_node is True  # "Flags: 2Node Quorate WaitForAll"
     assert [(m.node_id, m.name) for m in membership.members] == [("1", "node-a"), ("2", "node-b")]
 
 
@@ -120,6 +121,8 @@ def test_quorumtool_with_a_qdevice_column_and_no_quorum() -> None:
                       "         3          1         NR node-c (local)")
     membership = parse_quorumtool(text)
     assert membership.quorate is False
+    assert parse_quorumtool(text.replace("2Node ", "")).two_node is False
+    assert parse_quorumtool("Quorate: Yes\n").two_node is None  # no Flags line: unknown
     assert [(m.node_id, m.name) for m in membership.members] == [("3", "node-c")]
 
 

@@ -200,3 +200,22 @@ def test_in_one_partition_the_newest_copy_still_wins_over_the_previous_source() 
     views = {"node-a": view("node-a", version=OLD), "node-b": view("node-b", version=NEW)}
     cibs = {"node-a": cluster_snapshot(version=OLD), "node-b": cluster_snapshot(version=NEW)}
     assert choose_source(views, cibs, previous="node-a") == "node-b"
+
+
+def test_two_node_is_what_the_reachable_nodes_report() -> None:
+    from dataclasses import replace
+
+    cib = cluster_snapshot()
+    cibs = {"node-a": cib, "node-b": cib}
+
+    def live(a: bool | None, b: bool | None) -> bool | None:
+        views = {"node-a": replace(view("node-a"), two_node=a),
+                 "node-b": replace(view("node-b"), two_node=b)}
+        return build_live_snapshot(views, cibs, 0.0).two_node
+
+    assert live(True, True) is True
+    assert live(False, None) is False  # a 2-node cluster without two_node: worth an advisory
+    assert live(None, None) is None  # nobody could tell (no membership read): stay silent
+    only_b = {"node-a": unreachable("node-a", last=replace(view("node-a"), two_node=False)),
+              "node-b": replace(view("node-b"), two_node=True)}
+    assert build_live_snapshot(only_b, cibs, 0.0).two_node is True

@@ -255,3 +255,16 @@ def test_guards_are_rechecked_only_when_their_inputs_change() -> None:
     assert guard_inputs(b.live()) != guard_inputs(
         b.live(b.cluster(version=b.CibVersion(0, 42, 8))))
     assert guard_inputs(b.live()) != guard_inputs(b.live(bound_on=()))
+
+
+async def test_a_two_node_cluster_without_corosync_two_node_is_flagged(
+        make_app: AppFactory) -> None:
+    healthy = b.live()
+    without = replace(healthy, views={name: replace(view, two_node=False)
+                                      for name, view in healthy.views.items()})
+    app = make_app(without)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until_shown(pilot)
+        problems = app.screen.query_one(ProblemsPane)
+        assert any("two-node-missing" in str(key) for key in problems.shown_keys), \
+            problems.shown_keys

@@ -91,8 +91,6 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.snapshot: LiveSnapshot | None = None
         """The snapshot on screen (immutable; replaced whole)."""
-        self.two_node: bool | None = None
-        """corosync two_node, once a live source can tell (None: unknown, check skipped)."""
         self.snapshots_shown = 0
         """How many snapshots this screen has drawn (tests and benchmarks wait on it)."""
         self._pending: SnapshotView | None = None
@@ -162,7 +160,7 @@ class MainScreen(Screen[None]):
         """Compute every pane's rows in a thread: 2,000 resources take ~50 ms of pure Python
         that keys must not wait for. Posts `ViewPrepared`; never touches a widget."""
         self.post_message(ViewPrepared(build_view(previous, snapshot, at,
-                                                  two_node=self.two_node)))
+                                                  two_node=snapshot.two_node)))
 
     @on(ViewPrepared)
     def _view_prepared(self, message: ViewPrepared) -> None:
