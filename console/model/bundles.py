@@ -8,6 +8,7 @@ node. None of these are configured by the user, so they are marked implicit.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -52,8 +53,8 @@ def _next_ip(address: str) -> str | None:
 
 def _primitive_xml(rsc_id: str, provider: str, agent: str, params: dict[str, str],
                    meta: dict[str, str] | None = None) -> etree._Element:
-    xml = etree.Element("primitive", id=rsc_id, provider=provider, type=agent,
-                        **{"class": "ocf"})
+    xml = etree.Element("primitive", attrib={"id": rsc_id, "class": "ocf",
+                                             "provider": provider, "type": agent})
     attrs = etree.SubElement(xml, "instance_attributes", id=f"{rsc_id}-instance_attributes")
     for name, value in params.items():
         etree.SubElement(attrs, "nvpair", name=name, value=value)
@@ -106,7 +107,7 @@ def _child_clone(bundle: Rsc, child_xml: etree._Element, count: int, per_host: i
     if promoted_max:
         etree.SubElement(meta, "nvpair", name="promotable", value="true")
         etree.SubElement(meta, "nvpair", name="promoted-max", value=str(promoted_max))
-    clone_xml.append(child_xml.__copy__())
+    clone_xml.append(copy.copy(child_xml))
     clone = new_rsc(clone_xml, bundle, ctx, implicit=True)
     clone.clone_max = count
     for number in range(count):

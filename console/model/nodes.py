@@ -181,7 +181,7 @@ def _terminate_requested(node: NodeRt) -> bool:
     terminate = node.attrs.get("terminate")
     if is_true(terminate):
         return True
-    return bool(terminate) and terminate[0] != "0" and terminate[0].isdigit()
+    return terminate is not None and terminate[:1].isdigit() and terminate[:1] != "0"
 
 
 def _online_with_fencing(state: etree._Element, node: NodeRt) -> bool:

@@ -67,7 +67,7 @@ def _configured_value(world: World, rsc: Rsc, task: str, interval: int,
     if op_config is not None:
         unpack_sets(op_config, "meta_attributes", meta, overwrite=True, id_index=world.id_index)
         for name, value in op_config.attrib.items():
-            meta[name] = value
+            meta[str(name)] = str(value)
     return meta.get("on-fail")
 
 

@@ -110,7 +110,7 @@ def _meta_of(rsc: Rsc, ctx: ResourceContext) -> None:
     holds = _rule_check(ctx, rsc)
     if xml is not None:
         for name, value in xml.attrib.items():
-            meta.setdefault(name, value)
+            meta.setdefault(str(name), str(value))
         unpack_sets(xml, "meta_attributes", own, id_index=ctx.id_index, rule_holds=holds)
     for name, value in own.items():
         meta.setdefault(name, value)
@@ -124,7 +124,7 @@ def _meta_of(rsc: Rsc, ctx: ResourceContext) -> None:
                 rule_holds=holds)
     if rsc.parent is not None:
         for name, value in rsc.parent.meta.items():
-            meta.setdefault(name, value)
+            meta.setdefault(str(name), str(value))
     rsc.meta = meta
     rsc.own_meta = own
 
@@ -309,8 +309,8 @@ def unpack_guest_connection(xml: etree._Element, ctx: ResourceContext) -> Rsc | 
     name = meta.get("remote-node")
     if not name or name in ctx.by_id:
         return None
-    remote = etree.Element("primitive", id=name, **{"class": "ocf"},
-                           provider="pacemaker", type="remote")
+    remote = etree.Element("primitive", attrib={"id": name, "class": "ocf",
+                                                "provider": "pacemaker", "type": "remote"})
     meta_set = etree.SubElement(remote, "meta_attributes", id=f"{name}-meta_attributes")
     etree.SubElement(meta_set, "nvpair", name="container", value=xml.get("id") or "")
     etree.SubElement(meta_set, "nvpair", name="internal_rsc", value="true")
