@@ -8,8 +8,8 @@ and terminal output are included:
     lab CIB, and 2,000 streaming resources);
   * key to screen: with 2,000 resources streaming (a snapshot every 0.25 s, 50 moved), the time
     from writing "/" until the filter line's text is on the terminal;
-  * idle bytes per minute: nothing pressed, file mode and live mode (data age ticking, the
-    poller's idle re-read every 5 s).
+  * idle bytes per minute: nothing pressed, file mode and live mode (the poller's idle re-read
+    every 5 s; data younger than 10 s reads "< 10 s", so a quiet cluster repaints nothing).
 Not collected by pytest (bench_*.py).
 """
 
