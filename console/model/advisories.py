@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from console.model.cluster import ClusterSnapshot, NodeType, Resource, ResourceSet, Vip
-from console.model.live import LiveSnapshot
 from console.model.types import INFINITY, score_to_int
 
 
@@ -72,19 +71,11 @@ def cluster_advisories(
         *_leftover_cli_constraints(snapshot),
         *_service_apart_from_vip(snapshot),
     ]
-    return _sorted(found)
+    return sorted_advisories(found)
 
 
-def live_advisories(
-    live: LiveSnapshot, *, two_node: bool | None = None
-) -> tuple[Advisory, ...]:
-    """The CIB's advisories plus what only the nodes' own probes can show."""
-    found = list(cluster_advisories(live.cluster, two_node=two_node)) if live.cluster else []
-    found.extend(_service_where_vip_is_not(live))
-    return _sorted(found)
-
-
-def _sorted(advisories: list[Advisory]) -> tuple[Advisory, ...]:
+def sorted_advisories(advisories: list[Advisory]) -> tuple[Advisory, ...]:
+    """Unique by key, most urgent first, then by subject."""
     unique = {advisory.key: advisory for advisory in advisories}
     return tuple(sorted(unique.values(), key=lambda a: (SEVERITY_ORDER[a.severity], a.subject)))
 
@@ -301,20 +292,3 @@ def _leftover_cli_constraints(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
         yield Advisory("leftover-cli-constraint", Severity.WARNING, location.id,
                        f"{location.id} {verb} {location.resource} on {location.node}: left by a "
                        "move/ban, clear it (crm_resource --clear) once the work is done")
-
-
-def _service_where_vip_is_not(live: LiveSnapshot) -> Iterator[Advisory]:
-    """From each node's own probes: the service runs there but no VIP address is bound."""
-    if not live.views:
-        return
-    vip_nodes = {name for name, view in live.views.items()
-                 if any(interfaces for interfaces in view.vip_interfaces.values())}
-    for name, view in sorted(live.views.items()):
-        if view.reachable and view.service_running and name not in vip_nodes and vip_nodes:
-            yield Advisory("service-without-vip", Severity.WARNING, name,
-                           f"the service runs on {name}, where no VIP is bound (the kernel says "
-                           f"{', '.join(sorted(vip_nodes))})")
-        if view.reachable and view.service_running is False and name in vip_nodes:
-            yield Advisory("vip-without-service", Severity.CRITICAL, name,
-                           f"a VIP is bound on {name} but the service does not run there: "
-                           "calls to the address fail")

@@ -11,7 +11,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from console.model.advisories import Advisory, Severity, live_advisories, vip_services
+from console.model.advisories import Advisory, Severity, vip_services
+from console.model.live_advisories import live_advisories
 from console.model.cluster import (
     ClusterSnapshot,
     Node,

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from console.model.cluster import ClusterSnapshot
+from console.model.fencing import FencingState, fence_devices, merge_histories
 from console.model.live import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
+from console.model.partitions import last_facts, partition_views, vip_may_be_on
 from console.model.types import CibVersion
 from console.model.views import vip_interfaces
 
@@ -27,33 +29,62 @@ def build_live_snapshot(views: Mapping[str, NodeView],
 
     Args:
         views: node name -> that node's latest view (unreachable ones with reachable=False).
-        cibs_by_node: node name -> that node's own CIB, parsed (only reachable nodes count).
+        cibs_by_node: node name -> that node's own CIB, parsed; an unreachable node's last CIB
+            only feeds what it last showed (`last_facts`), never the verdict.
         now: time.time() of the build, kept as `built_at`.
         previous_source: the source node of the previous snapshot, kept across partitions.
     """
     fresh_cibs = {name: cib for name, cib in cibs_by_node.items()
                   if name in views and views[name].reachable}
-    source = choose_source(views, fresh_cibs, previous_source)
+    bound_first = {name: _with_vip_bindings(view, _vip_addresses(None, cibs_by_node))
+                   for name, view in views.items()}
+    source = choose_source(views, fresh_cibs, previous_source, serving=_serving(bound_first))
     cluster = fresh_cibs[source] if source is not None else None
-    vip_addresses = _vip_addresses(cluster, fresh_cibs)
+    vip_addresses = _vip_addresses(cluster, {**cibs_by_node, **fresh_cibs})
     views_out = {name: _with_vip_bindings(view, vip_addresses)
                  for name, view in sorted(views.items())}
     partitions = find_partitions(views_out)
+    sides = partition_views(views_out, fresh_cibs)
+    fencing = fencing_state(views_out, cluster)
+    facts = last_facts(views_out, cibs_by_node, sides, fencing)
+    doubt = vip_may_be_on(facts)
     vip_truth = kernel_truth(views_out, cluster, vip_addresses)
     split = is_split_brain(views_out, fresh_cibs, vip_truth)
     fetched = [view.fetched_at for view in views_out.values()
                if view.reachable and view.fetched_at is not None]
     return LiveSnapshot(
         cluster=cluster, source_node=source, views=views_out,
-        verdict=decide_verdict(views_out, partitions, split),
+        verdict=decide_verdict(views_out, partitions, split, doubt),
         split_brain=split, vip_truth=vip_truth,
         fetched_at=max(fetched) if fetched else None,
-        partitions=partitions, built_at=now,
+        partitions=partitions, built_at=now, partition_views=sides,
+        last_facts=facts, vip_may_be_on=doubt, fencing=fencing,
     )
 
 
+def fencing_state(views: Mapping[str, NodeView], cluster: ClusterSnapshot | None) -> FencingState:
+    """Devices from the chosen CIB, history merged from every reachable node that gave one."""
+    readers = [view for view in views.values()
+               if view.reachable and view.fence_history is not None]
+    return FencingState(
+        enabled=cluster.cluster.stonith_enabled if cluster is not None else None,
+        devices=fence_devices(cluster),
+        history=merge_histories(view.fence_history or () for view in readers),
+        history_from=tuple(sorted(view.node for view in readers)),
+    )
+
+
+def _serving(views: Mapping[str, NodeView]) -> frozenset[str]:
+    """Reachable nodes whose partition has a VIP bound on some member's interfaces."""
+    bound = {name for name, view in views.items()
+             if view.reachable and any(view.vip_interfaces.values())}
+    return frozenset(name for name, view in views.items()
+                     if view.reachable and bound.intersection(view.online or (name,)))
+
+
 def choose_source(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnapshot],
-                  previous: str | None = None) -> str | None:
+                  previous: str | None = None,
+                  serving: frozenset[str] = frozenset()) -> str | None:
     """The node whose CIB stands for the cluster: the freshest quorate reachable view.
 
     Order: quorate before not quorate, then the highest CIB version, then the DC's own copy,
@@ -65,9 +96,9 @@ def choose_source(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnaps
     candidates = [name for name in cibs if views[name].reachable]
     if not candidates:
         return None
-    best = max(candidates, key=lambda name: _rank(views, cibs, name))
+    best = max(candidates, key=lambda name: _rank(views, cibs, name, serving))
     if (previous is not None and previous in candidates and previous != best
-            and views[previous].quorate is True
+            and views[previous].quorate is True and (previous in serving) == (best in serving)
             and not _same_partition(views[previous], views[best])):
         return previous
     return best
@@ -78,10 +109,10 @@ def _same_partition(first: NodeView, second: NodeView) -> bool:
 
 
 def _rank(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnapshot],
-          name: str) -> tuple[bool, CibVersion, bool, str]:
+          name: str, serving: frozenset[str]) -> tuple[bool, bool, CibVersion, bool, str]:
     view = views[name]
     version = view.cib_version or cibs[name].version
-    return (view.quorate is True, version, view.dc == name, _reverse_key(name))
+    return (view.quorate is True, name in serving, version, view.dc == name, _reverse_key(name))
 
 
 def _reverse_key(name: str) -> str:
@@ -105,8 +136,12 @@ def _vip_addresses(cluster: ClusterSnapshot | None,
 
 
 def _with_vip_bindings(view: NodeView, vip_addresses: Mapping[str, str | None]) -> NodeView:
-    """The view with `vip_interfaces` computed from its own addresses (reachable views only)."""
-    if not view.reachable or view.addresses is None:
+    """The view with `vip_interfaces` computed from its own addresses.
+
+    An unreachable node's last addresses are bound too: they are what it held when last seen
+    (`last_facts`); the kernel truth and the verdict count reachable views only.
+    """
+    if view.addresses is None:
         return view
     return replace(view, vip_interfaces=vip_interfaces(view.addresses, vip_addresses))
 
@@ -171,10 +206,15 @@ def is_split_brain(views: Mapping[str, NodeView], cibs: Mapping[str, ClusterSnap
 
 
 def decide_verdict(views: Mapping[str, NodeView], partitions: tuple[tuple[str, ...], ...],
-                   split_brain: bool) -> Verdict:
-    """consistent / lagging / partitioned / split brain (worst wins), unknown without data."""
+                   split_brain: bool,
+                   doubt: Mapping[str, tuple[str, ...]] | None = None) -> Verdict:
+    """consistent / lagging / partitioned / uncertain / split brain (worst wins), unknown
+    without data. `doubt` is `vip_may_be_on`: a VIP that an unreachable, unfenced node may
+    still hold makes the verdict uncertain, however well the reachable nodes agree."""
     if split_brain:
         return Verdict.SPLIT_BRAIN
+    if doubt:
+        return Verdict.UNCERTAIN
     answered = [view for view in views.values()
                 if view.reachable and (view.cib_version is not None or view.online)]
     if not answered:
