@@ -15,7 +15,9 @@ Sources, chosen to be cheap and right (checked on a live 2.1.5 lab, see the H5 r
     to write them. One process (~6 ms CPU) instead of `crm_node -l` + `crm_node -q` (~20 ms)
     on the lab, which matters for the idle cost on each node;
   * `ip -o addr show`: every address bound on the node's interfaces;
-  * the service probe: `systemctl is-active UNIT` or `pgrep -x NAME`.
+  * the service probe: `systemctl is-active UNIT` or `pgrep -x NAME`;
+  * `stonith_admin --history '*' --output-as=xml`: this node's fencer history (each side of a
+    partition keeps its own), read with the membership.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError, describe
+from console.model.fencing import FenceEvent, parse_fence_history
 from console.model.live import NodeView
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
@@ -234,7 +237,19 @@ def build_node_view(node: str, sections: Mapping[str, Section], fetched_at: floa
         service_running=parse_service_state(service),
         fetched_at=fetched_at, addresses=addresses,
         stack_error="; ".join(problems) or None,
+        fence_history=fence_history_of(sections.get("fencing")),
     )
+
+
+def fence_history_of(section: Section | None) -> tuple[FenceEvent, ...] | None:
+    """The node's fencer history; None when not read or unreadable (never a stack error: a
+    node without fencing configured still runs its cluster)."""
+    if section is None or not section.ok:
+        return None
+    try:
+        return parse_fence_history(section.stdout)
+    except CibParseError:
+        return None
 
 
 def _root_of(section: Section | None, problems: list[str]) -> CibRoot | None:

@@ -122,6 +122,7 @@ class ClusterPoller:
         self._parser = parser
         self._views: dict[str, NodeView] = {}
         self._membership: dict[str, tuple[float, Section]] = {}
+        self._fencing: dict[str, Section] = {}
         self._cibs: dict[str, ClusterSnapshot] = {}
         self._parsed: OrderedDict[bytes, ClusterSnapshot | CibParseError] = OrderedDict()
         self._wake = {node: asyncio.Event() for node in self._nodes}
@@ -280,11 +281,16 @@ class ClusterPoller:
         return time.monotonic() - kept[0] >= self._settings.membership_interval
 
     def _keep_membership(self, node: str, sections: dict[str, Section]) -> None:
-        """Remember a fresh membership answer; lend the kept one to a round that had none."""
+        """Remember a fresh membership (and fence history) answer; lend the kept one to a
+        round that had none."""
         if "membership" in sections:
             self._membership[node] = (time.monotonic(), sections["membership"])
+            if "fencing" in sections:
+                self._fencing[node] = sections["fencing"]
         elif node in self._membership:
             sections["membership"] = self._membership[node][1]
+            if node in self._fencing:
+                sections["fencing"] = self._fencing[node]
 
     def _known_version(self, node: str) -> CibVersion | None:
         cib = self._cibs.get(node)

@@ -98,3 +98,14 @@ def test_fencing_enabled_without_a_running_device() -> None:
     assert "no-fence-device" not in advisory_codes(fence_cluster())
     assert "no-fence-device" in advisory_codes(fence_cluster(running=False))
     assert "no-fence-device" in advisory_codes(b.cluster(stonith=True))
+
+
+def test_a_node_view_carries_its_fencer_history_and_a_missing_fencer_is_no_problem() -> None:
+    from console.model.views import Section, build_node_view
+
+    read = build_node_view("node-a", {"fencing": Section("fencing", HISTORY.decode(), "", 0)}, 1.0)
+    assert read.fence_history is not None and len(read.fence_history) == 2
+    missing = Section("fencing", "", "sh: stonith_admin: not found", 127)
+    view_without = build_node_view("node-a", {"fencing": missing}, 1.0)
+    assert view_without.fence_history is None
+    assert "stonith_admin" not in (view_without.stack_error or "")
