@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
+from console.commands.status_partitions import (
+    doubt_text_lines,
+    fenced_by_text,
+    fencing_lines,
+    partition_lines,
+)
 from console.commands.status_view import render_status
 from console.commands.text import printable, write_json
 from console.config import ConfigError, config_path, load_config
@@ -137,18 +143,27 @@ def build_ssh_cluster(target: Target) -> tuple[SshCluster, ServiceProbe | None]:
 def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None) -> str:
     """The live header (split brain first, then each node's view) and the cluster's status."""
     now = time.time() if now is None else now
-    lines = []
+    alarms = []
     if snapshot.split_brain:
-        text = "SPLIT BRAIN: " + _split_brain_detail(snapshot)
-        lines.append(f"{RED}{text}{RESET}" if color else text)
+        alarms.append("SPLIT BRAIN: " + _split_brain_detail(snapshot))
+    alarms += doubt_text_lines(snapshot)
+    lines = [f"{RED}{text}{RESET}" if color else text for text in alarms]
     source = printable(snapshot.source_node) if snapshot.source_node else "none"
     lines.append(f"Live: {snapshot.verdict.value}; cluster as {source} sees it")
     width = max(len(printable(name)) for name in snapshot.views) if snapshot.views else 0
-    lines += [f"  {printable(name).ljust(width)}  {_view_text(view, now)}"
-              for name, view in sorted(snapshot.views.items())]
+    lines += [f"  {printable(name).ljust(width)}  {_node_text(snapshot, name, now)}"
+              for name in sorted(snapshot.views)]
+    lines += partition_lines(snapshot)
     body = render_status(snapshot.cluster) if snapshot.cluster is not None else (
         "No node gave its CIB.\n")
-    return "\n".join(lines) + "\n" + body
+    fencing = fencing_lines(snapshot)
+    return "\n".join(lines) + "\n" + body + "".join(line + "\n" for line in fencing)
+
+
+def _node_text(snapshot: LiveSnapshot, name: str, now: float) -> str:
+    text = _view_text(snapshot.views[name], now)
+    fenced = fenced_by_text(snapshot, name)
+    return f"{text}  {fenced}" if fenced else text
 
 
 def _split_brain_detail(snapshot: LiveSnapshot) -> str:

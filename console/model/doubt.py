@@ -6,6 +6,7 @@ Shared by the console's banner, `hacon status` and the advisories, so all three 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from console.model.live import LiveSnapshot
 from console.model.partitions import LastFacts
@@ -25,13 +26,20 @@ def held_text(live: LiveSnapshot, vip_ids: tuple[str, ...]) -> str:
     return ", ".join(addresses)
 
 
-def doubt_lines(live: LiveSnapshot) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class DoubtLine:
+    """One unreachable once-holder: `open` while it may still hold a VIP, else resolved."""
+
+    node: str
+    open: bool
+    text: str
+
+
+def doubt_lines(live: LiveSnapshot) -> list[DoubtLine]:
     """One sentence per unreachable node that held a VIP when last seen: doubt, or resolution."""
-    lines = []
-    for name, facts in sorted(live.last_facts.items()):
-        if facts.vips_held and not facts.in_partition:
-            lines.append(doubt_sentence(live, facts))
-    return lines
+    return [DoubtLine(name, bool(facts.doubtful_vips), doubt_sentence(live, facts))
+            for name, facts in sorted(live.last_facts.items())
+            if facts.vips_held and not facts.in_partition]
 
 
 def doubt_sentence(live: LiveSnapshot, facts: LastFacts) -> str:

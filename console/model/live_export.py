@@ -1,7 +1,10 @@
 """The `live` object of `hacon status --json` on a live cluster (STATUS-JSON.md plus `live`).
 
 Every node's own view is listed, reachable or not; an unreachable node's last view keeps its old
-`fetched_at` and says `"reachable": false`, so no script mistakes it for fresh data.
+`fetched_at` and says `"reachable": false`, so no script mistakes it for fresh data. Each
+partition is listed from its own members' views (`partition_views`), and a VIP an unreachable,
+unfenced node held when last seen is named in `vip_may_be_on`. The top-level `fencing` object
+carries the devices and the fencer history merged from every reachable node.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from console.model.export import SCHEMA_VERSION, status_document
+from console.model.fencing import FenceEvent, FencingState
 from console.model.live import LiveSnapshot, NodeView
+from console.model.partitions import LastFacts, PartitionView
 
 
 def live_status_document(live: LiveSnapshot) -> dict[str, Any]:
@@ -17,6 +22,7 @@ def live_status_document(live: LiveSnapshot) -> dict[str, Any]:
     document: dict[str, Any] = (status_document(live.cluster) if live.cluster is not None
                                 else {"schema_version": SCHEMA_VERSION})
     document["live"] = live_document(live)
+    document["fencing"] = fencing_document(live.fencing)
     return document
 
 
@@ -37,8 +43,59 @@ def live_document(live: LiveSnapshot) -> dict[str, Any]:
                                "bound_on": list(truth.bound_on),
                                "truth": truth.truth.value}
                       for vip_id, truth in sorted(live.vip_truth.items())},
+        "partition_views": [_partition(side) for side in live.partition_views],
+        "vip_may_be_on": {vip_id: list(nodes)
+                          for vip_id, nodes in sorted(live.vip_may_be_on.items())},
+        "last_seen": {name: _last_seen(facts) for name, facts in sorted(live.last_facts.items())},
         "fetched_at": live.fetched_at,
         "built_at": live.built_at,
+    }
+
+
+def _partition(side: PartitionView) -> dict[str, Any]:
+    return {
+        "members": list(side.members),
+        "dc": side.dc,
+        "quorate": side.quorate,
+        "running": {rid: list(nodes) for rid, nodes in side.running.items()},
+        "vip_holders": {vip_id: list(nodes) for vip_id, nodes in side.vip_holders.items()},
+        "vip_bound": {vip_id: list(nodes) for vip_id, nodes in side.vip_bound.items()},
+        "reporters": list(side.reporters),
+        "source_node": side.source,
+    }
+
+
+def _last_seen(facts: LastFacts) -> dict[str, Any]:
+    fenced = facts.fenced
+    return {
+        "seen_at": facts.seen_at,
+        "vips_held": list(facts.vips_held),
+        "running": list(facts.running),
+        "quorate": facts.quorate,
+        "members": list(facts.members),
+        "in_partition": facts.in_partition,
+        "fenced_by": (fenced.delegate or fenced.origin) if fenced is not None else None,
+        "fenced_at": fenced.completed if fenced is not None else None,
+    }
+
+
+def fencing_document(fencing: FencingState) -> dict[str, Any]:
+    """The top-level `fencing` object: enabled, the devices, the merged history."""
+    return {
+        "enabled": fencing.enabled,
+        "devices": [{"id": device.id, "agent": device.agent, "role": device.role,
+                     "active_on": list(device.active_on)} for device in fencing.devices],
+        "history": [_fence_event(event) for event in fencing.history],
+        "history_from": list(fencing.history_from),
+    }
+
+
+def _fence_event(event: FenceEvent) -> dict[str, Any]:
+    return {
+        "target": event.target, "action": event.action, "origin": event.origin,
+        "delegate": event.delegate, "client": event.client, "status": event.status,
+        "completed": event.completed, "exit_reason": event.exit_reason,
+        "superseded": event.superseded,
     }
 
 
