@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.model.doubt import doubt_lines
 from console.model.live import KernelTruth, LiveSnapshot, Verdict
 from console.model.present import Cell, age_text, data_age_text, date_time_text, is_file_snapshot
 
@@ -16,6 +17,8 @@ class BannerLine:
 
     text: tuple[Cell, ...]
     alert: bool
+    wraps: bool = False
+    """A sentence that must be read whole (the doubt): wrapped, never cut at the edge."""
 
 
 def vip_lines(live: LiveSnapshot) -> list[BannerLine]:
@@ -32,12 +35,17 @@ def _vip_line(live: LiveSnapshot, vip_id: str) -> BannerLine:
     assert live.cluster is not None
     vip = live.cluster.vips[vip_id]
     address = f"{vip.ip}/{vip.cidr_netmask}" if vip.ip and vip.cidr_netmask else vip.ip or "?"
-    holders = ", ".join(vip.holder_nodes) if vip.holder_nodes else "NO NODE (stopped)"
+    nodes = holders_across_partitions(live, vip_id)
+    holders = ", ".join(nodes) if nodes else "NO NODE (stopped)"
     truth = live.vip_truth.get(vip_id)
     cells = [Cell("VIP "), Cell(address, "vip-holder", bold=True), Cell(f" {vip_id} on "),
-             Cell(holders, "vip-holder" if len(vip.holder_nodes) == 1 else "status-failed",
-                  bold=True)]
-    alert = len(vip.holder_nodes) != 1
+             Cell(holders, "vip-holder" if len(nodes) == 1 else "status-failed", bold=True)]
+    alert = len(nodes) != 1
+    maybe = live.vip_may_be_on.get(vip_id, ())
+    if maybe:
+        cells.append(Cell(f" · MAY ALSO BE ON {', '.join(maybe)} (unreachable)",
+                          "status-failed", bold=True))
+        alert = True
     if truth is not None:
         cells.append(Cell(" · kernel: "))
         cells.append(_truth_cell(truth.truth, truth.bound_on))
@@ -45,6 +53,16 @@ def _vip_line(live: LiveSnapshot, vip_id: str) -> BannerLine:
     elif not is_file_snapshot(live):
         cells.append(Cell(" · kernel: not probed", "data-stale"))
     return BannerLine(tuple(cells), alert)
+
+
+def holders_across_partitions(live: LiveSnapshot, vip_id: str) -> tuple[str, ...]:
+    """Where Pacemaker runs the VIP: every partition's own word when the nodes see several
+    partitions (the chosen CIB speaks for its side only), else the chosen CIB's."""
+    assert live.cluster is not None
+    if len(live.partition_views) < 2:
+        return live.cluster.vips[vip_id].holder_nodes
+    return tuple(sorted({node for side in live.partition_views
+                         for node in side.vip_holders.get(vip_id, ())}))
 
 
 def _truth_cell(truth: KernelTruth, bound_on: tuple[str, ...]) -> Cell:
@@ -59,19 +77,27 @@ def _truth_cell(truth: KernelTruth, bound_on: tuple[str, ...]) -> Cell:
 
 
 def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[BannerLine]:
-    """Red lines above the VIPs: split brain, partition, unreachable nodes, stale data."""
+    """Red lines above the VIPs: split brain, uncertain, partition, unreachable nodes, the doubt
+    an unreachable once-holder leaves (in words), stale data; a resolved doubt is not red."""
     alerts: list[str] = []
     if live.split_brain or live.verdict is Verdict.SPLIT_BRAIN:
         alerts.append("SPLIT BRAIN: " + _partitions_text(live))
+    elif live.verdict is Verdict.UNCERTAIN:
+        alerts.append("UNCERTAIN: a node hacon cannot reach may still hold a VIP")
     elif live.verdict is Verdict.PARTITIONED:
         alerts.append("PARTITION: " + _partitions_text(live))
     for name, reason in sorted(live.unreachable.items()):
         alerts.append(f"{name} UNREACHABLE: {reason}")
+    doubts = doubt_lines(live)
+    alerts += [f"DOUBT: {line.text}" for line in doubts if line.open]
     age = now - live.fetched_at if live.fetched_at is not None else None
     if not is_file_snapshot(live) and (age is None or age > stale_after):
         seen = f"data is {age_text(age)} old" if age is not None else "no data yet"
         alerts.append(f"STALE: {seen}, the cluster may have changed since")
-    return [BannerLine((Cell(text, bold=True),), True) for text in alerts]
+    lines = [BannerLine((Cell(text, bold=True),), True, text.startswith("DOUBT: "))
+             for text in alerts]
+    return lines + [BannerLine((Cell(f"RESOLVED: {line.text}", "node-online"),), False, True)
+                    for line in doubts if not line.open]
 
 
 def _partitions_text(live: LiveSnapshot) -> str:

@@ -22,12 +22,14 @@ from textual.worker import Worker, WorkerState
 from console.model.live import LiveSnapshot
 from console.model.present import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
 from console.model.present_banner import BannerLine, alert_lines, source_text, vip_lines
+from console.model.present_partitions import partition_columns
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
+from console.ui.widgets.partitions_panel import PartitionsPanel
 from console.ui.widgets.problems_pane import ProblemsPane
 from console.ui.widgets.resources_pane import ResourcesPane
 from console.ui.widgets.status_bar import StatusBar
@@ -112,6 +114,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield VipBanner(id="vip-banner")
+        yield PartitionsPanel(id="partitions-panel")
         with Horizontal(id="body"):
             with Vertical(id="main-column"):
                 yield NodesPane(id="nodes-pane")
@@ -229,6 +232,7 @@ class MainScreen(Screen[None]):
         self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
+        self.query_one(PartitionsPanel).show_columns(partition_columns(snapshot))
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         self.query_one(StatusBar).show(self._status_parts(now),
                                        read_only=self.console.read_only and not file_mode,

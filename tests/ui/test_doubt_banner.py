@@ -1,0 +1,44 @@
+"""The banner at the worst moments: the doubt in words, and holders from every partition."""
+
+from __future__ import annotations
+
+from console.model.present_banner import alert_lines, vip_lines
+from console.model.verdict import build_live_snapshot
+from tests.model.test_partitions import SEEN, cut_holder, fenced_node_a, standby_dc_cut
+
+
+def texts(lines: list) -> list[str]:  # type: ignore[type-arg]
+    return ["".join(cell.text for cell in line.text) for line in lines]
+
+
+def test_the_doubt_is_said_in_words_on_the_alert_background() -> None:
+    live = cut_holder()
+    lines = alert_lines(live, now=SEEN + 22, stale_after=15)
+    said = texts(lines)
+    assert said[0] == "UNCERTAIN: a node hacon cannot reach may still hold a VIP"
+    doubt = next(line for line in lines if texts([line])[0].startswith("DOUBT: "))
+    assert doubt.alert
+    assert texts([doubt])[0].endswith("it held 192.168.122.100 then; with fencing off it may "
+                                      "still hold it: split brain cannot be ruled out")
+    [vip] = texts(vip_lines(live))
+    assert "ClusterIP on node-b" in vip and "MAY ALSO BE ON node-a (unreachable)" in vip
+
+
+def test_a_fencing_since_turns_the_doubt_into_a_calm_resolved_line() -> None:
+    live = cut_holder(fencing=(fenced_node_a("2026-12-06 12:01:10Z"),), stonith=True)
+    lines = alert_lines(live, now=SEEN + 22, stale_after=15)
+    resolved = [line for line in lines if texts([line])[0].startswith("RESOLVED: ")]
+    assert len(resolved) == 1 and not resolved[0].alert
+    assert "fenced by node-b at " in texts(resolved)[0]
+    assert not any(text.startswith(("DOUBT", "UNCERTAIN")) for text in texts(lines))
+
+
+def test_the_vip_line_names_the_serving_side_even_when_the_idle_side_is_shown() -> None:
+    from dataclasses import replace
+
+    views, cibs = standby_dc_cut()
+    views["node-b"] = replace(views["node-b"], addresses=None)
+    live = build_live_snapshot(views, cibs, 1.0)
+    assert live.source_node == "node-a"
+    [vip] = texts(vip_lines(live))
+    assert "ClusterIP on node-b" in vip and "NO NODE" not in vip
