@@ -35,7 +35,13 @@ from console.model.types import CibVersion
 from console.model.verdict import build_live_snapshot
 from console.model.views import Section, build_node_view, split_version_output
 from console.transport import probes
-from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
+from console.transport.base import (
+    CommandResult,
+    CommandRunner,
+    FailureKind,
+    NodeUnreachable,
+    Unreachable,
+)
 from console.transport.batch import run_batch
 from console.transport.probes import ServiceProbe
 
@@ -130,6 +136,7 @@ class ClusterPoller:
         self._first_deadline: float | None = None
         self._latest: LiveSnapshot | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._listening = False
         self.rounds: dict[str, int] = dict.fromkeys(self._nodes, 0)
         """Rounds finished per node (answered or not), for tests and benchmarks."""
         self.events: dict[str, int] = dict.fromkeys(self._nodes, 0)
@@ -151,6 +158,10 @@ class ClusterPoller:
         self._first_deadline = time.monotonic() + self._settings.first_snapshot_wait
         for node in self._nodes:
             self._tasks.append(asyncio.create_task(self._node_loop(node), name=f"poll {node}"))
+        listen = getattr(self._runner, "add_state_listener", None)
+        if listen is not None and not self._listening:
+            listen(self._connection_state)
+            self._listening = True
         stream = getattr(self._runner, "stream", None)
         if self._settings.push and stream is not None:
             for node in self._nodes:
@@ -350,6 +361,14 @@ class ClusterPoller:
                 view, stack_error="; ".join(part for part in (view.stack_error, cib_error) if part)
             )
         return view
+
+    def _connection_state(self, node: str, state: object) -> None:
+        """A connection that dropped (keepalive expired, peer gone) is news at once: the node's
+        next round may be seconds away, and a silent node must show within 5 s."""
+        if (node in self._wake and isinstance(state, Unreachable)
+                and state.kind is FailureKind.DROPPED):
+            self._mark_unreachable(node, state.reason)
+            self._published.set()
 
     def _mark_unreachable(self, node: str, reason: str) -> None:
         """Keep the node's last view, marked unreachable with its reason and old fetched_at."""
