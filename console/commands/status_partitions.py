@@ -65,6 +65,36 @@ def _event_line(event: FenceEvent) -> str:
     return f"FAILED {text}" if event.failed and not event.superseded else text
 
 
+def client_lines(live: LiveSnapshot) -> list[str]:
+    """"Clients": per VIP, the MACs answering ARP (and whose), and who answered SIP."""
+    lines = []
+    for vip_id, view in sorted(live.client_view.items()):
+        macs = view.macs
+        owners = ", ".join(map(printable, view.arp_nodes)) or "nobody"
+        if len(macs) >= 2:
+            lines.append(f"  {printable(vip_id)} ARP: {len(macs)} MACs answer ({owners}): "
+                         "SPLIT BRAIN on the LAN")
+        elif view.arp:
+            lines.append(f"  {printable(vip_id)} ARP: answered by {owners}"
+                         + (f" ({macs[0]})" if macs else ""))
+        for origin, answer in view.service.items():
+            lines.append(f"  {printable(vip_id)} SIP from {printable(origin)}: "
+                         + _sip_text(answer.answered, answer.status, answer.server,
+                                     answer.rtt_ms, answer.error))
+    notes = sorted({note for view in live.client_view.values() for note in view.not_probed})
+    lines += [f"  {printable(note)}" for note in notes]
+    return ["Clients (ARP and SIP as the LAN sees the VIP)", *lines] if lines else []
+
+
+def _sip_text(answered: bool, status: str | None, server: str | None, rtt: float | None,
+              error: str | None) -> str:
+    if not answered:
+        return f"NO ANSWER ({printable(error or status or 'timeout')})"
+    where = f", {printable(server)}" if server else ""
+    took = f", {rtt:.1f} ms" if rtt is not None else ""
+    return f"{printable(status or '?')}{where}{took}"
+
+
 def fenced_by_text(live: LiveSnapshot, node: str) -> str | None:
     """"fenced by node-a at 08:09:34" for the node's newest successful fencing, else None."""
     event = live.fencing.last_fencing_of(node)

@@ -18,6 +18,7 @@ from console.model.fencing import FenceEvent, FencingState
 from console.model.types import CibVersion
 
 if TYPE_CHECKING:
+    from console.model.client_view import ClientView
     from console.model.partitions import LastFacts, PartitionView
 
 
@@ -115,6 +116,8 @@ class LiveSnapshot:
     """VIP id -> unreachable, unfenced nodes that held it when last seen."""
     fencing: FencingState = field(default_factory=lambda: FencingState(None))
     """Fence devices and the history merged from every reachable node."""
+    client_view: Mapping[str, ClientView] = field(default_factory=dict)
+    """VIP id -> who answers ARP for it and whether the service answers (when probed)."""
 
     @property
     def unreachable(self) -> dict[str, str]:

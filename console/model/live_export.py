@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.model.client_view import ClientView
 from console.model.export import SCHEMA_VERSION, status_document
 from console.model.fencing import FenceEvent, FencingState
 from console.model.live import LiveSnapshot, NodeView
@@ -47,6 +48,7 @@ def live_document(live: LiveSnapshot) -> dict[str, Any]:
         "vip_may_be_on": {vip_id: list(nodes)
                           for vip_id, nodes in sorted(live.vip_may_be_on.items())},
         "last_seen": {name: _last_seen(facts) for name, facts in sorted(live.last_facts.items())},
+        "client_view": {vip_id: _client(view) for vip_id, view in sorted(live.client_view.items())},
         "fetched_at": live.fetched_at,
         "built_at": live.built_at,
     }
@@ -62,6 +64,18 @@ def _partition(side: PartitionView) -> dict[str, Any]:
         "vip_bound": {vip_id: list(nodes) for vip_id, nodes in side.vip_bound.items()},
         "reporters": list(side.reporters),
         "source_node": side.source,
+    }
+
+
+def _client(view: ClientView) -> dict[str, Any]:
+    return {
+        "arp": {node: list(macs) for node, macs in view.arp.items()},
+        "arp_nodes": list(view.arp_nodes),
+        "service": {origin: {"answered": answer.answered, "status": answer.status,
+                             "server": answer.server, "rtt_ms": answer.rtt_ms,
+                             "error": answer.error}
+                    for origin, answer in view.service.items()},
+        "not_probed": list(view.not_probed),
     }
 
 

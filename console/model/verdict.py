@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from console.model.client_view import ClientProbes, ClientView, client_views
 from console.model.cluster import ClusterSnapshot
 from console.model.fencing import FencingState, fence_devices, merge_histories
 from console.model.live import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
@@ -24,7 +25,8 @@ from console.model.views import vip_interfaces
 
 def build_live_snapshot(views: Mapping[str, NodeView],
                         cibs_by_node: Mapping[str, ClusterSnapshot],
-                        now: float, previous_source: str | None = None) -> LiveSnapshot:
+                        now: float, previous_source: str | None = None,
+                        clients_in: ClientProbes | None = None) -> LiveSnapshot:
     """Combine every node's view and its own parsed CIB into one immutable LiveSnapshot.
 
     Args:
@@ -33,6 +35,7 @@ def build_live_snapshot(views: Mapping[str, NodeView],
             only feeds what it last showed (`last_facts`), never the verdict.
         now: time.time() of the build, kept as `built_at`.
         previous_source: the source node of the previous snapshot, kept across partitions.
+        clients_in: the client probes (ARP, SIP) of each node and of the host, when run.
     """
     fresh_cibs = {name: cib for name, cib in cibs_by_node.items()
                   if name in views and views[name].reachable}
@@ -49,7 +52,11 @@ def build_live_snapshot(views: Mapping[str, NodeView],
     facts = last_facts(views_out, cibs_by_node, sides, fencing)
     doubt = vip_may_be_on(facts)
     vip_truth = kernel_truth(views_out, cluster, vip_addresses)
-    split = is_split_brain(views_out, fresh_cibs, vip_truth)
+    clients = _client_view(views_out, clients_in)
+    # Two MACs answering ARP for one VIP is a split brain, even with the second node
+    # unreachable over SSH: the LAN itself says so.
+    split = (is_split_brain(views_out, fresh_cibs, vip_truth)
+             or any(len(view.macs) >= 2 for view in clients.values()))
     fetched = [view.fetched_at for view in views_out.values()
                if view.reachable and view.fetched_at is not None]
     return LiveSnapshot(
@@ -59,7 +66,18 @@ def build_live_snapshot(views: Mapping[str, NodeView],
         fetched_at=max(fetched) if fetched else None,
         partitions=partitions, built_at=now, partition_views=sides,
         last_facts=facts, vip_may_be_on=doubt, fencing=fencing,
+        client_view=clients,
     )
+
+
+def _client_view(views: Mapping[str, NodeView],
+                 clients: ClientProbes | None) -> dict[str, ClientView]:
+    if clients is None:
+        return {}
+    reachable = {node: probe for node, probe in clients.nodes.items()
+                 if node in views and views[node].reachable}
+    bound = {node: views[node].vip_interfaces for node in reachable}
+    return client_views(reachable, bound, clients.host)
 
 
 def fencing_state(views: Mapping[str, NodeView], cluster: ClusterSnapshot | None) -> FencingState:

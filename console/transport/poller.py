@@ -43,6 +43,8 @@ from console.transport.base import (
     Unreachable,
 )
 from console.transport.batch import run_batch
+from console.transport.client_poll import ClientProbeSettings, ClientProber
+from console.transport.client_probes import VipTarget, vip_targets
 from console.transport.probes import ServiceProbe
 
 CibParser = Callable[[bytes], ClusterSnapshot]
@@ -85,6 +87,7 @@ class PollSettings:
             and rounds after a problem, always read it: a membership change makes Pacemaker
             write the CIB (node_state, then a DC election), which wakes the poller.
         service: the service probe, or None.
+        clients: the client probes (ARP duplicate detection, SIP OPTIONS), or None.
     """
 
     interval: float = 5.0
@@ -96,6 +99,8 @@ class PollSettings:
     split_on_wake: bool = True
     membership_interval: float = 30.0
     service: ServiceProbe | None = None
+    clients: ClientProbeSettings | None = None
+    """Probe the VIPs as clients do (ARP, SIP); None: not probed."""
 
 
 class ClusterPoller:
@@ -137,6 +142,9 @@ class ClusterPoller:
         self._latest: LiveSnapshot | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._listening = False
+        self._clients = (ClientProber(runner, self._nodes, self._settings.clients,
+                                      self._vip_targets, self._published, clock)
+                         if self._settings.clients is not None else None)
         self.rounds: dict[str, int] = dict.fromkeys(self._nodes, 0)
         """Rounds finished per node (answered or not), for tests and benchmarks."""
         self.events: dict[str, int] = dict.fromkeys(self._nodes, 0)
@@ -158,6 +166,9 @@ class ClusterPoller:
         self._first_deadline = time.monotonic() + self._settings.first_snapshot_wait
         for node in self._nodes:
             self._tasks.append(asyncio.create_task(self._node_loop(node), name=f"poll {node}"))
+        if self._clients is not None:
+            for name, loop in self._clients.coroutines():
+                self._tasks.append(asyncio.create_task(loop, name=name))  # type: ignore[arg-type]
         listen = getattr(self._runner, "add_state_listener", None)
         if listen is not None and not self._listening:
             listen(self._connection_state)
@@ -173,6 +184,8 @@ class ClusterPoller:
         """Ask every node for a round now (merged with a round already under way)."""
         for event in self._wake.values():
             event.set()
+        if self._clients is not None:
+            self._clients.wake()
 
     async def close(self) -> None:
         """Stop every loop and push channel.
@@ -213,6 +226,18 @@ class ClusterPoller:
                 continue
             yield self._build()
 
+    async def snapshot_with_clients(self, limit: float = 10.0) -> LiveSnapshot:
+        """The first snapshot after every node's client probes ran once (a one-shot status
+        with --probe-clients), or the newest one after `limit` seconds."""
+        snapshot = await self.next_snapshot()
+        if self._clients is None:
+            return snapshot
+        deadline = time.monotonic() + limit
+        async for snapshot in self.snapshots():
+            if self._clients.done or time.monotonic() > deadline:
+                return snapshot
+        raise RuntimeError("unreachable: snapshots() never ends")
+
     async def next_snapshot(self) -> LiveSnapshot:
         """The next snapshot (a one-shot `hacon status` takes the first)."""
         async for snapshot in self.snapshots():
@@ -233,8 +258,17 @@ class ClusterPoller:
             for node in self._nodes
         }
         previous_source = self._latest.source_node if self._latest is not None else None
-        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source)
+        clients = self._clients.results() if self._clients is not None else None
+        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source,
+                                           clients)
         return self._latest
+
+    def _vip_targets(self) -> tuple[VipTarget, ...]:
+        """The VIPs to probe as clients, from the newest snapshot's CIB."""
+        cluster = self._latest.cluster if self._latest is not None else None
+        if cluster is None:
+            return ()
+        return vip_targets([(vip.id, vip.ip, vip.nic) for vip in cluster.vips.values()])
 
     # -- per-node loop ---------------------------------------------------------------------
 
