@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.batch import Batch, parse_batch_script
 from console.transport.commands import unwrap_remote_command
