@@ -284,7 +284,8 @@ class Constraints:
 class ClusterSnapshot:
     """One CIB as hacon understands it: configuration and derived status, immutable."""
 
-    cluster: ClusterInfo
+    info: ClusterInfo
+    """Cluster-wide facts: name, CIB version, DC, quorum and the cluster properties."""
     nodes: Mapping[str, Node]
     resources: Mapping[str, Resource]
     """Every configured resource keyed by config id, in configuration order."""
@@ -299,4 +300,4 @@ class ClusterSnapshot:
     @property
     def version(self) -> CibVersion:
         """The CIB version triple this snapshot was built from."""
-        return self.cluster.version
+        return self.info.version

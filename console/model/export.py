@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from console.model.cluster import Ban, ClusterSnapshot, FailedOperation, Node, Resource, Vip
-from console.model.constraints import constraints_document
+from console.model.constraints.parse import constraints_document
 from console.model.types import INFINITY
 
 SCHEMA_VERSION = 1
@@ -16,7 +16,7 @@ def _clamp(value: int) -> int:
 
 
 def _cluster(snapshot: ClusterSnapshot) -> dict[str, Any]:
-    info = snapshot.cluster
+    info = snapshot.info
     return {
         "name": info.name,
         "dc": info.dc,

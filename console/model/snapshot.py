@@ -14,19 +14,19 @@ from lxml import etree
 
 from console.model import constraints_bridge
 from console.model.cluster import ClusterInfo, ClusterSnapshot, Resource
-from console.model.derive import build_world, walk_status
+from console.model.cib.derive import build_world, walk_status
 from console.model.errors import NotACibError
-from console.model.failures import failcounts, failed_operations
-from console.model.freeze import ResourceFreezer, freeze_nodes
-from console.model.properties import (
+from console.model.cib.failures import failcounts, failed_operations
+from console.model.cib.freeze import ResourceFreezer, freeze_nodes
+from console.model.cib.properties import (
     cluster_properties,
     property_flag,
     unpack_sets,
 )
-from console.model.setrules import RuleScope, SetRules
-from console.model.tickets import apply_ticket_constraints
+from console.model.cib.setrules import RuleScope, SetRules
+from console.model.cib.tickets import apply_ticket_constraints
 from console.model.types import CibVersion
-from console.model.world import World
+from console.model.cib.world import World
 from console.model.xmlsafe import parse_xml
 
 
@@ -70,7 +70,7 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
     nodes = freeze_nodes(world)
     constraints = constraints_bridge.parse_constraints(root)
     return ClusterSnapshot(
-        cluster=_cluster_info(root, properties, world, resources),
+        info=_cluster_info(root, properties, world, resources),
         nodes=nodes,
         resources=resources,
         vips=constraints_bridge.derive_vips(resources),

@@ -30,10 +30,10 @@ from typing import Any, Protocol, Self
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError, describe
-from console.model.live import LiveSnapshot, NodeView
+from console.model.live.snapshot import LiveSnapshot, NodeView
 from console.model.types import CibVersion
-from console.model.verdict import build_live_snapshot
-from console.model.views import Section, build_node_view, split_version_output
+from console.model.live.verdict import build_live_snapshot
+from console.model.live.node_view import Section, build_node_view, split_version_output
 from console.transport import probes
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 from console.transport.batch import run_batch

@@ -8,7 +8,7 @@ node, in a fixed script that takes hacon's last version as three integer argumen
 
 Nothing in these commands is built from CIB text: the scripts are constants, and the arguments
 are integers hacon formatted itself or names from the operator's configuration, each one argv
-element quoted by `shlex` in `commands.remote_command`.
+element quoted by `shlex` in `argvs.remote_command`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.model.types import CibVersion
-from console.transport import commands
+from console.transport import argv as argvs
 from console.transport.base import Argv
 
 # Prints the childless <cib/> root; then, if any of admin_epoch/epoch/num_updates differs from
@@ -63,9 +63,9 @@ class ServiceProbe:
 
     def argv(self) -> Argv:
         if self.kind == "systemd":
-            return commands.service_active(self.name)
+            return argvs.service_active(self.name)
         if self.kind == "process":
-            return commands.process_running(self.name)
+            return argvs.process_running(self.name)
         raise ValueError(f"unknown service probe kind {self.kind!r} (systemd or process)")
 
     @property
@@ -99,7 +99,7 @@ def round_commands(known: CibVersion | None, probe: ServiceProbe | None, *,
     named: list[tuple[str, Argv]] = [("version", version_argv(known))]
     if membership:
         named.append(("membership", ("corosync-quorumtool", "-s")))
-    named.append(("addr", commands.ip_addresses()))
+    named.append(("addr", argvs.ip_addresses()))
     if probe is not None:
         named.append((probe.section, probe.argv()))
     return tuple(named)

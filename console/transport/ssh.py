@@ -31,7 +31,7 @@ from console.transport.base import (
     NodeUnreachable,
     Unreachable,
 )
-from console.transport.commands import remote_command
+from console.transport.argv import remote_command
 from console.transport.connector import (
     JumpChain,
     close_connection,

@@ -20,7 +20,7 @@ import time
 
 from bench_live_lab import lab_for_bench, ssh_config
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.poller import ClusterPoller
 from console.transport.ssh import SshCluster
 from console.transport.ssh_config import SshSettings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from console.model.live_export import live_status_document
-from console.model.verdict import build_live_snapshot
+from console.model.live.export import live_status_document
+from console.model.live.verdict import build_live_snapshot
 from tests.model.live_builders import VIP_IP, cluster_snapshot, unreachable, view
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from console.model.errors import CibParseError
 from console.model.types import CibVersion
-from console.model.views import (
+from console.model.live.node_view import (
     Section,
     build_node_view,
     normalise_address,

@@ -135,7 +135,7 @@ class TestMaintenance:
                                  properties={"maintenance-mode": "true"},
                                  status=node_state("node-a", resources=[started("web",
                                                                                 "node-a")])))
-        assert snapshot.cluster.maintenance_mode
+        assert snapshot.info.maintenance_mode
         assert not snapshot.resources["web"].managed
 
 
@@ -215,8 +215,8 @@ class TestTickets:
 class TestContract:
     def test_cluster_facts(self) -> None:
         snapshot = derive(cib(status=node_state("node-a") + node_state("node-b")))
-        assert snapshot.cluster.dc == "node-a"
-        assert not snapshot.cluster.stonith_enabled
+        assert snapshot.info.dc == "node-a"
+        assert not snapshot.info.stonith_enabled
         assert str(snapshot.version) == "0.5.7"
         assert snapshot.nodes["node-a"].is_dc
 

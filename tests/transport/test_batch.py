@@ -17,7 +17,7 @@ from console.transport.batch import (
     parse_batch_script,
     run_batch,
 )
-from console.transport.commands import remote_command
+from console.transport.argv import remote_command
 
 
 def run_in_sh(argv: Sequence[str]) -> tuple[bytes, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.commands.status_live import render_live
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.local_server import LocalSshServer
 from tests.conftest import REPO_ROOT
 from tests.transport.poller_nodes import PACEMAKER_MISSING, VIP, PacemakerNodes
@@ -90,7 +90,7 @@ async def test_status_without_any_cluster_says_what_to_give() -> None:
 
 
 def test_split_brain_line_is_red_only_on_a_terminal() -> None:
-    from console.model.verdict import build_live_snapshot
+    from console.model.live.verdict import build_live_snapshot
     from tests.model.live_builders import VIP_IP, cluster_snapshot, view
 
     views = {

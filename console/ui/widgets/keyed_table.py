@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable
 
-from console.model.present import Cell, Row
+from console.presentation.rows import Cell, Row
 
 REBUILD_THRESHOLD = 200
 """Above this many removals or re-insertions a clear-and-add is cheaper than row-by-row work
