@@ -17,10 +17,10 @@ from copy import deepcopy
 
 from lxml import etree
 
-from console.model.types import CibVersion
+from console.model.errors import CibParseError
+from console.model.types import VERSION_ATTRIBUTES, CibVersion, cib_version
 
 Element = etree._Element
-VERSION_FIELDS = ("admin_epoch", "epoch", "num_updates")
 
 
 class PatchError(ValueError):
@@ -30,8 +30,8 @@ class PatchError(ValueError):
 def cib_version_of(cib: Element) -> CibVersion:
     """The version triple of a CIB root element."""
     try:
-        return CibVersion(*(int(cib.get(name, "")) for name in VERSION_FIELDS))
-    except ValueError:
+        return cib_version(cib)
+    except CibParseError:
         raise PatchError("the CIB has no usable admin_epoch/epoch/num_updates") from None
 
 
@@ -134,4 +134,4 @@ class PatchBuilder:
 
 
 def _version_attributes(version: CibVersion) -> dict[str, str]:
-    return {name: str(value) for name, value in zip(VERSION_FIELDS, version, strict=True)}
+    return {name: str(value) for name, value in zip(VERSION_ATTRIBUTES, version, strict=True)}

@@ -21,8 +21,8 @@ from console.model.cluster import (
     Vip,
 )
 from console.model.constraints.parse import location_origin
-from console.presentation.rows import resource_tree, resource_type_text, status_cell
 from console.model.types import INFINITY
+from console.presentation.rows import resource_tree, resource_type_text, status_cell
 
 
 def render_status(snapshot: ClusterSnapshot) -> str:

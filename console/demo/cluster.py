@@ -18,7 +18,6 @@ from console.demo.config import (
     NODE_NAMES,
     RESOURCE_IDS,
     SERVICE_ID,
-    VIP_ID,
     Ban,
     DemoConfig,
     Prefer,
@@ -330,13 +329,3 @@ class DemoCluster:
         return replace(base, members=group, dc=dc, version=(admin, epoch, updates + 1),
                        quorate=quorate(len(group), len(self.node_names)), generation=0,
                        action_numbers={}, ring=ring, departed=departed)
-
-
-def is_settled(cluster: DemoCluster) -> bool:
-    """Nothing pending on the timeline (tests)."""
-    return cluster.timeline.next_due() is None
-
-
-def vip_holders(cluster: DemoCluster) -> tuple[str, ...]:
-    """Where the VIP is bound now."""
-    return cluster.holders(VIP_ID)

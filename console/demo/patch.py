@@ -20,6 +20,7 @@ from console.demo.cluster import DemoCluster
 from console.demo.config import Ban, DemoConfig, Prefer
 from console.demo.partition import Version
 from console.model.errors import CibParseError
+from console.model.types import cib_version
 from console.model.xmlsafe import parse_xml
 
 Element = etree._Element
@@ -43,9 +44,8 @@ def patch_versions(patch: Element) -> tuple[Version, Version]:
         if element is None:
             raise PatchRefused(1, f"Call failed: the patch has no <{tag}> version\n")
         try:
-            return tuple(int(element.get(name, "")) for name in  # type: ignore[return-value]
-                         ("admin_epoch", "epoch", "num_updates"))
-        except ValueError:
+            return tuple(cib_version(element))  # type: ignore[return-value]
+        except CibParseError:
             raise PatchRefused(1, f"Call failed: the patch's <{tag}> version is garbled\n") \
                 from None
     return version("source"), version("target")

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from console.model.constraints.bans import bans_from_cib
-from console.model.cluster import Ban, Constraints, Node, Resource, Vip
-from console.model.constraints.parse import parse_constraints as _parse_constraints
 from console.model.cib.vips import derive_vips as _derive_vips
+from console.model.cluster import Ban, Constraints, Node, Resource, Vip
+from console.model.constraints.bans import bans_from_cib
+from console.model.constraints.parse import parse_constraints as _parse_constraints
 
 
 def parse_constraints(root: etree._Element) -> Constraints:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
-from console.presentation.rows import Cell, age_text, data_age_text, date_time_text, is_file_snapshot
+from console.presentation.rows import (
+    Cell,
+    age_text,
+    data_age_text,
+    date_time_text,
+    is_file_snapshot,
+)
 
 
 @dataclass(frozen=True, slots=True)

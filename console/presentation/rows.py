@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.cluster import (
     ClusterSnapshot,
     Node,
@@ -20,6 +19,7 @@ from console.model.cluster import (
     ResourceKind,
     ResourceSet,
 )
+from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.live.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
 from console.model.types import INFINITY

@@ -13,10 +13,58 @@ import math
 import shlex
 from collections.abc import Sequence
 
+from console.model.types import CibVersion
 from console.transport.base import Argv
 
 LOCALE_ENV = ("env", "LC_ALL=C")
 """Prefix of every remote command: sshd sessions carry no locale, and we parse C-locale text."""
+
+# Prints the childless <cib/> root; then, if any of admin_epoch/epoch/num_updates differs from
+# $1/$2/$3, the whole CIB. The leading space in each pattern keeps ` epoch=` from matching
+# ` admin_epoch=`. The CIB may move on between the two reads: the whole CIB then carries the
+# newer version, which is the one hacon keeps.
+VERSION_SCRIPT = r"""root=$(cibadmin --query --no-children) || exit $?
+printf '%s\n' "$root"
+case $root in *" admin_epoch=\"$1\""*) case $root in *" epoch=\"$2\""*)
+  case $root in *" num_updates=\"$3\""*) exit 0;; esac;; esac;; esac
+exec cibadmin --query"""
+VERSION_SCRIPT_NAME = "hacon-version"
+"""The script's $0: how a fake or demo node recognises the version check."""
+
+# The push channel. crm_mon (not one-shot, plain text to stdout) prints a "." for every CIB
+# change notification it receives (the text output's progress mark), redraws the status at once
+# when its last redraw is older than `-i` (else within 2 s), and runs its external agent `env`
+# for every resource operation, printing CRM_notify_* lines. `stdbuf -o0` makes all of that
+# reach us as it happens instead of sitting in a pipe buffer. hacon does not parse any of it:
+# every line only means "something changed, look now". With `-i 1` crm_mon also retries a lost
+# CIB connection every second. The stream is opened with a max lifetime (coreutils `timeout` on
+# the node), so a crm_mon whose console vanished does not outlive it for long; when the channel
+# closes, its next write also ends it (SIGPIPE).
+WATCH_ARGV = ("stdbuf", "-o0", "crm_mon", "--output-as=text", "-E", "/usr/bin/env", "-i", "1")
+
+
+def cib_version_or_cib(known: CibVersion) -> Argv:
+    """The <cib/> root line, followed by the whole CIB when its version differs from `known`.
+
+    `known`'s numbers are the script's only arguments: integers hacon formatted itself.
+    """
+    return ("sh", "-c", VERSION_SCRIPT, VERSION_SCRIPT_NAME,
+            str(known.admin_epoch), str(known.epoch), str(known.num_updates))
+
+
+def watch_changes() -> Argv:
+    """The long-lived push channel (see WATCH_ARGV): any line it prints means "look now"."""
+    return WATCH_ARGV
+
+
+def membership() -> Argv:
+    """This node's partition, quorum and corosync flags (two_node, wait_for_all)."""
+    return ("corosync-quorumtool", "-s")
+
+
+def shell_script(script: str) -> Argv:
+    """A POSIX sh script run as one command (a batch of probes framed by `batch.Batch`)."""
+    return ("sh", "-c", script)
 
 
 def cib_version() -> Argv:
@@ -37,8 +85,8 @@ def crm_mon_xml() -> Argv:
 def crm_mon_events(*, fencing: bool = False, interval_s: int = 3600) -> Argv:
     """A push channel: crm_mon runs its external agent (`env`) for every resource operation.
 
-    The agent prints the `CRM_notify_*` variables of each event to stdout (TECH-NOTES section
-    7); stream it with `NodeSession.stream`. `-i` only sets the redraw interval of the unused
+    The agent prints the `CRM_notify_*` variables of each event to stdout; stream it with
+    `NodeSession.stream`. `-i` only sets the redraw interval of the unused
     text output. With `fencing`, fencing events are reported too (`-W`).
     """
     argv = ["crm_mon", "--output-as=text", "--output-to=/dev/null", "-E", "/usr/bin/env"]

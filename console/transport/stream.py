@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Self
 
 import asyncssh
 
-from console.transport.base import Argv, FailureKind, NodeUnreachable
 from console.transport.argv import remote_command
+from console.transport.base import Argv, FailureKind, NodeUnreachable
 from console.transport.ssh_errors import classify
 
 if TYPE_CHECKING:

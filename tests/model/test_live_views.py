@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from console.model.errors import CibParseError
-from console.model.types import CibVersion
 from console.model.live.node_view import (
     Section,
     build_node_view,
@@ -17,6 +16,7 @@ from console.model.live.node_view import (
     split_version_output,
     vip_interfaces,
 )
+from console.model.types import CibVersion
 from tests.model.live_builders import cluster_snapshot
 
 # As printed by `cibadmin --query --no-children` on a live 2.1.5 node (lab, node-a).

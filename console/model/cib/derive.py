@@ -21,7 +21,7 @@ from console.model.cib.nodes import (
     unpack_nodes,
     unpack_remote_attrs,
 )
-from console.model.cib.properties import effective_property, is_true, property_flag
+from console.model.cib.properties import effective_property, property_flag
 from console.model.cib.resources_config import (
     ResourceContext,
     guest_node_names,
@@ -34,6 +34,7 @@ from console.model.cib.resources_config import (
 from console.model.cib.runtime import NodeRt, Role, Rsc, role_from_text
 from console.model.cib.setrules import SetRules
 from console.model.cib.world import World
+from console.model.types import is_true
 
 
 def _version_below(version: str | None, reference: tuple[int, ...]) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from console.model.cib.runtime import NodeRt, Rsc
-from console.model.types import INFINITY, score_to_int
 from console.model.cib.world import World
+from console.model.types import INFINITY, score_to_int
 
 _OP_SUFFIX = re.compile(r"#.+_[0-9]+$")
 _INSTANCE = re.compile(r":[0-9]+$")

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from console.model.cluster import FailedOperation
 from console.model.cib.failcounts import failcount, has_failure_attributes
 from console.model.cib.ops import int_attr, is_probe, masked_probe_failure
 from console.model.cib.placement import clone_strip
 from console.model.cib.runtime import NodeRt, Rsc
 from console.model.cib.world import World
+from console.model.cluster import FailedOperation
 
 OCF_TEXT = {
     0: "ok", 1: "error", 2: "invalid parameter", 3: "unimplemented feature",

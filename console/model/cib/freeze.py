@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from console.model.cluster import Node, NodeType, Resource, ResourceKind
-from console.model.cib.placement import clone_strip
 from console.model.cib.runtime import NodeRt, Role, Rsc
 from console.model.cib.world import World
+from console.model.cluster import Node, NodeType, Resource, ResourceKind
 
 _PENDING_TEXT = {"start": "Starting", "stop": "Stopping", "migrate_to": "Migrating",
                  "migrate_from": "Migrating", "promote": "Promoting", "demote": "Demoting"}
@@ -209,7 +208,3 @@ def _with_clone_role(resource: Resource, leaves: list[Rsc], promotable: bool) ->
         return _replace(resource, role=role, promoted_on=tuple(promoted),
                         unpromoted_on=tuple(unpromoted))
     return _replace(resource, role="Started" if resource.active_on else "Stopped")
-
-
-def config_id_of(instance_id: str) -> str:
-    return clone_strip(instance_id)

@@ -33,7 +33,12 @@ from console.model.cib.outcomes import (
     unpack_failure,
     update_resource_state,
 )
-from console.model.cib.placement import create_orphan, find_for_history, process_rsc_state, set_active
+from console.model.cib.placement import (
+    create_orphan,
+    find_for_history,
+    process_rsc_state,
+    set_active,
+)
 from console.model.cib.runtime import NodeRt, OnFail, Role, Rsc, role_from_text
 from console.model.cib.world import World
 

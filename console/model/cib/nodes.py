@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from console.model.cib.properties import is_true, unpack_sets
+from console.model.cib.properties import unpack_sets
 from console.model.cib.runtime import NodeRt, Role, Rsc
 from console.model.cib.setrules import RuleScope, SetRules
+from console.model.types import is_true
 
 
 @dataclass

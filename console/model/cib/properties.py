@@ -13,30 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 
 from lxml import etree
 
-from console.model.types import score_to_int
-
-_TRUE_WORDS = frozenset({"true", "on", "yes", "y", "1"})
-_FALSE_WORDS = frozenset({"false", "off", "no", "n", "0"})
+from console.model.types import is_true, parse_bool, score_to_int
 
 RuleCheck = Callable[[etree._Element], bool]
 """Decides whether a `<rule>` element holds; sets whose rule fails are skipped."""
-
-
-def is_true(value: str | None) -> bool:
-    """Pacemaker's crm_is_true: true, on, yes, y, 1 (any case)."""
-    return value is not None and value.strip().lower() in _TRUE_WORDS
-
-
-def parse_bool(value: str | None) -> bool | None:
-    """A boolean word, or None when the value is absent or not a boolean word."""
-    if value is None:
-        return None
-    word = value.strip().lower()
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    return None
 
 
 def _always(_rule: etree._Element) -> bool:

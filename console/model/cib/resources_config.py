@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from console.model.cib.properties import RuleCheck, is_true, unpack_sets
+from console.model.cib.properties import RuleCheck, unpack_sets
 from console.model.cib.runtime import Recovery, Rsc
 from console.model.cib.setrules import RuleScope, SetRules
-from console.model.types import score_to_int
+from console.model.types import is_true, score_to_int
 
 _INTERVAL_UNITS_MS = {"ms": 1, "msec": 1, "us": 0.001, "usec": 0.001, "s": 1000, "sec": 1000,
                       "m": 60_000, "min": 60_000, "h": 3_600_000, "hr": 3_600_000, "": 1000}

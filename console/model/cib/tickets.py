@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from console.model.cib.nodes import fence_node
-from console.model.cib.properties import is_true
 from console.model.cib.runtime import Role, Rsc, role_from_text
 from console.model.cib.world import World
+from console.model.types import is_true
 
 
 @dataclass

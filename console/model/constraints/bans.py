@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from console.model.cluster import Ban, Constraints, LocationConstraint, Rule
-from console.model.constraints.targets import ConstraintTargets, constraint_targets
 from console.model.constraints.parse import normalise_role
 from console.model.constraints.rule_nodes import NodeLiveness, RuleNode, rule_nodes
 from console.model.constraints.rules import (
@@ -28,6 +27,7 @@ from console.model.constraints.rules import (
     expand_back_references,
     rule_passes,
 )
+from console.model.constraints.targets import ConstraintTargets, constraint_targets
 from console.model.types import INFINITY
 
 _Scorer = Callable[[RuleNode], int]

@@ -32,8 +32,8 @@ from console.model.cluster import (
     RuleExpression,
     TicketConstraint,
 )
-from console.model.constraints.resource_refs import ReferenceIndex, is_true
-from console.model.types import score_to_int
+from console.model.constraints.resource_refs import ReferenceIndex
+from console.model.types import is_true, score_to_int
 
 _ROLE_NAMES = {
     "stopped": "Stopped",

@@ -9,14 +9,6 @@ from lxml import etree
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
 """Configuration elements that define a resource."""
 
-_TRUE_WORDS = frozenset({"true", "on", "yes", "y", "1"})
-
-
-def is_true(text: str | None) -> bool:
-    """Pacemaker's crm_is_true: true, on, yes, y, 1 (any case)."""
-    return text is not None and text.strip().lower() in _TRUE_WORDS
-
-
 class ReferenceIndex:
     """Answers "is this id a resource, a tag, a template?" for one CIB, and follows id-refs."""
 

@@ -25,7 +25,7 @@ from typing import Protocol
 from lxml import etree
 
 from console.model.constraints.parse import parse_rule
-from console.model.constraints.resource_refs import ReferenceIndex, is_true
+from console.model.constraints.resource_refs import ReferenceIndex
 from console.model.constraints.rules import RuleContext, char_to_score, rule_passes
 from console.model.types import INFINITY
 
@@ -306,4 +306,4 @@ def _cluster_property(cib_root: etree._Element, name: str) -> str | None:
     return None
 
 
-__all__ = ["NodeLiveness", "RuleNode", "compare_node_names", "is_true", "rule_nodes"]
+__all__ = ["NodeLiveness", "RuleNode", "compare_node_names", "rule_nodes"]

@@ -23,24 +23,35 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError, describe
 from console.model.live.snapshot import NodeView
-from console.model.types import CibVersion
+from console.model.types import CibVersion, cib_version, parse_bool
 from console.model.xmlsafe import parse_xml
+
+
+class ProbeSection(StrEnum):
+    """Which probe a section of a node's probe session answers (`console.transport.probes`)."""
+
+    VERSION = "version"
+    """The <cib/> root line only (cibadmin -Q -n); the whole CIB, when it changed, is kept apart."""
+    MEMBERSHIP = "membership"
+    """corosync-quorumtool -s: this node's partition and quorum."""
+    ADDRESSES = "addr"
+    """ip -o addr show: the kernel's truth about the VIPs."""
+    SERVICE_SYSTEMD = "service_systemd"
+    """systemctl is-active UNIT."""
+    SERVICE_PROCESS = "service_process"
+    """pgrep -x NAME, where no systemd runs the service."""
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One command's share of a probe session, decoded.
+    """One command's share of a probe session, decoded; `name` says which probe it is."""
 
-    `name` says which probe it is: "version" (the <cib/> root line only), "membership"
-    (`corosync-quorumtool -s`), "addr" (`ip -o addr show`), "service_systemd" or
-    "service_process".
-    """
-
-    name: str
+    name: ProbeSection
     stdout: str
     stderr: str
     exit_status: int | None
@@ -99,29 +110,13 @@ def parse_cib_root(xml: str | bytes) -> CibRoot:
     """Read the version triple, DC uuid and quorum from a <cib> root element.
 
     Raises:
-        CibParseError: not XML, not a <cib> element, or a missing/garbled version attribute.
+        CibParseError: not XML, not a <cib> element, or a garbled version attribute.
     """
     root = parse_xml(xml)
     if root.tag != "cib":
         raise CibParseError(f"expected a <cib> element, got <{root.tag}>")
-    try:
-        version = CibVersion(*(int(root.get(name, "")) for name in
-                               ("admin_epoch", "epoch", "num_updates")))
-    except ValueError:
-        raise CibParseError("the <cib> element has no valid admin_epoch/epoch/num_updates") from None
-    return CibRoot(version, root.get("dc-uuid") or None, _xml_bool(root.get("have-quorum")))
-
-
-def _xml_bool(value: str | None) -> bool | None:
-    """Pacemaker's booleans: "1"/"true"/"yes"/"on" and their opposites; None when absent."""
-    if value is None:
-        return None
-    text = value.strip().lower()
-    if text in ("1", "true", "yes", "on", "y"):
-        return True
-    if text in ("0", "false", "no", "off", "n"):
-        return False
-    return None
+    return CibRoot(cib_version(root), root.get("dc-uuid") or None,
+                   parse_bool(root.get("have-quorum")))
 
 
 def parse_quorumtool(text: str) -> Membership:
@@ -189,11 +184,11 @@ def parse_service_state(section: Section | None) -> bool | None:
     if section is None or section.exit_status is None:
         return None
     word = section.stdout.strip().splitlines()[-1:] if section.stdout.strip() else []
-    if section.name == "service_systemd":
+    if section.name == ProbeSection.SERVICE_SYSTEMD:
         states = {"active": True, "reloading": True, "inactive": False, "failed": False,
                   "deactivating": False, "activating": False}
         return states.get(word[0].strip()) if word else None
-    if section.name == "service_process":
+    if section.name == ProbeSection.SERVICE_PROCESS:
         return {0: True, 1: False}.get(section.exit_status)
     return None
 
@@ -208,7 +203,7 @@ def vip_interfaces(addresses: Mapping[str, tuple[str, ...]],
     return bound
 
 
-def build_node_view(node: str, sections: Mapping[str, Section], fetched_at: float,
+def build_node_view(node: str, sections: Mapping[ProbeSection, Section], fetched_at: float,
                     cib: ClusterSnapshot | None = None) -> NodeView:
     """One node's view from its probe sections.
 
@@ -216,14 +211,15 @@ def build_node_view(node: str, sections: Mapping[str, Section], fetched_at: floa
     members, e.g. a stale dc-uuid right after a partition). The VIP bindings are left to `build_live_snapshot`, which knows every VIP.
     """
     problems: list[str] = []
-    root = _root_of(sections.get("version"), problems)
-    membership = _membership_of(sections.get("membership"), problems)
+    root = _root_of(sections.get(ProbeSection.VERSION), problems)
+    membership = _membership_of(sections.get(ProbeSection.MEMBERSHIP), problems)
     quorate = membership.quorate if membership is not None else None
     if quorate is None and root is not None:
         quorate = root.have_quorum
     members = membership.members if membership is not None else ()
-    addresses = _addresses_of(sections.get("addr"), problems)
-    service = sections.get("service_systemd") or sections.get("service_process")
+    addresses = _addresses_of(sections.get(ProbeSection.ADDRESSES), problems)
+    service = (sections.get(ProbeSection.SERVICE_SYSTEMD)
+               or sections.get(ProbeSection.SERVICE_PROCESS))
     return NodeView(
         node=node, reachable=True, reason=None,
         cib_version=root.version if root else None,

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from console.model.cluster import ClusterSnapshot
+from console.model.live.node_view import vip_interfaces
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
 from console.model.types import CibVersion
-from console.model.live.node_view import vip_interfaces
 
 
 def build_live_snapshot(views: Mapping[str, NodeView],

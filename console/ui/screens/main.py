@@ -20,8 +20,8 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from console.model.live.snapshot import LiveSnapshot
-from console.presentation.rows import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
 from console.presentation.banner import BannerLine, alert_lines, source_text, vip_lines
+from console.presentation.rows import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane

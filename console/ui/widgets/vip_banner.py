@@ -6,8 +6,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from console.presentation.rows import Cell
 from console.presentation.banner import BannerLine
+from console.presentation.rows import Cell
 
 
 def line_content(line: BannerLine) -> Content:
