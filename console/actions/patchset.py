@@ -8,7 +8,8 @@ position among the parent's elements, and a first change that bumps the root to 
 num_updates 0. The `<version>` carries the source the edits were made on: `cibadmin --patch`
 applies the patch only when the live CIB is at exactly that version and the target is higher,
 and otherwise fails with exit 103 ("Update was older than existing configuration"). That is the
-compare-and-swap guarded actions rely on (TECH-NOTES short list item 9).
+compare-and-swap guarded actions rely on (checked on a live 2.1.5 cluster; the demo's
+console/demo/patch.py behaves the same).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 It knows no SSH and no terminal. It holds each node's power and network, the corosync
 partitions with their own CIB copy, and each node's executor history; it reacts to changes on a
-timeline with the lab's timings (shared/docs/LAB.md): a standby moves the VIP in about 1.5 s, a
+timeline with the lab's timings (tests/lab/README.md): a standby moves the VIP in about 1.5 s, a
 dead node is noticed after the token and consensus timeouts, a healed partition is one again
 after about 10 s. Each node's own view is rendered by `console.demo.cib`.
 """

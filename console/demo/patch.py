@@ -2,7 +2,7 @@
 
 A versioned patch (`crm_diff` format 2) applies only when its <source> version equals the live
 CIB's exactly and its <target> is higher; anything else is refused with exit 103, "Update was
-older than existing configuration" (TECH-NOTES section 4, checked on a live 2.1.5 cluster). An
+older than existing configuration" (checked on a live 2.1.5 cluster). An
 accepted patch is applied to the node's own CIB, the configuration is read back into the demo's
 model, and the live version becomes the patch's target. A patch that changes what the demo does
 not model (anything beyond standby nvpairs and cli-ban constraints) is refused whole.

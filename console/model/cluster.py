@@ -1,8 +1,9 @@
 """Frozen snapshot objects: one CIB (configuration + status) as hacon understands it.
 
 Everything here is immutable once built, so a guard or a plan computed from one snapshot can never
-see half of the next one. Field names follow the JSON contract (shared/docs/STATUS-JSON.md); the
-★ fields of that contract are the ones the truth tests hold against `crm_mon --output-as=xml`.
+see half of the next one. Field names follow the JSON contract of `hacon status --json`
+(its schema: console/data/status.schema.json); the truth tests hold those fields against
+`crm_mon --output-as=xml`.
 Sequences are tuples and node lists are sorted; mappings are plain dicts that nobody mutates after
 the snapshot is built.
 """
@@ -35,7 +36,7 @@ class ResourceKind(str, Enum):
 
 
 class NodeState(str, Enum):
-    """One word for a node, with crm_mon's text-output precedence (STATUS-JSON.md)."""
+    """One word for a node, with crm_mon's text-output precedence (unclean first, online last)."""
 
     UNCLEAN = "unclean"
     PENDING = "pending"

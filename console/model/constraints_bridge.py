@@ -1,4 +1,5 @@
-"""Constraints, bans and VIPs for the snapshot, from H2's modules (constraints, bans, vips).
+"""Constraints, bans and VIPs for the snapshot, from the constraints room (parse, bans)
+and the VIPs of the unpacking (cib.vips).
 
 Kept as one small seam so parse_cib reads as a list of steps and the bans get the node liveness
 (online / shutting down) that hacon itself derived, which is what crm_mon's rule evaluation uses.

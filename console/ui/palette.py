@@ -2,7 +2,7 @@
 
 Each entry runs the same action as its key (`run_action` on the binding's own node), so a
 guarded action can never skip its guard or its confirmation. Entries whose `check_action` says
-no are left out (read-only mode, issue 5's guards).
+no are left out (read-only mode, the guards of console.actions).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ an SSH connection opened beforehand (the operator's own tool, behind hacon's bac
 starts just before that command is sent, so the figure includes sending it, crm_attribute's
 own start-up and the CIB write: it is an upper bound of change-to-snapshot. It stops at the
 first snapshot whose cluster shows the new standby value. Flips are 3 s apart (resources move on
-the first ones). Target (issue 3): p50 <= 0.3 s, p95 <= 1 s.
+the first ones). Target: p50 <= 0.3 s, p95 <= 1 s.
 """
 
 from __future__ import annotations

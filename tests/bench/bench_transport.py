@@ -4,7 +4,7 @@
 
 Prints medians: connect+auth to one node, one command per session, a 4-command batch, 20
 concurrent runs on one connection (session cap 8), and connecting to N nodes at once compared
-with connecting to one (issue 3's "32 fake nodes against one" target is <= 1.5x).
+with connecting to one (the target: 32 fake nodes <= 1.5x one).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A `<rule>` inside a `cluster_property_set`, `instance_attributes` or `meta_attri
 whether the set applies. Dates are compared with the moment of derivation; resource and
 operation expressions only match where Pacemaker passes that context (rsc_defaults,
 op_defaults); node attribute expressions see the node's attributes where there is a node.
-Parsing and attribute/date evaluation are H2's (console.model.constraints.parse / rules).
+Parsing and attribute/date evaluation come from the constraints room
+(console.model.constraints.parse and .rules).
 """
 
 from __future__ import annotations

@@ -258,7 +258,7 @@ def _child_attributes(element: etree._Element, tag: str) -> Mapping[str, str] | 
 
 
 def constraints_document(constraints: Constraints) -> dict[str, list[dict[str, object]]]:
-    """The "constraints" object of `hacon status --json` (shared/docs/STATUS-JSON.md).
+    """The "constraints" object of `hacon status --json` (console/data/status.schema.json).
 
     XML attribute names of rule expressions are given with underscores (``value_source``), and an
     expression's own ``type`` attribute (string, integer, number, version) as ``value_type``,

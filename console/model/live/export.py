@@ -1,4 +1,4 @@
-"""The `live` object of `hacon status --json` on a live cluster (STATUS-JSON.md plus `live`).
+"""The `live` object of `hacon status --json` on a live cluster (the file-mode document plus `live`).
 
 Every node's own view is listed, reachable or not; an unreachable node's last view keeps its old
 `fetched_at` and says `"reachable": false`, so no script mistakes it for fresh data.
@@ -13,7 +13,7 @@ from console.model.live.snapshot import LiveSnapshot, NodeView
 
 
 def live_status_document(live: LiveSnapshot) -> dict[str, Any]:
-    """The STATUS-JSON document of the chosen CIB (if any node gave one) plus `live`."""
+    """The status document of the chosen CIB (if any node gave one) plus `live`."""
     document: dict[str, Any] = (status_document(live.cluster) if live.cluster is not None
                                 else {"schema_version": SCHEMA_VERSION})
     document["live"] = live_document(live)

@@ -5,7 +5,7 @@ commands, console/transport/batch.py frames them) and hands each command's outpu
 `Section`. Parsing is pure and never raises on bad output: a command that failed, or printed
 garbage, becomes a one-line `stack_error` on the view, never a crash and never invented data.
 
-Sources, chosen to be cheap and right (checked on a live 2.1.5 lab, see the H5 report):
+Sources, chosen to be cheap and right (checked on a live 2.1.5 lab, tests/lab/):
   * `cibadmin --query --no-children`: the version triple, `dc-uuid` and `have-quorum` from the
     <cib> root element, ~11 ms whatever the CIB size; the same session prints the whole CIB
     right after it, but only when the version differs from the one hacon already holds;
