@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 
-from console.model.client_view import parse_arping, parse_links, parse_sip_probe
+from console.model.live.client_view import parse_arping, parse_links, parse_sip_probe
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.model.errors import CibParseError
 from console.model.snapshot import parse_cib

@@ -7,10 +7,10 @@ Names from the CIB or the nodes pass through `printable`, as everywhere in the s
 from __future__ import annotations
 
 from console.commands.text import printable
-from console.model.doubt import clock, doubt_lines
-from console.model.fencing import FenceEvent, event_text
-from console.model.live import LiveSnapshot
-from console.model.partitions import PartitionView
+from console.model.live.doubt import clock, doubt_lines
+from console.model.live.fencing import FenceEvent, event_text
+from console.model.live.snapshot import LiveSnapshot
+from console.model.live.partitions import PartitionView
 
 
 def partition_lines(live: LiveSnapshot) -> list[str]:

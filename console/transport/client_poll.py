@@ -12,14 +12,14 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from console.model.client_view import (
+from console.model.live.client_view import (
     ClientProbes,
     NodeClientProbe,
+    ProbeOutput,
     SipAnswer,
     parse_sip_probe,
     probe_from_sections,
 )
-from console.model.views import Section
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.transport.batch import run_batch
 from console.transport.client_probes import (
@@ -102,8 +102,9 @@ class ClientProber:
         except NodeUnreachable:
             self._nodes_found.pop(node, None)  # nothing from it counts as now
             return
-        sections = {name: Section(name, result.stdout.decode("utf-8", "replace"),
-                                  result.stderr.decode("utf-8", "replace"), result.exit_status)
+        sections = {name: ProbeOutput(result.stdout.decode("utf-8", "replace"),
+                                      result.stderr.decode("utf-8", "replace"),
+                                      result.exit_status)
                     for (name, _), result in zip(named, results)}
         self._nodes_found[node] = probe_from_sections(sections, self._clock())
         self._published.set()

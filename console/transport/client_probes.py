@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from console.model.views import normalise_address
+from console.model.live.node_view import normalise_address
 from console.transport.base import Argv
 
 # $1 address, $2 interface (may be empty: the one holding the address, else the one routing

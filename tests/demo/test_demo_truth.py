@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from console.commands.status_live import render_live
 from console.demo.serve import running_demo
-from console.model.live import Verdict
-from console.model.live_advisories import live_advisories
+from console.model.live.snapshot import Verdict
+from console.model.live.live_advisories import live_advisories
 from tests.demo.test_demo_ssh import snapshot_where
 
 

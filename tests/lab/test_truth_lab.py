@@ -24,8 +24,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from console.commands.status_live import render_live
-from console.model.live import LiveSnapshot, Verdict
-from console.model.live_export import live_status_document
+from console.model.live.snapshot import LiveSnapshot, Verdict
+from console.model.live.export import live_status_document
 from console.transport.client_poll import ClientProbeSettings
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from console.model.advisories import Severity, cluster_advisories
-from console.model.live_advisories import live_advisories
 from console.model.cluster import Constraints
+from console.model.live.advisories import Severity, cluster_advisories
+from console.model.live.live_advisories import live_advisories
 from tests.ui import builders as b
 
 

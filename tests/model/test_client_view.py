@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from console.commands.status_live import render_live
-from console.model.client_view import (
+from console.model.live.client_view import (
     ClientProbes,
     NodeClientProbe,
+    ProbeOutput,
     SipAnswer,
     client_views,
     parse_arping,
@@ -15,10 +16,10 @@ from console.model.client_view import (
     parse_sip_probe,
     probe_from_sections,
 )
-from console.model.live import Verdict
-from console.model.live_export import live_status_document
-from console.model.verdict import build_live_snapshot
-from console.model.views import Section
+from console.model.live.snapshot import Verdict
+from console.model.live.export import live_status_document
+from tests.support.status_schema import assert_conforms
+from console.model.live.verdict import build_live_snapshot
 from tests.model.test_partitions import SEEN, cut_holder, side_cib
 
 CIBS = {"node-b": side_cib("node-b", "node-b")}
@@ -48,9 +49,9 @@ def test_arping_replies_links_and_the_sip_line_are_read() -> None:
 
 
 def test_a_missing_tool_is_said_never_silent() -> None:
-    sections = {"links": Section("links", LINKS_A, "", 0),
-                "arp:ClusterIP": Section("arp:ClusterIP", "", "arping missing", 127),
-                "sip:ClusterIP": Section("sip:ClusterIP", "", "python3: not found", 127)}
+    sections = {"links": ProbeOutput(LINKS_A, "", 0),
+                "arp:ClusterIP": ProbeOutput("", "arping missing", 127),
+                "sip:ClusterIP": ProbeOutput("", "python3: not found", 127)}
     probe = probe_from_sections(sections, 1.0)
     assert probe.arp == {} and probe.sip == {}
     views = client_views({"node-a": probe}, {"node-a": {}})
@@ -88,7 +89,7 @@ def test_client_view_in_json_and_text() -> None:
     live = cut_holder()
     live = build_live_snapshot(dict(live.views), CIBS, SEEN + 21, None,
                                two_holders_on_the_lan(b_reachable=True))  # type: ignore[arg-type]
-    document = live_status_document(live)["live"]["client_view"]["ClusterIP"]
+    document = assert_conforms(live_status_document(live))["live"]["client_view"]["ClusterIP"]
     assert document["arp"] == {"node-b": [MAC_A, MAC_B]}
     assert document["service"]["host"]["answered"] is False
     text = render_live(live, color=False, now=SEEN + 21)

@@ -9,18 +9,17 @@ import pytest
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError
-from console.model.fencing import (
+from console.model.live.fencing import (
     event_text,
     fence_devices,
     fence_time,
     merge_histories,
     parse_fence_history,
 )
-from console.model.live_advisories import live_advisories
-from console.model.verdict import build_live_snapshot
+from console.model.live.live_advisories import live_advisories
+from console.model.live.verdict import build_live_snapshot
 from tests.model.live_builders import view
 from tests.ui import builders as b
-
 # The shape `stonith_admin --history '*' --output-as=xml` prints on a 2.1.5 lab node.
 HISTORY = b"""<pacemaker-result api-version="2.25" request="stonith_admin --history * --output-as=xml">
   <fence_history>
@@ -70,8 +69,8 @@ def fence_cluster(*, delay: dict[str, str] | None = None, running: bool = True,
     cluster = b.cluster(stonith=True)
     device = b.primitive("fence-lab", "stonith:fence_lab", ("node-a",) if running else (),
                          params=delay or {})
-    info = replace(cluster.cluster, properties=properties or {})
-    return replace(cluster, cluster=info, resources={**cluster.resources, "fence-lab": device})
+    info = replace(cluster.info, properties=properties or {})
+    return replace(cluster, info=info, resources={**cluster.resources, "fence-lab": device})
 
 
 def advisory_codes(cluster: ClusterSnapshot) -> set[str]:
@@ -101,11 +100,12 @@ def test_fencing_enabled_without_a_running_device() -> None:
 
 
 def test_a_node_view_carries_its_fencer_history_and_a_missing_fencer_is_no_problem() -> None:
-    from console.model.views import Section, build_node_view
+    from console.model.live.node_view import ProbeSection, Section, build_node_view
 
-    read = build_node_view("node-a", {"fencing": Section("fencing", HISTORY.decode(), "", 0)}, 1.0)
+    fencing = ProbeSection.FENCING
+    read = build_node_view("node-a", {fencing: Section(fencing, HISTORY.decode(), "", 0)}, 1.0)
     assert read.fence_history is not None and len(read.fence_history) == 2
-    missing = Section("fencing", "", "sh: stonith_admin: not found", 127)
-    view_without = build_node_view("node-a", {"fencing": missing}, 1.0)
+    missing = Section(fencing, "", "sh: stonith_admin: not found", 127)
+    view_without = build_node_view("node-a", {fencing: missing}, 1.0)
     assert view_without.fence_history is None
     assert "stonith_admin" not in (view_without.stack_error or "")

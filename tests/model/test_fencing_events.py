@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from console.model.events import EventKind, diff_snapshots
-from console.model.present import node_rows
+from console.model.live.events import EventKind, diff_snapshots
+from console.presentation.rows import node_rows
 from tests.model.test_partitions import SEEN, cut_holder, fenced_node_a
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 
-from console.model.live_export import live_status_document
+from console.model.live.export import live_status_document
+from tests.support.status_schema import assert_conforms
 from tests.model.test_fencing import HISTORY, fence_cluster
 from tests.model.test_partitions import cut_holder, standby_dc_cut
-from console.model.fencing import parse_fence_history
-from console.model.verdict import build_live_snapshot
+from console.model.live.fencing import parse_fence_history
+from console.model.live.verdict import build_live_snapshot
 
 
 def test_partition_views_show_the_idle_side_and_the_serving_side() -> None:
     views, cibs = standby_dc_cut()
-    live = json.loads(json.dumps(live_status_document(build_live_snapshot(views, cibs, 1.0))))
+    live = json.loads(json.dumps(assert_conforms(live_status_document(build_live_snapshot(views, cibs, 1.0)))))
     assert live["live"]["partition_views"] == [
         {"members": ["node-a"], "dc": "node-a", "quorate": True, "running": {},
          "vip_holders": {"ClusterIP": []}, "vip_bound": {"ClusterIP": []},
@@ -27,7 +28,7 @@ def test_partition_views_show_the_idle_side_and_the_serving_side() -> None:
 
 
 def test_the_cut_holder_is_uncertain_with_what_it_held_when_last_seen() -> None:
-    document = live_status_document(cut_holder())
+    document = assert_conforms(live_status_document(cut_holder()))
     live = document["live"]
     assert live["verdict"] == "uncertain"
     assert live["vip_may_be_on"] == {"ClusterIP": ["node-a"]}
@@ -46,8 +47,8 @@ def test_fencing_lists_devices_and_the_merged_history_with_superseded_failures()
     events = parse_fence_history(HISTORY)
     views = {"node-a": replace(view("node-a"), fence_history=events),
              "node-b": replace(view("node-b"), fence_history=events[1:])}
-    fencing = live_status_document(build_live_snapshot(
-        views, {"node-a": cluster, "node-b": cluster}, 1.0))["fencing"]
+    fencing = assert_conforms(live_status_document(build_live_snapshot(
+        views, {"node-a": cluster, "node-b": cluster}, 1.0)))["fencing"]
     assert fencing["enabled"] is True and fencing["history_from"] == ["node-a", "node-b"]
     assert fencing["devices"] == [{"id": "fence-lab", "agent": "stonith:fence_lab",
                                    "role": "Started", "active_on": ["node-a"]}]

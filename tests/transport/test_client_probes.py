@@ -13,7 +13,7 @@ from console.transport.client_probes import (
     client_commands,
     vip_targets,
 )
-from console.transport.commands import remote_command
+from console.transport.argv import remote_command
 
 
 def test_only_real_addresses_and_plain_interface_names_reach_a_node() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from console.transport import probes
-from console.transport.commands import remote_command
+from console.transport.argv import remote_command
 
 
 def test_membership_rounds_read_every_fencer_history_as_xml() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from console.model.present_banner import alert_lines, vip_lines
-from console.model.verdict import build_live_snapshot
+from console.presentation.banner import alert_lines, vip_lines
+from console.model.live.verdict import build_live_snapshot
 from tests.model.test_partitions import SEEN, cut_holder, fenced_node_a, standby_dc_cut
 
 

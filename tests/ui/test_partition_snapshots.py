@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from console.model.verdict import build_live_snapshot
+from console.model.live.verdict import build_live_snapshot
 from tests.model.test_partitions import SEEN, cut_holder, standby_dc_cut
 from tests.ui.conftest import AppFactory
 from tests.ui.fakes import FixedClock

@@ -12,8 +12,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from console.model.present import Cell
-from console.model.present_partitions import PartitionColumn
+from console.presentation.rows import Cell
+from console.presentation.partitions import PartitionColumn
 
 
 def column_content(column: PartitionColumn) -> Content:
