@@ -105,8 +105,8 @@ def resolve_target(args: argparse.Namespace) -> Target:
         nodes = tuple(name.strip() for name in args.nodes.split(",") if name.strip())
         if not nodes:
             raise CommandError("--nodes needs at least one node name")
-        return replace(Target(nodes, tuple(args.ssh_config), args.jump, args.user,
-                              args.service, args.service_process), **_client_options(args))
+        return _with_client_options(Target(nodes, tuple(args.ssh_config), args.jump, args.user,
+                                           args.service, args.service_process), args)
     try:
         config = load_config()
         if not args.cluster and not config.clusters:
@@ -115,18 +115,19 @@ def resolve_target(args: argparse.Namespace) -> Target:
         cluster = config.cluster(args.cluster)
     except ConfigError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
-    return replace(Target(cluster.nodes, tuple(args.ssh_config) or cluster.ssh_config,
-                          args.jump or cluster.jump, args.user or cluster.user,
-                          args.service or cluster.service,
-                          args.service_process or cluster.service_process),
-                   **_client_options(args))
+    return _with_client_options(
+        Target(cluster.nodes, tuple(args.ssh_config) or cluster.ssh_config,
+               args.jump or cluster.jump, args.user or cluster.user,
+               args.service or cluster.service, args.service_process or cluster.service_process),
+        args)
 
 
-def _client_options(args: argparse.Namespace) -> dict[str, object]:
-    return {"probe_clients": bool(getattr(args, "probe_clients", False)),
-            "probe_from_host": bool(getattr(args, "probe_from_host", False)),
-            "sip_port": getattr(args, "sip_port", 5060),
-            "sip_transport": getattr(args, "sip_transport", "udp")}
+def _with_client_options(target: Target, args: argparse.Namespace) -> Target:
+    """The target with --probe-clients and its companions (absent on the action commands)."""
+    return replace(target, probe_clients=bool(getattr(args, "probe_clients", False)),
+                   probe_from_host=bool(getattr(args, "probe_from_host", False)),
+                   sip_port=int(getattr(args, "sip_port", 5060)),
+                   sip_transport=str(getattr(args, "sip_transport", "udp")))
 
 
 def client_settings(target: Target) -> ClientProbeSettings | None:
