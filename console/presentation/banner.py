@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.model.live.doubt import doubt_lines
+from console.model.live.fencing import event_text
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
 from console.presentation.rows import (
     Cell,
@@ -96,6 +97,8 @@ def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[Bann
         alerts.append(f"{name} UNREACHABLE: {reason}")
     doubts = doubt_lines(live)
     alerts += [f"DOUBT: {line.text}" for line in doubts if line.open]
+    alerts += [f"FENCING FAILED: {event_text(event)}" for event in live.fencing.history
+               if event.failed and not event.superseded]
     age = now - live.fetched_at if live.fetched_at is not None else None
     if not is_file_snapshot(live) and (age is None or age > stale_after):
         seen = f"data is {age_text(age)} old" if age is not None else "no data yet"

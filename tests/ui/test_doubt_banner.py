@@ -42,3 +42,23 @@ def test_the_vip_line_names_the_serving_side_even_when_the_idle_side_is_shown() 
     assert live.source_node == "node-a"
     [vip] = texts(vip_lines(live))
     assert "ClusterIP on node-b" in vip and "NO NODE" not in vip
+
+
+def test_a_failed_fencing_nothing_replaced_is_an_alert_and_a_superseded_one_is_not() -> None:
+    from dataclasses import replace
+
+    from console.model.live.fencing import parse_fence_history
+    from tests.model.test_fencing import HISTORY, fence_cluster
+    from tests.model.live_builders import view
+
+    cluster = fence_cluster()
+    failed, success = parse_fence_history(HISTORY)
+
+    def alerts(*events: object) -> list[str]:
+        views = {name: replace(view(name), fence_history=events) for name in ("node-a", "node-b")}
+        live = build_live_snapshot(views, {"node-a": cluster, "node-b": cluster}, 100.0)
+        return texts(alert_lines(live, now=100.0, stale_after=15))
+
+    assert ("FENCING FAILED: reboot of node-b by node-a: failed at 2026-12-06 08:09:20Z "
+            "(fence_lab: switch unreachable)") in alerts(failed)
+    assert not any(text.startswith("FENCING FAILED") for text in alerts(failed, success))
