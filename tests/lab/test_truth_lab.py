@@ -182,10 +182,13 @@ async def test_the_three_node_minority_is_its_own_side_without_quorum(
         await until(pilot, lambda: f"ClusterIP on {holder}" in banner(app))
         await asyncio.to_thread(lab.partition, holder)
 
-        def settled() -> bool:
-            found = sides(shown(app))
-            return ((holder,) in found and majority in found
-                    and not found[(holder,)].running and "ClusterIP" in found[majority].running)
+        def settled() -> bool:  # the minority stopped the VIP and the majority started it
+            snapshot = shown(app)
+            found = sides(snapshot)
+            return ((holder,) in found and majority in found and not snapshot.split_brain
+                    and not found[(holder,)].running and "ClusterIP" in found[majority].running
+                    and snapshot.vip_truth["ClusterIP"].bound_on == found[majority].vip_holders[
+                        "ClusterIP"])
 
         await until(pilot, settled)
         snapshot = shown(app)

@@ -95,3 +95,18 @@ def test_client_view_in_json_and_text() -> None:
     text = render_live(live, color=False, now=SEEN + 21)
     assert "ClusterIP ARP: 2 MACs answer (?, node-b): SPLIT BRAIN on the LAN" in text
     assert "ClusterIP SIP from host: NO ANSWER (TimeoutError: timed out)" in text
+
+
+def test_an_old_arp_answer_from_a_reachable_node_does_not_outlive_its_kernel_truth() -> None:
+    base = cut_holder()
+    views = {name: replace(view, fetched_at=SEEN + 20, reachable=True, reason=None)
+             for name, view in base.views.items()}
+    # node-a's interfaces (read this round) no longer hold the VIP; node-b's probe, taken a
+    # moment before the move, still heard node-a's MAC
+    views["node-a"] = replace(views["node-a"], addresses={})
+    probe_a = NodeClientProbe({"ClusterIP": ()}, {}, {"eth0": MAC_A})
+    probe_b = NodeClientProbe({"ClusterIP": (MAC_A,)}, {}, {"eth0": MAC_B})
+    live = build_live_snapshot(views, CIBS, SEEN + 21, None,
+                               ClientProbes({"node-a": probe_a, "node-b": probe_b}))
+    assert live.client_view["ClusterIP"].macs == (MAC_A, MAC_B)  # shown as heard...
+    assert not live.split_brain  # ...but node-a's own interfaces, read later, say it let go

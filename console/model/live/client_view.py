@@ -77,6 +77,8 @@ class ClientView:
     service: Mapping[str, SipAnswer]
     """Probe origin (node name, or "host") -> what the SIP OPTIONS got."""
     not_probed: tuple[str, ...] = ()
+    mac_owners: Mapping[str, str] = field(default_factory=dict)
+    """MAC -> the node owning it ("?" when no reachable node does)."""
 
     @property
     def macs(self) -> tuple[str, ...]:
@@ -195,4 +197,4 @@ def _view(vip_id: str, probes: Mapping[str, NodeClientProbe],
     if vip_id in host:
         service["host"] = host[vip_id]
     return ClientView(arp, tuple(sorted({owners.get(mac, "?") for mac in macs})), service,
-                      not_probed)
+                      not_probed, {mac: owners.get(mac, "?") for mac in sorted(macs)})

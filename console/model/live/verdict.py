@@ -53,10 +53,8 @@ def build_live_snapshot(views: Mapping[str, NodeView],
     doubt = vip_may_be_on(facts)
     vip_truth = kernel_truth(views_out, cluster, vip_addresses)
     clients = _client_view(views_out, clients_in)
-    # Two MACs answering ARP for one VIP is a split brain, even with the second node
-    # unreachable over SSH: the LAN itself says so.
     split = (is_split_brain(views_out, fresh_cibs, vip_truth)
-             or any(len(view.macs) >= 2 for view in clients.values()))
+             or arp_split_brain(clients, views_out, vip_truth))
     fetched = [view.fetched_at for view in views_out.values()
                if view.reachable and view.fetched_at is not None]
     return LiveSnapshot(
@@ -68,6 +66,25 @@ def build_live_snapshot(views: Mapping[str, NodeView],
         last_facts=facts, vip_may_be_on=doubt, fencing=fencing,
         client_view=clients,
     )
+
+
+def arp_split_brain(clients: Mapping[str, ClientView], views: Mapping[str, NodeView],
+                    vip_truth: Mapping[str, VipTruth]) -> bool:
+    """Two holders on the LAN: a MAC answering ARP for the VIP from a node hacon cannot read
+    (unreachable, or no node's MAC at all) beside another holder is a split brain.
+
+    A reachable node's own interfaces are read every round, the ARP probes only every few
+    seconds: for a reachable node the kernel's truth (fresher) decides, so a probe taken just
+    before a move does not keep a split brain alive after it.
+    """
+    read = {name for name, view in views.items() if view.reachable and view.addresses is not None}
+    for vip_id, view in clients.items():
+        truth = vip_truth.get(vip_id)
+        holders = set(truth.bound_on) if truth is not None else set()
+        unseen = [mac for mac, owner in view.mac_owners.items() if owner not in read]
+        if len(holders) + len(unseen) >= 2:
+            return True
+    return False
 
 
 def _client_view(views: Mapping[str, NodeView],
