@@ -54,7 +54,13 @@ async def console_on(lab: Lab) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
         app = ConsoleApp(poller, runner=cluster, source_label="lab", theme="console-dark",
                          remember_theme=False)
         async with app.run_test(size=(160, 48)) as pilot:
-            yield app, pilot
+            try:
+                yield app, pilot
+            finally:
+                # No snapshot may land while the app tears its screens down (a row
+                # highlighted then finds no screen): stop the feed first, let the queue drain.
+                await poller.close()
+                await pilot.pause(0.3)
 
 
 def shown(app: ConsoleApp) -> LiveSnapshot | None:
