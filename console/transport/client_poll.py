@@ -88,10 +88,12 @@ class ClientProber:
     async def _node_loop(self, node: str) -> None:
         while True:
             targets = self._targets()
-            if targets:
-                await self._probe_node(node, targets)
-                self._tried.add(node)
-                self._published.set()
+            if not targets:  # no snapshot (so no VIP) yet: look again soon, not in `interval`
+                await asyncio.sleep(0.2)
+                continue
+            await self._probe_node(node, targets)
+            self._tried.add(node)
+            self._published.set()
             await self._pause()
 
     async def _probe_node(self, node: str, targets: tuple[VipTarget, ...]) -> None:
@@ -100,8 +102,8 @@ class ClientProber:
             results = await run_batch(self._runner, node, [argv for _, argv in named],
                                       timeout=5.0 + 2 * len(targets))
         except NodeUnreachable:
-            self._nodes_found.pop(node, None)  # nothing from it counts as now
-            return
+            return  # its last results stay (its MACs are still its MACs); the snapshot uses
+            # an unreachable node's links only, never its old ARP or SIP answers
         sections = {name: ProbeOutput(result.stdout.decode("utf-8", "replace"),
                                       result.stderr.decode("utf-8", "replace"),
                                       result.exit_status)
@@ -112,11 +114,13 @@ class ClientProber:
     async def _host_loop(self) -> None:
         while True:
             targets = self._targets()
+            if not targets:
+                await asyncio.sleep(0.2)
+                continue
             for target in targets:
                 output = await host_sip_probe(target, self._settings.sip)
                 self._host_found[target.vip_id] = parse_sip_probe(output.decode("utf-8",
                                                                                 "replace"))
-            if targets:
-                self._tried.add("host")
+            self._tried.add("host")
             self._published.set()
             await self._pause()

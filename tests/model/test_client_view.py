@@ -93,7 +93,7 @@ def test_client_view_in_json_and_text() -> None:
     assert document["arp"] == {"node-b": [MAC_A, MAC_B]}
     assert document["service"]["host"]["answered"] is False
     text = render_live(live, color=False, now=SEEN + 21)
-    assert "ClusterIP ARP: 2 MACs answer (?, node-b): SPLIT BRAIN on the LAN" in text
+    assert "ClusterIP ARP: 2 MACs answer (node-a, node-b): SPLIT BRAIN on the LAN" in text
     assert "ClusterIP SIP from host: NO ANSWER (TimeoutError: timed out)" in text
 
 
@@ -110,3 +110,14 @@ def test_an_old_arp_answer_from_a_reachable_node_does_not_outlive_its_kernel_tru
                                ClientProbes({"node-a": probe_a, "node-b": probe_b}))
     assert live.client_view["ClusterIP"].macs == (MAC_A, MAC_B)  # shown as heard...
     assert not live.split_brain  # ...but node-a's own interfaces, read later, say it let go
+
+
+def test_a_mac_is_nobodys_only_once_every_reachable_nodes_macs_are_known() -> None:
+    views = {name: replace(view, reachable=True, reason=None, fetched_at=SEEN + 20)
+             for name, view in cut_holder().views.items()}
+    views["node-a"] = replace(views["node-a"], addresses={})
+    # node-a probed first and heard node-b's MAC; node-b's own probe (its links) not in yet
+    first = ClientProbes({"node-a": NodeClientProbe({"ClusterIP": (MAC_B,)}, {}, {"eth0": MAC_A})})
+    live = build_live_snapshot(views, CIBS, SEEN + 21, None, first)
+    assert live.client_view["ClusterIP"].mac_owners == {MAC_B: "?"}
+    assert not live.split_brain, "it may well be node-b's own MAC"

@@ -163,7 +163,8 @@ def _tool(kind: str) -> str:
 
 def client_views(probes: Mapping[str, NodeClientProbe],
                  bound: Mapping[str, Mapping[str, tuple[str, ...]]],
-                 host: Mapping[str, SipAnswer] | None = None) -> dict[str, ClientView]:
+                 host: Mapping[str, SipAnswer] | None = None,
+                 links: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, ClientView]:
     """VIP id -> ClientView from every reachable node's probes.
 
     Args:
@@ -171,8 +172,12 @@ def client_views(probes: Mapping[str, NodeClientProbe],
         bound: node -> {VIP id -> its interfaces holding it}: a holder answers for the VIP with
             its own MAC, which its own probe cannot see.
         host: VIP id -> hacon's own SIP probe from the host, where routable.
+        links: node -> {interface -> MAC} as last read from every node, reachable or not (a
+            silent node's MAC is still its MAC); default: the probes' own.
     """
-    owners = {mac: node for node, probe in probes.items() for mac in probe.links.values()}
+    known = links if links is not None else {node: p.links for node, p in probes.items()}
+    owners = {mac: node for node, by_interface in known.items()
+              for mac in by_interface.values()}
     vip_ids = sorted({vip for probe in probes.values() for vip in (*probe.arp, *probe.sip)}
                      | set(host or {}))
     not_probed = tuple(f"not probed: {reason} on {node}" for node, probe in sorted(probes.items())

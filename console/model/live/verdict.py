@@ -54,7 +54,7 @@ def build_live_snapshot(views: Mapping[str, NodeView],
     vip_truth = kernel_truth(views_out, cluster, vip_addresses)
     clients = _client_view(views_out, clients_in)
     split = (is_split_brain(views_out, fresh_cibs, vip_truth)
-             or arp_split_brain(clients, views_out, vip_truth))
+             or arp_split_brain(clients, views_out, vip_truth, _links_known(clients_in)))
     fetched = [view.fetched_at for view in views_out.values()
                if view.reachable and view.fetched_at is not None]
     return LiveSnapshot(
@@ -69,22 +69,31 @@ def build_live_snapshot(views: Mapping[str, NodeView],
 
 
 def arp_split_brain(clients: Mapping[str, ClientView], views: Mapping[str, NodeView],
-                    vip_truth: Mapping[str, VipTruth]) -> bool:
+                    vip_truth: Mapping[str, VipTruth],
+                    links_known: frozenset[str] = frozenset()) -> bool:
     """Two holders on the LAN: a MAC answering ARP for the VIP from a node hacon cannot read
     (unreachable, or no node's MAC at all) beside another holder is a split brain.
 
     A reachable node's own interfaces are read every round, the ARP probes only every few
     seconds: for a reachable node the kernel's truth (fresher) decides, so a probe taken just
-    before a move does not keep a split brain alive after it.
+    before a move does not keep a split brain alive after it. A MAC nobody owns counts only
+    once every reachable node's MACs are known (`links_known`): until then it may be theirs.
     """
     read = {name for name, view in views.items() if view.reachable and view.addresses is not None}
+    owners_complete = read <= links_known
     for vip_id, view in clients.items():
         truth = vip_truth.get(vip_id)
         holders = set(truth.bound_on) if truth is not None else set()
-        unseen = [mac for mac, owner in view.mac_owners.items() if owner not in read]
+        unseen = [mac for mac, owner in view.mac_owners.items()
+                  if owner not in read and (owner != "?" or owners_complete)]
         if len(holders) + len(unseen) >= 2:
             return True
     return False
+
+
+def _links_known(clients: ClientProbes | None) -> frozenset[str]:
+    return frozenset(node for node, probe in (clients.nodes.items() if clients else ())
+                     if probe.links)
 
 
 def _client_view(views: Mapping[str, NodeView],
@@ -94,7 +103,8 @@ def _client_view(views: Mapping[str, NodeView],
     reachable = {node: probe for node, probe in clients.nodes.items()
                  if node in views and views[node].reachable}
     bound = {node: views[node].vip_interfaces for node in reachable}
-    return client_views(reachable, bound, clients.host)
+    links = {node: probe.links for node, probe in clients.nodes.items() if probe.links}
+    return client_views(reachable, bound, clients.host, links)
 
 
 def fencing_state(views: Mapping[str, NodeView], cluster: ClusterSnapshot | None) -> FencingState:
