@@ -31,15 +31,14 @@ from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
+from console.transport import commands as node_argv
 
 Element = etree._Element
 TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
-PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
-"""Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
+PATCH_ARGV = node_argv.cib_patch()
 SHADOW_DIR = "/tmp"
 """crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""
-SIMULATE_ARGV = ("env", f"CIB_shadow_dir={SHADOW_DIR}", "crm_simulate", "--xml-pipe", "-S",
-                 "--output-as=xml")
+SIMULATE_ARGV = node_argv.crm_simulate_piped(SHADOW_DIR)
 """Pacemaker's scheduler on the changed CIB (stdin): the transition and the status after it."""
 
 
@@ -187,33 +186,18 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
     """
     root, snapshot = _read(cib)
     _refuse_if(guards.cleanup_blocked_reason(snapshot, resource, node))
-    argv: tuple[str, ...] = ("crm_resource", "--cleanup", "--resource", resource)
-    if node is not None:
-        argv += ("--node", node)
     where = f" on {node}" if node else " on every node"
     vip = guards.main_vip(snapshot)
     forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
     return ActionPlan(
         kind=ActionKind.CLEANUP, changes=(forgotten,), title=f"Clean up {resource}{where}",
-        node=node, resource=resource, run_on=run_on, argv=argv, stdin=None,
+        node=node, resource=resource, run_on=run_on,
+        argv=node_argv.crm_resource_cleanup(resource, node), stdin=None,
         expected_version=snapshot.version,
         consequences=(forgotten,),
         stops_service=True, simulate_cib=_without_failcounts(root, resource, node),
         vip=vip.id if vip else None,
         services=colocated_services(snapshot, vip) if vip else ())
-
-
-def rebuild(plan: ActionPlan, cib: bytes) -> ActionPlan:
-    """The same action planned again on a fresher CIB (guard included)."""
-    if plan.kind is ActionKind.STANDBY:
-        return plan_standby(cib, _required(plan.node), run_on=plan.run_on)
-    if plan.kind is ActionKind.ONLINE:
-        return plan_online(cib, _required(plan.node), run_on=plan.run_on)
-    if plan.kind is ActionKind.CLEAR:
-        return plan_clear(cib, plan.resource, run_on=plan.run_on)
-    if plan.kind is ActionKind.FAILBACK:
-        return plan_failback(cib, run_on=plan.run_on)
-    return plan_cleanup(cib, _required(plan.resource), plan.node, run_on=plan.run_on)
 
 
 def plan_removal(cib: bytes, constraint_ids: tuple[str, ...], *, run_on: str) -> ActionPlan:
@@ -240,12 +224,6 @@ def _read(cib: bytes) -> tuple[Element, ClusterSnapshot]:
 def _refuse_if(reason: str | None) -> None:
     if reason is not None:
         raise ActionRefused(reason)
-
-
-def _required(value: str | None) -> str:
-    if value is None:
-        raise ActionRefused("the plan lost its target")
-    return value
 
 
 def _patch_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,

@@ -78,6 +78,32 @@ def process_running(name: str) -> Argv:
     return ("pgrep", "-x", "--", name)
 
 
+def cib_patch() -> Argv:
+    """Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
+    return ("cibadmin", "--patch", "--xml-pipe")
+
+
+def crm_simulate_piped(shadow_dir: str) -> Argv:
+    """Pacemaker's scheduler on the CIB given on stdin: the transition and the status after it.
+
+    crm_simulate writes (and deletes) a shadow file; `CIB_shadow_dir` puts it in `shadow_dir`
+    instead of the node's CIB directory.
+    """
+    return ("env", f"CIB_shadow_dir={shadow_dir}", "crm_simulate", "--xml-pipe", "-S",
+            "--output-as=xml")
+
+
+def crm_resource_cleanup(resource: str, node: str | None = None) -> Argv:
+    """Forget a resource's failures (on one node, or on every node)."""
+    argv: tuple[str, ...] = ("crm_resource", "--cleanup", "--resource", resource)
+    return argv + ("--node", node) if node is not None else argv
+
+
+def controller_state(node: str) -> Argv:
+    """The state of `node`'s controller (`S_IDLE` once a transition is over)."""
+    return ("crmadmin", "-q", "-S", node)
+
+
 def remote_command(argv: Sequence[str], *, kill_after: float | None = None) -> str:
     """The command string sent to the SSH server for `argv`: `env LC_ALL=C [timeout] argv...`.
 

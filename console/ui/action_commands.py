@@ -12,6 +12,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.widget import Widget
 
 from console.actions.plans import ActionKind
 from console.ui.action_requests import ActionRequest, palette_requests
@@ -41,9 +42,7 @@ class GuardedActionCommands(Provider):
         return entries
 
     def _target(self, request: ActionRequest) -> DOMNode | None:
-        pane_type = {ActionKind.CLEANUP: ProblemsPane,
-                     ActionKind.CLEAR: ConstraintsPane}.get(request.kind, NodesPane)
-        found = self.screen.query(pane_type)
+        found = self.screen.query(PANE_ACTIONS[request.kind][0])
         return found.first() if found else None
 
     async def _run(self, action: str, target: DOMNode) -> None:
@@ -62,14 +61,16 @@ class GuardedActionCommands(Provider):
                           help=HELP)
 
 
+PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
+    ActionKind.STANDBY: (NodesPane, "standby_node({node!r})"),
+    ActionKind.ONLINE: (NodesPane, "online_node({node!r})"),
+    ActionKind.FAILBACK: (NodesPane, "failback_vip()"),
+    ActionKind.CLEANUP: (ProblemsPane, "cleanup_failure({resource!r}, {node!r})"),
+    ActionKind.CLEAR: (ConstraintsPane, "clear_constraint({resource!r})"),
+}
+"""Which pane runs each action's key, and that key's action with the target as parameters."""
+
+
 def _action_text(request: ActionRequest) -> str:
     """The pane action with its target as parameters ("standby_node('node-b')")."""
-    if request.kind is ActionKind.STANDBY:
-        return f"standby_node({request.node!r})"
-    if request.kind is ActionKind.ONLINE:
-        return f"online_node({request.node!r})"
-    if request.kind is ActionKind.FAILBACK:
-        return "failback_vip()"
-    if request.kind is ActionKind.CLEANUP:
-        return f"cleanup_failure({request.resource!r}, {request.node!r})"
-    return f"clear_constraint({request.resource!r})"
+    return PANE_ACTIONS[request.kind][1].format(node=request.node, resource=request.resource)

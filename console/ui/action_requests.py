@@ -18,23 +18,12 @@ from console.actions.requests import GuardedRequest
 from console.model.cluster import ClusterSnapshot, LocationConstraint
 from console.model.live import LiveSnapshot
 
-VERBS = {ActionKind.STANDBY: "standby", ActionKind.ONLINE: "online",
-         ActionKind.CLEANUP: "cleanup", ActionKind.CLEAR: "clear",
-         ActionKind.FAILBACK: "failback"}
-"""How the status bar names each action ("standby unavailable: ...")."""
-
-
 @dataclass(frozen=True, slots=True)
 class ActionRequest(GuardedRequest):
     """One guarded action on one target, as a key or a palette entry asks for it."""
 
     unavailable: str | None = None
     """Why the selection offers no target for this action (an advisory row, no row at all)."""
-
-    @property
-    def verb(self) -> str:
-        """"standby", "cleanup", ..."""
-        return VERBS[self.kind]
 
     def blocked_reason(self, snapshot: LiveSnapshot | None, now: float) -> str | None:
         """The guard's sentence, or None when the action may go ahead on `snapshot`."""

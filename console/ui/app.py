@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
-from console.ui.actions_flow import ActionsApp
+from console.model.live import LiveSnapshot
+from console.ui.actions_flow import ActionsApp, action_hint
 from console.ui.commands import ConsoleCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
@@ -101,6 +102,7 @@ class ConsoleApp(ActionsApp):
         self.tone_styles: dict[str, Style] = {}
         """Cell tone -> Rich style for the current theme (DataTable cells are Rich text)."""
         self._remember_theme = remember_theme
+        self._hint_shown: str | None = None
         self._theme_failures = self._register_themes()
         self._initial_theme = self._pick_theme(theme)
         self.theme = self._initial_theme or DEFAULT_THEME
@@ -143,6 +145,30 @@ class ConsoleApp(ActionsApp):
     def main_screen(self) -> MainScreen | None:
         """The main screen once pushed."""
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def shown_snapshot(self) -> LiveSnapshot | None:
+        """The snapshot on the main screen (what the operator is looking at)."""
+        screen = self.main_screen
+        return screen.snapshot if screen is not None else None
+
+    def refresh_source(self) -> None:
+        """Ask the source for a new round now (after an action)."""
+        if self.source is not None:
+            self.source.refresh_now()
+
+    def show_action_hint(self) -> None:
+        """Redraw the status bar (on the main screen, under any modal) if its hint changed.
+
+        Only on a change: redrawing the status bar updates the panes' rows, which can move a
+        cursor, which comes back here.
+        """
+        screen = self.main_screen
+        if screen is None:
+            return
+        hint = action_hint(screen)
+        if hint != self._hint_shown:
+            self._hint_shown = hint
+            screen.refresh_ages()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def follow_cluster(self) -> None:

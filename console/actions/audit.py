@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from console.actions.catalog import spec_of
 from console.actions.execute import ActionOutcome
 from console.actions.plans import ActionPlan
 
@@ -73,7 +74,7 @@ def record_outcome(outcome: ActionOutcome, *, cluster: str | None,
                    path: Path | None = None) -> dict[str, Any]:
     """Append the entry for an executed (or executor-refused) plan."""
     plan = outcome.plan
-    return record(plan.kind.value, outcome=outcome.status.value, message=outcome.message,
+    return record(spec_of(plan.kind).verb, outcome=outcome.status.value, message=outcome.message,
                   cluster=cluster, node=plan.run_on, target=_target(plan),
                   version_before=outcome.version_before,
                   version_after=outcome.version_after if outcome.applied else None,
@@ -84,7 +85,7 @@ def record_outcome(outcome: ActionOutcome, *, cluster: str | None,
 def record_plan(plan: ActionPlan, outcome: str, message: str, *, cluster: str | None,
                 path: Path | None = None) -> dict[str, Any]:
     """Append the entry for a plan that was not executed (refused by the preview, cancelled)."""
-    return record(plan.kind.value, outcome=outcome, message=message, cluster=cluster,
+    return record(spec_of(plan.kind).verb, outcome=outcome, message=message, cluster=cluster,
                   node=plan.run_on, target=_target(plan), version_before=plan.expected_version,
                   predicted=plan.consequences, path=path)
 
@@ -125,7 +126,7 @@ def format_entry(entry: Mapping[str, Any]) -> str:
 
 
 def _target(plan: ActionPlan) -> str | None:
-    return plan.node if plan.kind.value in ("standby", "online") else plan.resource or plan.node
+    return spec_of(plan.kind).target_of(plan)
 
 
 def _local_user() -> str:
