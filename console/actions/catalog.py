@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import guards, plans
+from console.actions import guards, plans, upkeep
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 
 
@@ -24,6 +24,9 @@ class Target(Protocol):
 
     @property
     def resource(self) -> str | None: ...
+
+    @property
+    def when(self) -> str | None: ...
 
 
 class Executor(str, Enum):
@@ -52,6 +55,9 @@ class ActionSpec:
     guard: Guard
     planner: Planner
     executor: Executor = Executor.PATCH
+    stamped: bool = False
+    """The request carries the moment it was asked (`when`): maintenance's start, or the time
+    expiry is judged at."""
 
     def target_of(self, target: Target) -> str | None:
         """The node or resource acted on (the audit journal's target)."""
@@ -88,6 +94,34 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
     ActionSpec(ActionKind.FAILBACK, "failback", False,
                lambda snap, t, now: guards.failback_blocked_reason(snap, now=now),
                lambda cib, t, run_on: plans.plan_failback(cib, run_on=run_on)),
+    ActionSpec(ActionKind.MAINTENANCE_ON, "maintenance on", False,
+               lambda snap, t, now: upkeep.maintenance_blocked_reason(snap, True, t.node,
+                                                                      t.resource, now=now),
+               lambda cib, t, run_on: upkeep.plan_maintenance(cib, True, t.node, t.resource,
+                                                              t.when, run_on=run_on),
+               stamped=True),
+    ActionSpec(ActionKind.MAINTENANCE_OFF, "maintenance off", False,
+               lambda snap, t, now: upkeep.maintenance_blocked_reason(snap, False, t.node,
+                                                                      t.resource, now=now),
+               lambda cib, t, run_on: upkeep.plan_maintenance(cib, False, t.node, t.resource,
+                                                              t.when, run_on=run_on)),
+    ActionSpec(ActionKind.MOVE, "move", False,
+               lambda snap, t, now: upkeep.move_blocked_reason(snap, t.resource or "", t.node,
+                                                               False, now=now),
+               lambda cib, t, run_on: upkeep.plan_move(cib, needed(t.resource, "resource"),
+                                                       t.node, False, t.when, run_on=run_on)),
+    ActionSpec(ActionKind.BAN, "ban", False,
+               lambda snap, t, now: upkeep.move_blocked_reason(snap, t.resource or "",
+                                                               t.node or "", True, now=now),
+               lambda cib, t, run_on: upkeep.plan_move(cib, needed(t.resource, "resource"),
+                                                       needed(t.node, "node"), True, t.when,
+                                                       run_on=run_on)),
+    ActionSpec(ActionKind.CLEAR_EXPIRED, "clear --expired", False,
+               lambda snap, t, now: upkeep.clear_expired_blocked_reason(snap, t.resource,
+                                                                        now=now),
+               lambda cib, t, run_on: upkeep.plan_clear_expired(cib, t.resource, t.when,
+                                                                run_on=run_on),
+               stamped=True),
 )}
 """Every guarded action, by kind."""
 

@@ -106,16 +106,18 @@ async def read_version(runner: CommandRunner, node: str) -> CibVersion:
 
 
 async def prepare(kind: ActionKind, runner: CommandRunner, run_on: str, *,
-                  node: str | None = None, resource: str | None = None) -> ActionPlan:
+                  node: str | None = None, resource: str | None = None,
+                  when: str | None = None) -> ActionPlan:
     """Read a fresh CIB on `run_on` and plan the action on it (raises ActionRefused)."""
     cib = await fetch_cib(runner, run_on)
-    return catalog.plan_on(cib, kind, _Target(node, resource), run_on)
+    return catalog.plan_on(cib, kind, _Target(node, resource, when), run_on)
 
 
 @dataclass(frozen=True, slots=True)
 class _Target:
     node: str | None
     resource: str | None
+    when: str | None
 
 
 # -- preview -----------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ class ActionKind(str, Enum):
     CLEANUP = "cleanup"
     CLEAR = "clear"
     FAILBACK = "failback"
+    MAINTENANCE_ON = "maintenance-on"
+    MAINTENANCE_OFF = "maintenance-off"
+    MOVE = "move"
+    BAN = "ban"
+    CLEAR_EXPIRED = "clear-expired"
 
 
 class ActionRefused(Exception):
@@ -94,6 +99,9 @@ class ActionPlan:
     changes: tuple[str, ...] = ()
     """What the command itself changes beyond moves (constraints removed, failures forgotten);
     kept in the consequences after the preview."""
+    when: str | None = None
+    """The time written into the CIB (a move/ban's lifetime end, maintenance's start), kept
+    for a re-plan."""
     prediction: Prediction | None = None
     refusal: str | None = None
     """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from console.actions import guards
 from console.actions.catalog import spec_of
 from console.actions.plans import ActionKind
+from console.model.cluster import ClusterSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,9 @@ class GuardedRequest:
     kind: ActionKind
     node: str | None = None
     resource: str | None = None
+    when: str | None = None
+    """The time the action writes into the CIB, fixed when asked (ISO 8601, UTC): a move/ban's
+    lifetime end, maintenance's start, or "now" for clearing expired constraints."""
 
     @property
     def verb(self) -> str:
@@ -36,3 +40,12 @@ class GuardedRequest:
     def guard_reason(self, snapshot: guards.Snapshot, *, now: float | None) -> str | None:
         """The action's guard on `snapshot`: its sentence, or None when the action may go."""
         return spec_of(self.kind).guard(snapshot, self, now)
+
+
+def unknown_target(request: GuardedRequest, cluster: ClusterSnapshot) -> str | None:
+    """Why the request names something this cluster does not have (bad input), or None."""
+    if request.node is not None and request.node not in cluster.nodes:
+        return f"{request.node} is not a node of this cluster ({', '.join(sorted(cluster.nodes))})"
+    if request.resource is not None and request.resource not in cluster.resources:
+        return f"{request.resource} is not a resource of this cluster"
+    return None

@@ -10,11 +10,13 @@ loop (the journal fsyncs).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from console.actions import audit
+from console.actions.catalog import spec_of
 from console.actions.execute import (
     ActionOutcome,
     ExecutionError,
@@ -23,8 +25,9 @@ from console.actions.execute import (
     preview,
     run_plan,
 )
-from console.actions.plans import ActionPlan, ActionRefused
+from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.requests import GuardedRequest
+from console.actions.upkeep import cib_time
 from console.model.live import LiveSnapshot
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
@@ -96,6 +99,8 @@ class RunSettings:
 async def run_request(request: GuardedRequest, snapshot: LiveSnapshot, runner: CommandRunner,
                       settings: RunSettings, events: RunEvents) -> RunReport:
     """Run `request` on the cluster `snapshot` shows, through every step; how it ended."""
+    if spec_of(request.kind).stamped and request.when is None:
+        request = replace(request, when=cib_time(settings.now or time.time()))
     journal = _Journal(request, snapshot, settings.cluster, events)
     reason = request.guard_reason(snapshot, now=settings.now)
     run_on = snapshot.source_node
@@ -116,7 +121,8 @@ async def _previewed_plan(request: GuardedRequest, runner: CommandRunner, run_on
                           journal: _Journal) -> ActionPlan | RunReport:
     try:
         return await preview(await prepare(request.kind, runner, run_on, node=request.node,
-                                           resource=request.resource), runner)
+                                           resource=request.resource, when=request.when),
+                             runner)
     except ActionRefused as refused:
         await journal.entry("refused", refused.reason)
         return RunReport(Ending.REFUSED, refused.reason)
@@ -138,10 +144,20 @@ async def _confirm_and_run(plan: ActionPlan, runner: CommandRunner, settings: Ru
         await journal.plan(plan, "cancelled", declined)
         return RunReport(Ending.CANCELLED, declined, plan)
     events.applying(plan)
-    outcome = await run_plan(plan, runner, nodes=tuple(settings.nodes),
-                             progress=lambda line: events.progress(plan, line))
+    outcome = _offer_clearing(await run_plan(plan, runner, nodes=tuple(settings.nodes),
+                                             progress=lambda line: events.progress(plan, line)))
     await journal.write(audit.record_outcome, outcome, cluster=settings.cluster)
     return RunReport(Ending.EXECUTED, outcome.message, outcome.plan, outcome)
+
+
+def _offer_clearing(outcome: ActionOutcome) -> ActionOutcome:
+    """A move or ban applied but not verified leaves its constraint behind: say how to clear it."""
+    plan = outcome.plan
+    if (outcome.status is not OutcomeStatus.FAILED or not outcome.applied
+            or plan.kind not in (ActionKind.MOVE, ActionKind.BAN)):
+        return outcome
+    return replace(outcome, message=f"{outcome.message}; its constraint stays in the CIB: "
+                                    f"remove it with `hacon clear {plan.resource}`")
 
 
 async def journal_crash(request: GuardedRequest, snapshot: LiveSnapshot, cluster: str | None,

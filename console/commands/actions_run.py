@@ -11,8 +11,9 @@ import time
 from console.actions import audit, runner
 from console.actions.execute import ActionOutcome
 from console.actions.plans import ActionKind, ActionPlan
-from console.actions.requests import GuardedRequest
+from console.actions.requests import GuardedRequest, unknown_target
 from console.actions.runner import Ending, RunEvents, RunReport, RunSettings
+from console.actions.upkeep import cib_time, parse_lifetime
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.text import printable
@@ -24,15 +25,37 @@ EXIT_REFUSED = 3
 NO_TERMINAL = "no terminal to confirm on"
 
 
-def request_of(args: argparse.Namespace) -> GuardedRequest:
-    """The guarded request the command line names (`args.action` is the subcommand)."""
-    return GuardedRequest(ActionKind(args.action), node=getattr(args, "node", None),
-                          resource=getattr(args, "resource", None))
+def request_of(args: argparse.Namespace, now: float) -> GuardedRequest:
+    """The guarded request the command line names (`args.action` is the subcommand).
+
+    Raises:
+        CommandError: exit 2 for a malformed lifetime.
+    """
+    node, resource = getattr(args, "node", None), getattr(args, "resource", None)
+    return GuardedRequest(_kind_of(args), node=node, resource=resource, when=_when(args, now))
+
+
+def _kind_of(args: argparse.Namespace) -> ActionKind:
+    if args.action == "maintenance":
+        return ActionKind.MAINTENANCE_ON if args.state == "on" else ActionKind.MAINTENANCE_OFF
+    if args.action == "clear" and args.expired:
+        return ActionKind.CLEAR_EXPIRED
+    return ActionKind(args.action)
+
+
+def _when(args: argparse.Namespace, now: float) -> str | None:
+    lifetime = getattr(args, "lifetime", None)
+    if lifetime is not None:
+        try:
+            return cib_time(now + parse_lifetime(lifetime))
+        except ValueError as error:
+            raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    return None
 
 
 def run_action(args: argparse.Namespace) -> int:
     """Guard, plan, preview, confirm, apply, verify; the exit status."""
-    request = request_of(args)
+    request = request_of(args, time.time())
     if getattr(args, "tui_read_only", False):
         raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
     target = status_live.resolve_target(args)
@@ -66,6 +89,9 @@ async def _act(target: status_live.Target, request: GuardedRequest, args: argpar
 async def _guarded(request: GuardedRequest, live: LiveSnapshot, cluster_runner: CommandRunner,
                    target: status_live.Target, args: argparse.Namespace,
                    cluster: str | None) -> int:
+    unknown = unknown_target(request, live.cluster) if live.cluster is not None else None
+    if unknown is not None:
+        raise CommandError(unknown, EXIT_BAD_INPUT)
     settings = RunSettings(cluster, nodes=target.nodes, dry_run=args.dry_run, now=time.time())
     report = await runner.run_request(request, live, cluster_runner, settings,
                                       _TerminalEvents(args.yes))

@@ -25,9 +25,11 @@ from console.demo.config import (
     node_id,
 )
 from console.demo.membership import quorumtool_status
-from console.demo.patch import PatchRefused, apply_patch
+from console.demo.patch import NOT_MODELLED, PatchRefused, apply_patch, modelled_config
 from console.demo.predict import predict
 from console.demo.simulate import crm_simulate
+from console.model.errors import CibParseError
+from console.model.xmlsafe import parse_xml
 
 Answer = tuple[int, bytes, bytes]
 NOT_INSTALLED = 127
@@ -199,11 +201,21 @@ class DemoHandler:
         return self.answer(node, words, stdin)
 
     def _crm_simulate(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if {"-p", "--xml-pipe"} & set(words) and not self._models(node, stdin):
+            # A preview of a change the demo could not apply: the action is refused here,
+            # before anything is asked or written.
+            return 1, b"", f"{NOT_MODELLED}\n".encode()
         answer = crm_simulate(words, stdin, self._cib(node))
         if answer[0] == NOT_INSTALLED and {"-p", "--xml-pipe"} & set(words) \
                 and "--output-as=xml" in words:
             return predict(self.cluster, node, stdin)  # no Pacemaker here: the demo's own
         return answer
+
+    def _models(self, node: str, cib: bytes) -> bool:
+        try:
+            return modelled_config(self.cluster, node, parse_xml(cib)) is not None
+        except CibParseError:
+            return True  # not the demo's business: crm_simulate says what is wrong with it
 
     def _crm_attribute(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return tools.crm_attribute(self.cluster, node, words)

@@ -20,6 +20,7 @@ from console.ui.actions_flow import ActionsApp, shown_snapshot
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.problems_pane import ProblemsPane
+from console.ui.widgets.resources_pane import ResourcesPane
 
 HELP = "guarded: previewed, then asks for confirmation"
 
@@ -42,7 +43,7 @@ class GuardedActionCommands(Provider):
         return entries
 
     def _target(self, request: ActionRequest) -> DOMNode | None:
-        found = self.screen.query(PANE_ACTIONS[request.kind][0])
+        found = self.screen.query(_pane_action(request)[0])
         return found.first() if found else None
 
     async def _run(self, action: str, target: DOMNode) -> None:
@@ -67,10 +68,30 @@ PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
     ActionKind.FAILBACK: (NodesPane, "failback_vip()"),
     ActionKind.CLEANUP: (ProblemsPane, "cleanup_failure({resource!r}, {node!r})"),
     ActionKind.CLEAR: (ConstraintsPane, "clear_constraint({resource!r})"),
+    ActionKind.CLEAR_EXPIRED: (ConstraintsPane, "clear_expired()"),
+    ActionKind.MOVE: (ResourcesPane, "move_resource({resource!r}, {node!r})"),
+    ActionKind.BAN: (ResourcesPane, "ban_resource({resource!r}, {node!r})"),
 }
+"""Which pane runs each action's key, and that key's action with the target as parameters."""
+
+
+def _maintenance_action(request: ActionRequest) -> tuple[type[Widget], str]:
+    """Maintenance goes to the pane of its scope; its key toggles, so the state decides."""
+    if request.resource is not None:
+        return ResourcesPane, f"maintenance_resource({request.resource!r})"
+    if request.node is not None:
+        return NodesPane, f"maintenance_node({request.node!r})"
+    return NodesPane, "maintenance_cluster()"
+
+
+def _pane_action(request: ActionRequest) -> tuple[type[Widget], str]:
+    if request.kind in (ActionKind.MAINTENANCE_ON, ActionKind.MAINTENANCE_OFF):
+        return _maintenance_action(request)
+    pane, text = PANE_ACTIONS[request.kind]
+    return pane, text.format(node=request.node, resource=request.resource)
 """Which pane runs each action's key, and that key's action with the target as parameters."""
 
 
 def _action_text(request: ActionRequest) -> str:
     """The pane action with its target as parameters ("standby_node('node-b')")."""
-    return PANE_ACTIONS[request.kind][1].format(node=request.node, resource=request.resource)
+    return _pane_action(request)[1]

@@ -41,7 +41,10 @@ from console.ui.screens.error import ErrorScreen
 
 GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.failback-vip", "console.cleanup-resource",
-                                "console.cleanup-failure", "console.clear-constraint"})
+                                "console.cleanup-failure", "console.clear-constraint",
+                                "console.maintenance-node", "console.maintenance-cluster",
+                                "console.maintenance-resource", "console.move-resource",
+                                "console.ban-resource", "console.clear-expired"})
 """Bindings that change the cluster (the palette names them per target instead)."""
 
 
