@@ -12,6 +12,9 @@ import pytest
 from lxml import etree
 from textual.pilot import Pilot
 
+from console.model.advisories import cluster_advisories
+from console.model.snapshot import parse_cib
+from console.model.upkeep import expired_constraints
 from console.ui.app import ConsoleApp
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.widgets.nodes_pane import NodesPane
@@ -83,8 +86,9 @@ def test_cluster_and_resource_maintenance_through_the_cli(healthy_lab: Lab) -> N
     managed = lab.exec(holder, ["crm_resource", "--resource", "OSIPS", "--meta",
                                 "--get-parameter", "is-managed"], check=True).stdout.strip()
     assert managed == "false"
-    status = hacon(lab, "status")
-    assert "OSIPS is unmanaged by its own is-managed=false" in status.stdout
+    advisories = cluster_advisories(parse_cib(lab.cib(holder).encode()))
+    assert any("OSIPS is unmanaged by its own is-managed=false" in advisory.text
+               for advisory in advisories)
     assert hacon(lab, "maintenance", "off", "--resource", "OSIPS", "--yes").returncode == 0
 
 
@@ -105,8 +109,9 @@ def test_move_with_a_lifetime_is_pacemakers_rule_and_expires_then_clear_expired(
     early = hacon(lab, "clear", "--expired", "--yes")
     assert early.returncode == 3 and "has expired" in early.stderr
     time.sleep(26)
-    status = hacon(lab, "status")
-    assert "cli-prefer-ClusterIP expired at" in status.stdout
+    cluster = parse_cib(lab.cib(peer).encode())
+    [expired] = expired_constraints(cluster, time.time())
+    assert expired.id == "cli-prefer-ClusterIP"
     cleared = hacon(lab, "clear", "--expired", "--yes")
     assert cleared.returncode == 0, cleared.stderr
     assert location(lab, peer, "cli-prefer-ClusterIP") is None
