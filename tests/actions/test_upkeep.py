@@ -188,3 +188,31 @@ def test_nothing_expired_is_refused() -> None:
     plan_cib = TWO
     with pytest.raises(ActionRefused, match="has expired"):
         upkeep.plan_clear_expired(plan_cib, None, upkeep.cib_time(NOW), run_on="node-a")
+
+
+def test_the_constraints_pane_counts_a_lifetime_down_and_flags_it_expired(
+        tmp_path: Path) -> None:
+    from console.model.present import constraint_rows
+
+    plan = upkeep.plan_move(TWO, "ClusterIP", "node-b", False, SOON, run_on="node-a")
+    cluster = parse_cib(applied(TWO, plan.stdin, tmp_path).read_bytes())
+    rows = dict(constraint_rows(cluster, NOW + 3 * 60))
+    what, left, _ = rows["cli-prefer-ClusterIP"]
+    assert what.text == "LEFTOVER cli-prefer: ClusterIP only on node-b"
+    assert left.text == "27 min left"
+    _, expired, _ = dict(constraint_rows(cluster, NOW + 1800 + 120))["cli-prefer-ClusterIP"]
+    assert expired.text == "EXPIRED 2 min ago" and expired.tone == "status-failed"
+
+
+def test_a_move_applied_but_not_verified_offers_its_constraint_for_clearing() -> None:
+    from dataclasses import replace
+
+    from console.actions.execute import ActionOutcome, OutcomeStatus
+    from console.actions.runner import _offer_clearing
+
+    plan = upkeep.plan_move(TWO, "ClusterIP", "node-b", False, None, run_on="node-a")
+    failed = ActionOutcome(OutcomeStatus.FAILED, "not verified after 60 s: ClusterIP runs on "
+                           "node-a, expected node-b", plan, plan.expected_version, applied=True)
+    assert _offer_clearing(failed).message.endswith(
+        "its constraint stays in the CIB: remove it with `hacon clear ClusterIP`")
+    assert _offer_clearing(replace(failed, applied=False)).message == failed.message
