@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import guards, plans, upkeep
+from console.actions import guards, lifecycle, plans, upkeep
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 
 
@@ -27,6 +27,9 @@ class Target(Protocol):
 
     @property
     def when(self) -> str | None: ...
+
+    @property
+    def force(self) -> bool: ...
 
 
 class Executor(str, Enum):
@@ -122,6 +125,27 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                lambda cib, t, run_on: upkeep.plan_clear_expired(cib, t.resource, t.when,
                                                                 run_on=run_on),
                stamped=True),
+    ActionSpec(ActionKind.DISABLE, "disable", False,
+               lambda snap, t, now: lifecycle.disable_blocked_reason(snap, t.resource or "",
+                                                                     t.force, now=now),
+               lambda cib, t, run_on: lifecycle.plan_disable(cib, needed(t.resource, "resource"),
+                                                             t.force, run_on=run_on)),
+    ActionSpec(ActionKind.ENABLE, "enable", False,
+               lambda snap, t, now: lifecycle.enable_blocked_reason(snap, t.resource or "",
+                                                                    now=now),
+               lambda cib, t, run_on: lifecycle.plan_enable(cib, needed(t.resource, "resource"),
+                                                            run_on=run_on)),
+    ActionSpec(ActionKind.REFRESH, "refresh", False,
+               lambda snap, t, now: lifecycle.refresh_blocked_reason(snap, t.resource or "",
+                                                                     t.node, now=now),
+               lambda cib, t, run_on: lifecycle.plan_refresh(cib, needed(t.resource, "resource"),
+                                                             t.node, run_on=run_on),
+               Executor.TOOL),
+    ActionSpec(ActionKind.RESTART, "restart", False,
+               lambda snap, t, now: lifecycle.restart_blocked_reason(snap, t.resource or "",
+                                                                     t.force, now=now),
+               lambda cib, t, run_on: lifecycle.plan_restart(cib, needed(t.resource, "resource"),
+                                                             t.force, run_on=run_on)),
 )}
 """Every guarded action, by kind."""
 

@@ -107,10 +107,10 @@ async def read_version(runner: CommandRunner, node: str) -> CibVersion:
 
 async def prepare(kind: ActionKind, runner: CommandRunner, run_on: str, *,
                   node: str | None = None, resource: str | None = None,
-                  when: str | None = None) -> ActionPlan:
+                  when: str | None = None, force: bool = False) -> ActionPlan:
     """Read a fresh CIB on `run_on` and plan the action on it (raises ActionRefused)."""
     cib = await fetch_cib(runner, run_on)
-    return catalog.plan_on(cib, kind, _Target(node, resource, when), run_on)
+    return catalog.plan_on(cib, kind, _Target(node, resource, when, force), run_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,7 @@ class _Target:
     node: str | None
     resource: str | None
     when: str | None
+    force: bool
 
 
 # -- preview -----------------------------------------------------------------------------------
@@ -269,6 +270,10 @@ async def _after_commit(plan: ActionPlan, runner: CommandRunner, nodes: tuple[st
                       verified=verdict.ok, version_after=verdict.version or done.version_after)
     if verdict.ok and plan.then_clear:
         outcome = await _clear_afterwards(outcome, runner, say)
+    if verdict.ok and plan.kind is ActionKind.RESTART:
+        from console.actions.restart import start_again  # the second half of a restart
+
+        outcome = await start_again(outcome, runner, nodes, settle_timeout, say)
     return outcome
 
 

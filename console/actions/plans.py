@@ -55,6 +55,10 @@ class ActionKind(str, Enum):
     MOVE = "move"
     BAN = "ban"
     CLEAR_EXPIRED = "clear-expired"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    REFRESH = "refresh"
+    RESTART = "restart"
 
 
 class ActionRefused(Exception):
@@ -102,6 +106,10 @@ class ActionPlan:
     when: str | None = None
     """The time written into the CIB (a move/ban's lifetime end, maintenance's start), kept
     for a re-plan."""
+    force: bool = False
+    """The operator forced an outage (kept for a re-plan)."""
+    typed_confirmation: str | None = None
+    """A word the operator must type to go ahead (an accepted outage); None: yes/no."""
     prediction: Prediction | None = None
     refusal: str | None = None
     """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""

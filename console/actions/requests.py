@@ -26,6 +26,8 @@ class GuardedRequest:
     when: str | None = None
     """The time the action writes into the CIB, fixed when asked (ISO 8601, UTC): a move/ban's
     lifetime end, maintenance's start, or "now" for clearing expired constraints."""
+    force: bool = False
+    """The operator accepts an outage (disable of the VIP or its service), typed out."""
 
     @property
     def verb(self) -> str:

@@ -121,7 +121,8 @@ async def _previewed_plan(request: GuardedRequest, runner: CommandRunner, run_on
                           journal: _Journal) -> ActionPlan | RunReport:
     try:
         return await preview(await prepare(request.kind, runner, run_on, node=request.node,
-                                           resource=request.resource, when=request.when),
+                                           resource=request.resource, when=request.when,
+                                           force=request.force),
                              runner)
     except ActionRefused as refused:
         await journal.entry("refused", refused.reason)

@@ -1,4 +1,4 @@
-"""`hacon standby|online|cleanup|clear|failback|maintenance|move|ban` and `hacon audit`.
+"""The guarded action commands (standby ... refresh) and `hacon audit`: the command line side.
 
 Each action connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
 the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
@@ -41,6 +41,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    "without NODE: away from where it runs, a cli-ban)", _move_arguments)
     _action_parser(subparsers, "ban", "keep a resource off a node (a cli-ban constraint)",
                    _ban_arguments)
+    _action_parser(subparsers, "disable", "stop a resource and keep it stopped "
+                   "(target-role=Stopped)", _disable_arguments)
+    _action_parser(subparsers, "enable", "let a disabled resource run again",
+                   lambda p: p.add_argument("resource", metavar="RESOURCE"))
+    _action_parser(subparsers, "restart", "stop a resource and start it again on the same "
+                   "node, each step verified", _disable_arguments)
+    _action_parser(subparsers, "refresh", "forget a resource's history and re-probe it "
+                   "(crm_resource --refresh)", _cleanup_arguments)
     parser = subparsers.add_parser(
         "audit", help="print the audit journal of actions",
         description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")
@@ -82,6 +90,13 @@ def _ban_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("resource", metavar="RESOURCE")
     parser.add_argument("node", metavar="NODE")
     _lifetime_argument(parser, "2h")
+
+
+def _disable_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE")
+    parser.add_argument("--force", action="store_true",
+                        help="allow stopping the VIP or its service (an outage): asks to type "
+                             "the resource's name, even with --yes")
 
 
 def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:

@@ -32,7 +32,8 @@ def request_of(args: argparse.Namespace, now: float) -> GuardedRequest:
         CommandError: exit 2 for a malformed lifetime.
     """
     node, resource = getattr(args, "node", None), getattr(args, "resource", None)
-    return GuardedRequest(_kind_of(args), node=node, resource=resource, when=_when(args, now))
+    return GuardedRequest(_kind_of(args), node=node, resource=resource, when=_when(args, now),
+                          force=getattr(args, "force", False))
 
 
 def _kind_of(args: argparse.Namespace) -> ActionKind:
@@ -108,6 +109,8 @@ class _TerminalEvents(RunEvents):
         _show_plan(plan)
 
     async def confirm(self, plan: ActionPlan) -> str | None:
+        if plan.typed_confirmation is not None:
+            return _typed(plan, plan.typed_confirmation)  # --yes does not skip an outage
         if self.assume_yes:
             return None
         if not sys.stdin.isatty():
@@ -122,13 +125,24 @@ class _TerminalEvents(RunEvents):
         _say(f"the audit journal could not be written: {error}")
 
 
+def _typed(plan: ActionPlan, word: str) -> str | None:
+    """None when the operator typed `word` (from the terminal or stdin); else why not."""
+    sys.stderr.write(f"{printable(plan.title)}\nType {printable(word)} to confirm the outage: ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        return "no typed confirmation (stdin closed)"
+    typed = line.strip()
+    return None if typed == word else f"typed {printable(typed)!r}, not {printable(word)}"
+
+
 def _report(report: RunReport) -> int:
     if report.ending is Ending.FAILED:
         raise CommandError(report.message, EXIT_FAILURE)
     if report.ending is Ending.CANCELLED and report.message == NO_TERMINAL:
         raise CommandError(f"{NO_TERMINAL}: add --yes (or --dry-run)", EXIT_BAD_INPUT)
     if report.ending is Ending.CANCELLED:
-        _say("not confirmed; nothing changed")
+        _say(f"{report.message}; nothing changed")
     elif report.ending is Ending.REFUSED:
         _say(f"refused: {report.message}")
     elif report.outcome is not None:

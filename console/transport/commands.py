@@ -99,6 +99,12 @@ def crm_resource_cleanup(resource: str, node: str | None = None) -> Argv:
     return argv + ("--node", node) if node is not None else argv
 
 
+def crm_resource_refresh(resource: str, node: str | None = None) -> Argv:
+    """Forget a resource's operation history and have Pacemaker probe it again."""
+    argv: tuple[str, ...] = ("crm_resource", "--refresh", "--resource", resource)
+    return argv + ("--node", node) if node is not None else argv
+
+
 def controller_state(node: str) -> Argv:
     """The state of `node`'s controller (`S_IDLE` once a transition is over)."""
     return ("crmadmin", "-q", "-S", node)

@@ -71,6 +71,10 @@ PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
     ActionKind.CLEAR_EXPIRED: (ConstraintsPane, "clear_expired()"),
     ActionKind.MOVE: (ResourcesPane, "move_resource({resource!r}, {node!r})"),
     ActionKind.BAN: (ResourcesPane, "ban_resource({resource!r}, {node!r})"),
+    ActionKind.DISABLE: (ResourcesPane, "disable_resource({resource!r})"),
+    ActionKind.ENABLE: (ResourcesPane, "disable_resource({resource!r})"),
+    ActionKind.REFRESH: (ResourcesPane, "refresh_resource({resource!r})"),
+    ActionKind.RESTART: (ResourcesPane, "restart_resource({resource!r})"),
 }
 """Which pane runs each action's key, and that key's action with the target as parameters."""
 

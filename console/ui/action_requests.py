@@ -141,6 +141,32 @@ def resource_move_request(snapshot: LiveSnapshot | None, resource: str | None) -
     return ActionRequest(ActionKind.MOVE, resource=resource, node=others[0])
 
 
+def resource_disable_request(snapshot: LiveSnapshot | None,
+                             resource: str | None) -> ActionRequest:
+    """Disable of the selected resource, or enable when it is disabled (the console never
+    forces an outage: the VIP and its service are refused with the guard's reason)."""
+    if resource is None:
+        return ActionRequest(ActionKind.DISABLE, unavailable="no resource is selected")
+    cluster = snapshot.cluster if snapshot is not None else None
+    rsc = cluster.resources.get(resource) if cluster is not None else None
+    stopped = rsc is not None and (rsc.target_role or "").lower() == "stopped"
+    return ActionRequest(ActionKind.ENABLE if stopped else ActionKind.DISABLE, resource=resource)
+
+
+def resource_refresh_request(resource: str | None) -> ActionRequest:
+    """Refresh (re-probe) of the selected resource on every node."""
+    if resource is None:
+        return ActionRequest(ActionKind.REFRESH, unavailable="no resource is selected")
+    return ActionRequest(ActionKind.REFRESH, resource=resource)
+
+
+def resource_restart_request(resource: str | None) -> ActionRequest:
+    """Restart of the selected resource on its node (never forced from the console)."""
+    if resource is None:
+        return ActionRequest(ActionKind.RESTART, unavailable="no resource is selected")
+    return ActionRequest(ActionKind.RESTART, resource=resource)
+
+
 def resource_ban_request(snapshot: LiveSnapshot | None, resource: str | None) -> ActionRequest:
     """Ban of the selected resource from the node it runs on."""
     cluster = snapshot.cluster if snapshot is not None else None
@@ -180,6 +206,11 @@ def palette_requests(snapshot: LiveSnapshot | None) -> list[tuple[str, str, Acti
     if leftovers:
         entries.append(("constraint", "Clear expired move/ban constraints",
                         ActionRequest(ActionKind.CLEAR_EXPIRED)))
+    entries += [("resource", f"Enable {rid}", ActionRequest(ActionKind.ENABLE, resource=rid))
+                for rid, rsc in sorted(cluster.resources.items())
+                if (rsc.target_role or "").lower() == "stopped"]
+    entries += [("resource", f"Refresh {rid}", ActionRequest(ActionKind.REFRESH, resource=rid))
+                for rid in _vip_family(cluster)]
     return entries + _maintenance_entries(snapshot, cluster) + _placement_entries(cluster)
 
 

@@ -44,7 +44,9 @@ GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.cleanup-failure", "console.clear-constraint",
                                 "console.maintenance-node", "console.maintenance-cluster",
                                 "console.maintenance-resource", "console.move-resource",
-                                "console.ban-resource", "console.clear-expired"})
+                                "console.ban-resource", "console.clear-expired",
+                                "console.disable-resource", "console.refresh-resource",
+                                "console.restart-resource"})
 """Bindings that change the cluster (the palette names them per target instead)."""
 
 
@@ -155,6 +157,8 @@ class _ScreenEvents(RunEvents):
         self._say(f"{request.verb}: reading the CIB and asking the scheduler on {run_on}…")
 
     async def confirm(self, plan: ActionPlan) -> str | None:
+        if plan.typed_confirmation is not None:  # the console never forces an outage
+            return "an outage is confirmed by typing it on the command line (--force)"
         self._say(f"{plan.title}? waiting for your answer")
         confirmed = await self.app.push_screen_wait(ConfirmActionScreen(plan))
         return None if confirmed else "not confirmed"

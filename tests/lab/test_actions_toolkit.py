@@ -6,6 +6,9 @@ bad input exits 2 with one line. Pacemaker's own tools (crm_mon, crm_resource) a
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -22,7 +25,7 @@ from console.ui.widgets.resources_pane import ResourcesPane
 
 from .fixtures import FigureRecorder
 from .harness import Lab
-from .test_actions_standby import config_version, hacon, journal
+from .test_actions_standby import REPO, config_version, hacon, journal
 from .test_console_lab import banner_text, console_on, until
 
 pytestmark = pytest.mark.lab
@@ -196,3 +199,63 @@ async def _press_until_confirm(app: ConsoleApp, pilot: Pilot[None], key: str) ->
     await pilot.press(key)
     await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
     return loop.time() - started
+
+
+# --- disable, enable, refresh ---------------------------------------------------------------------
+
+
+def hacon_typing(lab: Lab, typed: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "console", *argv, "--nodes", ",".join(lab.nodes),
+               "--ssh-config", os.fspath(lab.files.ssh_config)]
+    return subprocess.run(command, input=typed, capture_output=True, text=True, timeout=120,
+                          check=False, cwd=REPO)
+
+
+def test_disabling_the_service_is_an_outage_typed_out_and_enable_brings_it_back(
+        healthy_lab: Lab) -> None:
+    lab = healthy_lab
+    holder = lab.vip()[0]
+    before = config_version(lab, holder)
+    refused = hacon(lab, "disable", "OSIPS", "--yes")
+    assert refused.returncode == 3 and "an outage" in refused.stderr
+    mistyped = hacon_typing(lab, "osips\n", "disable", "OSIPS", "--force", "--yes")
+    assert mistyped.returncode == 1 and "not OSIPS" in mistyped.stderr
+    assert config_version(lab, holder) == before
+
+    disabled = hacon_typing(lab, "OSIPS\n", "disable", "OSIPS", "--force", "--yes")
+    assert disabled.returncode == 0, disabled.stderr
+    assert "done and verified" in disabled.stdout
+    osips = crm_mon(lab, holder).find("resources/resource[@id='OSIPS']")
+    assert osips is not None and osips.get("role") == "Stopped"
+    assert lab.vip() == [holder]  # the VIP stays: only the service was disabled
+
+    enabled = hacon(lab, "enable", "OSIPS", "--yes")
+    assert enabled.returncode == 0, enabled.stderr
+    osips = crm_mon(lab, holder).find("resources/resource[@id='OSIPS']")
+    assert osips is not None and osips.get("role") == "Started"
+    assert [(e["action"], e["outcome"]) for e in journal()] == [
+        ("disable", "refused"), ("disable", "cancelled"), ("disable", "done"), ("enable", "done")]
+
+
+def test_refresh_reprobes_with_pacemakers_tool_and_is_verified(healthy_lab: Lab) -> None:
+    lab = healthy_lab
+    done = hacon(lab, "refresh", "OSIPS", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "crm_resource --refresh" in done.stdout
+    assert journal()[-1]["action"] == "refresh" and journal()[-1]["outcome"] == "done"
+
+
+def test_restart_stops_and_starts_the_service_on_the_same_node_each_step_verified(
+        healthy_lab: Lab) -> None:
+    lab = healthy_lab
+    holder = lab.vip()[0]
+    refused = hacon(lab, "restart", "OSIPS", "--yes")
+    assert refused.returncode == 3 and "an outage" in refused.stderr
+    done = hacon_typing(lab, "OSIPS\n", "restart", "OSIPS", "--force", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert f"OSIPS restarted on {holder}" in done.stdout
+    osips = crm_mon(lab, holder).find("resources/resource[@id='OSIPS']")
+    assert osips is not None and osips.get("role") == "Started"
+    assert b'name="target-role"' not in lab.cib(holder).encode()
+    assert [(e["action"], e["outcome"]) for e in journal()] == [("restart", "refused"),
+                                                                ("restart", "done")]

@@ -11,6 +11,9 @@ from console.ui.action_requests import (
     ActionRequest,
     resource_ban_request,
     resource_cleanup_request,
+    resource_disable_request,
+    resource_refresh_request,
+    resource_restart_request,
     resource_maintenance_request,
     resource_move_request,
 )
@@ -27,6 +30,9 @@ class ResourcesPane(KeyedTable):
     | m | Switch the resource's own maintenance (is-managed) on or off (previewed, confirmed). |
     | M | Move the resource to another node: a cli-prefer constraint (previewed, confirmed). |
     | b | Ban the resource from the node it runs on: a cli-ban (previewed, confirmed). |
+    | D | Disable the resource (target-role=Stopped), or enable it again (previewed, confirmed). |
+    | p | Refresh: re-probe the resource with crm_resource --refresh (previewed, confirmed). |
+    | R | Restart the resource on its node: stop, then start, each verified (previewed, confirmed). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,6 +45,13 @@ class ResourcesPane(KeyedTable):
                 tooltip="Move the selected resource to another node (asks first)"),
         Binding("b", "ban_resource", "Ban", show=False, id="console.ban-resource",
                 tooltip="Keep the selected resource off the node it runs on (asks first)"),
+        Binding("D", "disable_resource", "Disable", show=False, id="console.disable-resource",
+                tooltip="Stop the selected resource and keep it stopped, or let a disabled one "
+                        "run again (asks first)"),
+        Binding("p", "refresh_resource", "Refresh", show=False, id="console.refresh-resource",
+                tooltip="Forget the selected resource's history and re-probe it (asks first)"),
+        Binding("R", "restart_resource", "Restart", show=False, id="console.restart-resource",
+                tooltip="Stop the selected resource and start it again on its node (asks first)"),
     ]
     COLUMNS = (("resource", "Resource"), ("role", "Role"), ("nodes", "Node"),
                ("status", "Status"), ("fails", "Failcount"), ("vip", "VIP"), ("type", "Type"))
@@ -59,6 +72,12 @@ class ResourcesPane(KeyedTable):
             return resource_move_request(snapshot, resource)
         if action == "ban_resource":
             return resource_ban_request(snapshot, resource)
+        if action == "disable_resource":
+            return resource_disable_request(snapshot, resource)
+        if action == "refresh_resource":
+            return resource_refresh_request(resource)
+        if action == "restart_resource":
+            return resource_restart_request(resource)
         return None
 
     def selected_requests(self) -> tuple[ActionRequest, ...]:
@@ -83,6 +102,18 @@ class ResourcesPane(KeyedTable):
     def action_ban_resource(self, resource: str | None = None, node: str | None = None) -> None:
         """Keep the resource off `node` (else off the node it runs on)."""
         self._start("ban_resource", resource, node)
+
+    def action_disable_resource(self, resource: str | None = None) -> None:
+        """Disable the resource, or enable it when it is disabled."""
+        self._start("disable_resource", resource)
+
+    def action_restart_resource(self, resource: str | None = None) -> None:
+        """Stop the resource and start it again on its node."""
+        self._start("restart_resource", resource)
+
+    def action_refresh_resource(self, resource: str | None = None) -> None:
+        """Re-probe the resource."""
+        self._start("refresh_resource", resource)
 
     def _start(self, action: str, *parameters: str | None) -> None:
         given = tuple(value for value in parameters if value is not None)
