@@ -278,8 +278,10 @@ class LabOperations:
             self.exec(via, ["crm_resource", "--cleanup"], check=True)
 
     def _clear_maintenance(self, via: str) -> None:
-        """Maintenance of the cluster, a node or a resource (is-managed), with hacon's stamp."""
-        names = ("maintenance-mode", "maintenance", "is-managed", "hacon-maintenance-since")
+        """Maintenance of the cluster, a node or a resource (is-managed), with hacon's stamp,
+        and a disabled resource (target-role)."""
+        names = ("maintenance-mode", "maintenance", "is-managed", "hacon-maintenance-since",
+                 "target-role")
         if not any(self._cib_has(via, f"//nvpair[@name='{name}']") for name in names):
             return
         for name in ("maintenance-mode", "hacon-maintenance-since"):
@@ -288,7 +290,7 @@ class LabOperations:
             for name in ("maintenance", "hacon-maintenance-since"):
                 self.exec(via, ["crm_attribute", "--node", node, "--name", name, "--delete"])
         for resource in LAB_RESOURCES:
-            for name in ("is-managed", "maintenance", "hacon-maintenance-since"):
+            for name in ("is-managed", "maintenance", "hacon-maintenance-since", "target-role"):
                 self.exec(via, ["crm_resource", "--resource", resource, "--meta",
                                 "--delete-parameter", name])
 
