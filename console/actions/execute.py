@@ -32,7 +32,7 @@ from console.actions.prediction import PredictionError, parse_prediction
 from console.model.errors import CibParseError
 from console.model.types import CibVersion
 from console.pacemaker_tools import find_tool
-from console.transport import commands as node_argv
+from console.transport import argv as node_argv
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 
 OLD_DATA = 103

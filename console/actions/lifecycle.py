@@ -29,8 +29,7 @@ from console.actions.plans import (
 )
 from console.actions.upkeep import RESOURCE_TAGS, _pairs, _write_pairs
 from console.model.cluster import ClusterSnapshot
-from console.transport import commands as node_argv
-
+from console.transport import argv as node_argv
 Snapshot = guards.Snapshot
 
 

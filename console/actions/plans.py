@@ -31,10 +31,8 @@ from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
-from console.transport import commands as node_argv
-
+from console.transport import argv as node_argv
 Element = etree._Element
-TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
 PATCH_ARGV = node_argv.cib_patch()
 SHADOW_DIR = "/tmp"
 """crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""

@@ -28,7 +28,7 @@ from console.actions.execute import (
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.requests import GuardedRequest
 from console.actions.upkeep import cib_time
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
 

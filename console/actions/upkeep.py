@@ -39,7 +39,7 @@ from console.actions.plans import (
     _refuse_if,
 )
 from console.model.cluster import ClusterSnapshot
-from console.model.dates import parse_iso_datetime
+from console.model.constraints.dates import parse_iso_datetime
 from console.model.snapshot import parse_cib
 from console.model.upkeep import SINCE_ATTRIBUTE, expired_constraints, own_unmanaged_setting
 
@@ -102,9 +102,9 @@ def maintenance_blocked_reason(snapshot: Snapshot, on: bool, node: str | None,
         if on and in_maintenance:
             return f"{node} is already in maintenance"
         return None if on or in_maintenance else f"{node} is not in maintenance"
-    if on and cluster.cluster.maintenance_mode:
+    if on and cluster.info.maintenance_mode:
         return "the cluster is already in maintenance mode"
-    if not on and not cluster.cluster.maintenance_mode:
+    if not on and not cluster.info.maintenance_mode:
         return "the cluster is not in maintenance mode"
     return None
 
@@ -232,7 +232,7 @@ def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban
         return f"{resource} is a member of group {rsc.parent}: move or ban the group"
     if rsc.kind.value in ("clone", "promotable_clone") or rsc.parent is not None:
         return f"{resource} is a clone or inside one: hacon moves and bans single resources"
-    if cluster.cluster.maintenance_mode:
+    if cluster.info.maintenance_mode:
         return "the cluster is in maintenance mode: nothing would move"
     if node is None:
         if len(rsc.active_on) != 1:

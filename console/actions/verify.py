@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from console.actions.plans import ActionPlan
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError
+from console.model.live.node_view import normalise_address, parse_ip_addresses
 from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
-from console.model.views import normalise_address, parse_ip_addresses
-from console.transport import commands as node_argv
+from console.transport import argv as node_argv
 from console.transport.base import CommandRunner, NodeUnreachable
 
 POLL_INTERVAL_S = 0.2
@@ -106,7 +106,7 @@ def placement_problem(snapshot: ClusterSnapshot, plan: ActionPlan) -> str | None
 
 async def _idle_problem(runner: CommandRunner, run_on: str,
                         snapshot: ClusterSnapshot) -> str | None:
-    dc = snapshot.cluster.dc
+    dc = snapshot.info.dc
     if dc is None:
         return "no DC elected"
     result = await runner.run(run_on, node_argv.controller_state(dc), timeout=10.0)

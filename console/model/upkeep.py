@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from console.model.cluster import ClusterSnapshot, LocationConstraint
-from console.model.dates import parse_iso_datetime
-from console.model.properties import is_true
+from console.model.constraints.dates import parse_iso_datetime
+from console.model.types import is_true
 
 SINCE_ATTRIBUTE = "hacon-maintenance-since"
 """Where hacon writes when it switched maintenance on (ISO 8601, UTC)."""
@@ -48,8 +48,8 @@ class Maintenance:
 def maintenance_of(cluster: ClusterSnapshot) -> tuple[Maintenance, ...]:
     """Everything in maintenance: the cluster, then nodes, then resources by their own setting."""
     found: list[Maintenance] = []
-    if cluster.cluster.maintenance_mode:
-        found.append(Maintenance("cluster", "cluster", _since(cluster.cluster.properties),
+    if cluster.info.maintenance_mode:
+        found.append(Maintenance("cluster", "cluster", _since(cluster.info.properties),
                                  "maintenance-mode=true"))
     for name, node in sorted(cluster.nodes.items()):
         if node.maintenance:

@@ -21,7 +21,7 @@ from console.actions.eligibility import (
 from console.actions.plans import ActionKind
 from console.actions.requests import GuardedRequest
 from console.model.cluster import ClusterSnapshot, LocationConstraint
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.model.upkeep import own_unmanaged_setting
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def node_maintenance_request(snapshot: LiveSnapshot | None, node: str | None) ->
 def cluster_maintenance_request(snapshot: LiveSnapshot | None) -> ActionRequest:
     """The whole cluster's maintenance mode: on, or off when it is on."""
     cluster = snapshot.cluster if snapshot is not None else None
-    on = cluster is None or not cluster.cluster.maintenance_mode
+    on = cluster is None or not cluster.info.maintenance_mode
     return ActionRequest(ActionKind.MAINTENANCE_ON if on else ActionKind.MAINTENANCE_OFF)
 
 

@@ -33,7 +33,7 @@ from console.actions.runner import (
     journal_crash,
     run_request,
 )
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.base import CommandRunner
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
@@ -326,4 +326,4 @@ class ActionsApp(App[None]):
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
-    return snapshot.cluster.cluster.name if snapshot.cluster is not None else None
+    return snapshot.cluster.info.name if snapshot.cluster is not None else None

@@ -17,13 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
-from console.model.live import LiveSnapshot
 from console.ui.actions_flow import ActionsApp, action_hint
-from console.ui.commands import ConsoleCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
+from console.ui.palette import ConsoleCommands
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen

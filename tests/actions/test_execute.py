@@ -136,7 +136,7 @@ def test_the_kernel_check_matches_whole_addresses(output: bytes, address: str,
 def test_the_verifier_and_the_banner_agree_on_where_the_vip_is(output: bytes,
                                                                 address: str) -> None:
     from console.actions.verify import address_bound
-    from console.model.views import parse_ip_addresses, vip_interfaces
+    from console.model.live.node_view import parse_ip_addresses, vip_interfaces
 
     banner = vip_interfaces(parse_ip_addresses(output.decode()), {"vip": address})["vip"]
     assert address_bound(output, address) is bool(banner)

@@ -192,7 +192,7 @@ def test_nothing_expired_is_refused() -> None:
 
 def test_the_constraints_pane_counts_a_lifetime_down_and_flags_it_expired(
         tmp_path: Path) -> None:
-    from console.model.present import constraint_rows
+    from console.presentation.rows import constraint_rows
 
     plan = upkeep.plan_move(TWO, "ClusterIP", "node-b", False, SOON, run_on="node-a")
     cluster = parse_cib(applied(TWO, plan.stdin, tmp_path).read_bytes())

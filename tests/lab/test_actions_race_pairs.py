@@ -28,7 +28,7 @@ from console.actions.plans import ActionKind
 from console.actions.requests import GuardedRequest
 from console.actions.runner import Ending, RunEvents, RunSettings
 from console.actions.upkeep import cib_time
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.ssh import SshCluster
 

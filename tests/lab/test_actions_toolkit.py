@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from textual.pilot import Pilot
 
-from console.model.advisories import cluster_advisories
+from console.model.live.advisories import cluster_advisories
 from console.model.snapshot import parse_cib
 from console.model.upkeep import expired_constraints
 from console.ui.app import ConsoleApp
