@@ -24,7 +24,7 @@ from dataclasses import replace
 from lxml import etree
 
 from console.actions import guards
-from console.actions.eligibility import node_unavailable_reason, vip_candidates
+from console.actions.eligibility import node_unavailable_reason, resource_family, vip_candidates
 from console.actions.patchset import PatchBuilder
 from console.actions.plans import (
     ActionKind,
@@ -41,6 +41,7 @@ from console.actions.plans import (
 from console.model.cluster import ClusterSnapshot
 from console.model.constraints.dates import parse_iso_datetime
 from console.model.snapshot import parse_cib
+from console.model.types import INFINITY
 from console.model.upkeep import SINCE_ATTRIBUTE, expired_constraints, own_unmanaged_setting
 
 Snapshot = guards.Snapshot
@@ -243,7 +244,12 @@ def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban
     if rsc.active_on == (node,):
         return f"{resource} already runs on {node}"
     unavailable = node_unavailable_reason(cluster.nodes[node])
-    return f"{node} is {unavailable}: {resource} could not run there" if unavailable else None
+    if unavailable:
+        return f"{node} is {unavailable}: {resource} could not run there"
+    family = resource_family(cluster, resource)
+    banned_by = next((entry.id for entry in cluster.bans if entry.resource in family
+                      and entry.node == node and entry.score <= -INFINITY), None)
+    return f"{resource} is banned from {node} by {banned_by}: clear it first" if banned_by else None
 
 
 def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str | None, *,

@@ -216,3 +216,10 @@ def test_a_move_applied_but_not_verified_offers_its_constraint_for_clearing() ->
     assert _offer_clearing(failed).message.endswith(
         "its constraint stays in the CIB: remove it with `hacon clear ClusterIP`")
     assert _offer_clearing(replace(failed, applied=False)).message == failed.message
+
+
+def test_a_move_to_a_node_the_resource_is_banned_from_is_refused(tmp_path: Path) -> None:
+    ban = upkeep.plan_move(TWO, "ClusterIP", "node-b", True, None, run_on="node-a")
+    banned = parse_cib(applied(TWO, ban.stdin, tmp_path).read_bytes())
+    assert upkeep.move_blocked_reason(banned, "ClusterIP", "node-b", False) == (
+        "ClusterIP is banned from node-b by cli-ban-ClusterIP-on-node-b: clear it first")
