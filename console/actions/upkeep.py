@@ -249,7 +249,8 @@ def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban
     family = resource_family(cluster, resource)
     banned_by = next((entry.id for entry in cluster.bans if entry.resource in family
                       and entry.node == node and entry.score <= -INFINITY), None)
-    return f"{resource} is banned from {node} by {banned_by}: clear it first" if banned_by else None
+    return f"{resource} is banned from {node} by {banned_by}: clear it first" \
+        if banned_by else None
 
 
 def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str | None, *,

@@ -38,6 +38,11 @@ def applied(cib: bytes, plan_patch: bytes | None, tmp_path: Path) -> Path:
     return tmp_path / "after.xml"
 
 
+def subdir(tmp_path: Path, name: str) -> Path:
+    (tmp_path / name).mkdir()
+    return tmp_path / name
+
+
 def crm_mon(cib_file: Path) -> etree._Element:
     return etree.fromstring(tool(cib_file, "crm_mon", "-1", "--output-as=xml").encode())
 
@@ -48,7 +53,8 @@ def crm_mon(cib_file: Path) -> etree._Element:
 def test_cluster_maintenance_is_what_crm_mon_reports_and_says_what_stops_being_managed(
         tmp_path: Path) -> None:
     plan = upkeep.plan_maintenance(TWO, True, None, None, SOON, run_on="node-a")
-    assert plan.kind is ActionKind.MAINTENANCE_ON and plan.title == "Start maintenance of the cluster"
+    assert plan.kind is ActionKind.MAINTENANCE_ON
+    assert plan.title == "Start maintenance of the cluster"
     assert "ClusterIP, OSIPS stop being managed" in plan.consequences[0]
     after = applied(TWO, plan.stdin, tmp_path)
     summary = crm_mon(after).find("summary/cluster_options")
@@ -63,7 +69,7 @@ def test_cluster_maintenance_off_removes_the_setting_and_its_stamp(tmp_path: Pat
     cib = applied(TWO, on.stdin, tmp_path).read_bytes()
     off = upkeep.plan_maintenance(cib, False, None, None, None, run_on="node-a")
     assert "are managed again" in off.consequences[0]
-    after = applied(cib, off.stdin, tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path)
+    after = applied(cib, off.stdin, subdir(tmp_path, "off"))
     assert b"maintenance-mode" not in after.read_bytes()
     assert upkeep.SINCE_ATTRIBUTE.encode() not in after.read_bytes()
 
@@ -131,9 +137,8 @@ def test_a_lifetime_is_written_as_crm_resource_writes_it(tmp_path: Path, ban: bo
     tool(theirs_file, "crm_resource", *tool_argv, "--lifetime", "PT30M")
     theirs = _constraint(theirs_file.read_bytes(), constraint_id)
     assert _shape(ours) == _shape(theirs)
-    location = next(item for item in parse_cib(etree.tostring(etree.fromstring(
-        applied(TWO, plan.stdin, tmp_path / "again" if (tmp_path / "again").mkdir() is None
-                else tmp_path).read_bytes()))).constraints.location if item.id == constraint_id)
+    ours_cib = parse_cib(applied(TWO, plan.stdin, subdir(tmp_path, "again")).read_bytes())
+    location = next(item for item in ours_cib.constraints.location if item.id == constraint_id)
     assert remaining_s(location, NOW) == pytest.approx(1800)
 
 

@@ -32,7 +32,7 @@ class ResourcesPane(KeyedTable):
     | b | Ban the resource from the node it runs on: a cli-ban (previewed, confirmed). |
     | D | Disable the resource (target-role=Stopped), or enable it again (previewed, confirmed). |
     | p | Refresh: re-probe the resource with crm_resource --refresh (previewed, confirmed). |
-    | R | Restart the resource on its node: stop, then start, each verified (previewed, confirmed). |
+    | R | Restart on its node: stop, then start, each verified (previewed, confirmed). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
