@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from console import __version__
 from console.commands import COMMANDS, tui
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
-from console.commands.text import printable
+from console.model.text_safety import printable
 from console.model.errors import CibParseError, describe
 
 EXIT_INTERRUPTED = 130

@@ -14,7 +14,7 @@ from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.requests import GuardedRequest
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
-from console.commands.text import printable
+from console.model.text_safety import printable
 from console.config import ConfigError, load_config
 from console.model.live import LiveSnapshot
 from console.transport.base import CommandRunner, NodeUnreachable

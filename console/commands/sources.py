@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from console.commands.errors import CommandError
-from console.commands.text import printable
+from console.model.text_safety import printable
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
 from console.transport.cib_file import read_cib_bytes

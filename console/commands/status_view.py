@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from console.commands.text import printable
+from console.model.text_safety import printable
 from console.model.cluster import (
     ClusterSnapshot,
     FailedOperation,
