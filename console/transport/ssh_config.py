@@ -112,7 +112,10 @@ async def client_options(
     Raises:
         ValueError: the config disables host key checking (`UserKnownHostsFile none`).
     """
-    common: dict[str, Any] = {"host": host, "config": list(settings.config_files) or ()}
+    # A monitoring console never hands a node the operator's agent or X11 display, whatever
+    # ForwardAgent/ForwardX11 the ssh config sets for interactive use.
+    common: dict[str, Any] = {"host": host, "config": list(settings.config_files) or (),
+                              "agent_forwarding": False, "x11_forwarding": False}
     if port is not None:
         common["port"] = port
     if (username or settings.username) is not None:
