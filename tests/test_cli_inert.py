@@ -53,3 +53,21 @@ def test_json_keeps_ordinary_non_ascii_text_as_it_is(
     path.write_text(SAMPLE.replace('uname="node-b"', 'uname="nœud-b😀"'), encoding="utf-8")
     assert main(["status", "--cib-file", str(path), "--json"]) == 0
     assert '"nœud-b😀"' in capsys.readouterr().out
+
+
+def test_an_endless_cib_file_is_refused_while_reading(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.transport import cib_file
+
+    monkeypatch.setattr(cib_file, "MAX_FILE_BYTES", 1 << 20)  # the real limit is 256 MiB
+    assert main(["status", "--cib-file", "/dev/zero"]) == 2
+    assert "larger than 1 MiB" in capsys.readouterr().err
+
+
+def test_a_bzip2_pe_input_still_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import bz2
+
+    path = tmp_path / "pe-input-1.bz2"
+    path.write_bytes(bz2.compress(SAMPLE.encode()))
+    assert main(["status", "--cib-file", str(path)]) == 0
+    assert "node-a" in capsys.readouterr().out

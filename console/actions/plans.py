@@ -36,11 +36,16 @@ Element = etree._Element
 TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
 PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
 """Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
-SHADOW_DIR = "/tmp"
-"""crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""
-SIMULATE_ARGV = ("env", f"CIB_shadow_dir={SHADOW_DIR}", "crm_simulate", "--xml-pipe", "-S",
-                 "--output-as=xml")
+SIMULATE_TOOL_ARGV = ("crm_simulate", "--xml-pipe", "-S", "--output-as=xml")
 """Pacemaker's scheduler on the changed CIB (stdin): the transition and the status after it."""
+PREVIEW_SCRIPT_NAME = "hacon-preview"
+PRIVATE_SHADOW_SCRIPT = (
+    'shadow=$(mktemp -d -t hacon-preview.XXXXXXXXXX) || exit 125; '
+    'CIB_shadow_dir="$shadow" "$@"; status=$?; rm -rf -- "$shadow"; exit "$status"')
+"""Runs its arguments with crm_simulate's shadow CIB (the whole CIB, stonith passwords included)
+in a fresh 0700 directory, removed afterwards: never a predictable /tmp/shadow.<pid>."""
+SIMULATE_ARGV = ("sh", "-c", PRIVATE_SHADOW_SCRIPT, PREVIEW_SCRIPT_NAME, *SIMULATE_TOOL_ARGV)
+"""The preview on a node: a fixed script, the tool's words passed as its arguments."""
 
 
 class ActionKind(str, Enum):

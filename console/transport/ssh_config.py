@@ -19,6 +19,8 @@ import asyncssh
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_KEEPALIVE_INTERVAL = 5.0
 DEFAULT_KEEPALIVE_COUNT_MAX = 3
+MAX_OUTPUT_BYTES = 64 << 20
+"""The default cap on one command's output: the largest real CIBs are a few MB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,9 @@ class SshSettings:
         backoff_initial / backoff_max: reconnect delays in seconds (doubling, with jitter).
         use_agent: offer ssh-agent keys (SSH_AUTH_SOCK / IdentityAgent); tests turn it off.
         username: overrides the config's User (`--user` or clusters.toml).
+        max_output_bytes: the most output (stdout and stderr together, or one streamed line)
+            hacon reads from one command, far above the largest real CIB; past it the command
+            is ended with a reason, so a node cannot fill hacon's memory.
     """
 
     config_files: tuple[str, ...] = ()
@@ -50,6 +55,7 @@ class SshSettings:
     backoff_max: float = 30.0
     use_agent: bool = True
     username: str | None = None
+    max_output_bytes: int = MAX_OUTPUT_BYTES
 
 
 @dataclass(frozen=True, slots=True)
