@@ -184,19 +184,30 @@ def known_hosts_files(options: asyncssh.SSHClientConnectionOptions) -> list[str]
     """The known_hosts files consulted for this connection, user files first.
 
     From the config's UserKnownHostsFile/GlobalKnownHostsFile, else `~/.ssh/known_hosts`
-    (which asyncssh reads only when it exists: then nothing is trusted).
+    (which asyncssh reads only when it exists: then nothing is trusted). As in OpenSSH, a
+    GlobalKnownHostsFile alone does not replace the user's own file: both are read.
     """
     configured: Any = options.known_hosts
     if isinstance(configured, (str, os.PathLike)):
         return [os.path.expanduser(os.fspath(configured))]
-    if isinstance(configured, Sequence) and configured and not isinstance(configured, bytes):
-        return [os.path.expanduser(str(path)) for path in configured]
-    return [str(Path("~", ".ssh", "known_hosts").expanduser())]
+    files = ([os.path.expanduser(str(path)) for path in configured]
+             if isinstance(configured, Sequence) and not isinstance(configured, bytes) else [])
+    if options.config.get("UserKnownHostsFile") is None:
+        files.insert(0, _default_user_file())
+    return files
 
 
 def user_known_hosts_file(options: asyncssh.SSHClientConnectionOptions) -> Path:
-    """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts."""
-    return Path(known_hosts_files(options)[0])
+    """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts;
+    never a GlobalKnownHostsFile (a file shared by every user of the machine)."""
+    user_files = options.config.get("UserKnownHostsFile")
+    if user_files:
+        return Path(os.path.expanduser(str(user_files[0])))
+    return Path(_default_user_file())
+
+
+def _default_user_file() -> str:
+    return str(Path("~", ".ssh", "known_hosts").expanduser())
 
 
 class KnownHostsCache:
