@@ -17,8 +17,8 @@ from console import __version__
 from console.commands import COMMANDS, tui
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
 from console.commands.placement import carry_console_options
-from console.model.text_safety import printable
 from console.model.errors import CibParseError, describe
+from console.model.text_safety import printable
 
 EXIT_INTERRUPTED = 130
 

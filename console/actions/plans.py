@@ -29,6 +29,7 @@ from console.actions.patchset import PatchBuilder, cib_version_of
 from console.actions.prediction import Prediction
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
+from console.model.text_safety import shell_word
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
 
@@ -127,7 +128,7 @@ def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     builder, snapshot = _standby_patch(cib, node, guards.standby_blocked_reason)
     _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
     holder_note = _holder_note(snapshot, node)
-    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {node} in standby",
+    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {shell_word(node)} in standby",
                        run_on, node=node, consequences=(f"{node} stops running resources",
                                                         *holder_note))
 
@@ -139,8 +140,8 @@ def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
         builder.delete(pair)
     if not builder.changed:
         raise ActionRefused(f"{node} is in standby for another reason (on-fail=standby?)")
-    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {node} online", run_on,
-                       node=node, consequences=(f"{node} may run resources again",))
+    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {shell_word(node)} online",
+                       run_on, node=node, consequences=(f"{node} may run resources again",))
 
 
 def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> ActionPlan:
@@ -177,7 +178,8 @@ def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
              *(f"constraint {cid} is removed" for cid in removed),
              f"{prefer_id} moves it there and is removed once the move is verified")
     plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
-                       f"Fail {vip.id} back to {node}", run_on, node=node, resource=vip.id,
+                       f"Fail {shell_word(vip.id)} back to {shell_word(node)}", run_on, node=node,
+                       resource=vip.id,
                        consequences=notes)
     return replace(plan, then_clear=(prefer_id,), changes=notes[:-1])
 
@@ -199,7 +201,8 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
     vip = guards.main_vip(snapshot)
     forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
     return ActionPlan(
-        kind=ActionKind.CLEANUP, changes=(forgotten,), title=f"Clean up {resource}{where}",
+        kind=ActionKind.CLEANUP, changes=(forgotten,),
+        title=f"Clean up {shell_word(resource)}{where}",
         node=node, resource=resource, run_on=run_on, argv=argv, stdin=None,
         expected_version=snapshot.version,
         consequences=(forgotten,),
@@ -309,7 +312,8 @@ def _transient_standby(root: Element, node: str) -> str | None:
 
 def _transient_message(node: str, value: str) -> str:
     return (f"{node} has a transient standby={value} (for this boot) that overrides the "
-            f"permanent value hacon sets; remove it first: crm_attribute --node {node} "
+            f"permanent value hacon sets; remove it first: crm_attribute --node "
+            f"{shell_word(node)} "
             f"--name standby --lifetime reboot --delete")
 
 

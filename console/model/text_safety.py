@@ -12,6 +12,7 @@ Pure: the model, the presentation, the command line and the console all use it.
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
@@ -37,6 +38,12 @@ def printable(text: str) -> str:
 def printable_lines(text: str) -> str:
     """Like `printable`, but line breaks stay line breaks (multi-line error text)."""
     return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def shell_word(text: str) -> str:
+    """An id as an operator would type it in a shell (quoted when it needs to be: `'a b'`,
+    `'x;y'`), shown escaped: a command hacon suggests is safe to copy and paste."""
+    return printable(shlex.quote(text))
 
 
 def _escaped(char: str) -> str:

@@ -40,7 +40,7 @@ from console.transport.connector import (
     onward_failure,
     open_connection,
 )
-from console.transport.ssh_config import MAX_OUTPUT_BYTES, SshSettings
+from console.transport.ssh_config import SshSettings
 from console.transport.ssh_errors import classify
 from console.transport.stream import LineStream
 
