@@ -213,10 +213,16 @@ class NodeSession:
         except (OSError, asyncssh.Error) as error:
             raise self._session_failure(conn, error) from error
         if status is None:
-            raise NodeUnreachable(
-                self.node, "connection dropped before the command finished", FailureKind.DROPPED
-            )
+            raise NodeUnreachable(self.node, self._drop_reason(), FailureKind.DROPPED)
         return CommandResult(self.node, tuple(argv), status, out, err, time.monotonic() - started)
+
+    def _drop_reason(self) -> str:
+        """Why a command got no exit status: the connection's end, when asyncssh said why
+        (a server's DISCONNECT reason), else that it dropped."""
+        state = self._state
+        if self._conn is None and isinstance(state, Unreachable):
+            return f"{state.reason} before the command finished"
+        return "connection dropped before the command finished"
 
     def _session_failure(
         self, conn: asyncssh.SSHClientConnection, error: BaseException
