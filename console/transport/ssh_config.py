@@ -200,7 +200,7 @@ def known_hosts_files(options: asyncssh.SSHClientConnectionOptions) -> list[str]
 def user_known_hosts_file(options: asyncssh.SSHClientConnectionOptions) -> Path:
     """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts;
     never a GlobalKnownHostsFile (a file shared by every user of the machine)."""
-    user_files = options.config.get("UserKnownHostsFile")
+    user_files: Any = options.config.get("UserKnownHostsFile")
     if user_files:
         return Path(os.path.expanduser(str(user_files[0])))
     return Path(_default_user_file())
