@@ -24,6 +24,7 @@ from console.commands.status_live import render_live
 from console.commands.text import write_json
 from console.demo.cluster import DemoCluster
 from console.demo.handler import DemoHandler
+from console.demo.scenarios import start_in
 from console.model.live import LiveSnapshot
 from console.model.live_export import live_status_document
 from console.transport.local_server import DropConnection, LocalSshServer
@@ -42,14 +43,18 @@ ANYWHERE = "\x1b]2;pwned\x07\x1b[31mRED[/]\u202e"
 """A title-setting OSC, a colour CSI, markup and a bidi override: for text outside XML."""
 RAW = ("\x1b", "\x07", "\u202e", "\u2066", "\u009b")
 RENAMES = {b"OSIPS": f"OSIPS{IN_XML}".encode(), b"ClusterIP": f"VIP{IN_XML}".encode(),
-           b'"demo"': f'"demo{IN_XML}"'.encode(), b"eth0": f"eth0{IN_XML}".encode()}
+           b'"demo"': f'"demo{IN_XML}"'.encode(), b"eth0": f"eth0{IN_XML}".encode(),
+           b'exit-reason=""': f'exit-reason="{IN_XML}"'.encode()}
 
 
 class HostileHandler:
     """The demo cluster's answers, made hostile per node."""
 
     def __init__(self) -> None:
-        self.demo = DemoHandler(DemoCluster(3), node_down=lambda node: DropConnection(node))
+        cluster = DemoCluster(3)
+        start_in(cluster, "service-failure")  # failures and fail-counts to show
+        start_in(cluster, "cli-ban")  # and a leftover constraint with its clear hint
+        self.demo = DemoHandler(cluster, node_down=lambda node: DropConnection(node))
 
     async def handle(self, node: str, argv: list[str], stdin: bytes) -> tuple[int, bytes, bytes]:
         if node == "node-b":
@@ -125,6 +130,7 @@ async def test_text_and_json_show_a_hostile_cluster_inert(
     text = render_live(snapshot, color=False, now=snapshot.fetched_at)
     assert_inert(text)
     assert "OSIPS[/][b]x\\u202eevil\\u2066\\x9b2J" in text
+    assert "--clear --resource 'VIP[/][b]x\\u202eevil\\u2066\\x9b2J')" in text
     assert text.count("\\x1b]2;pwned\\x07\\x1b[31mRED[/]\\u202e") == 2  # stderr, goodbye
     out = io.StringIO()
     with redirect_stdout(out):
