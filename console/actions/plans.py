@@ -34,7 +34,6 @@ from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
 
 Element = etree._Element
-TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
 PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
 """Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
 SIMULATE_TOOL_ARGV = ("crm_simulate", "--xml-pipe", "-S", "--output-as=xml")

@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Self
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
+from console.transport.argv import remote_command
 from console.transport.base import (
     CommandResult,
     CommandTimedOut,
@@ -33,7 +34,6 @@ from console.transport.base import (
     Unreachable,
 )
 from console.transport.budget import READ_CHUNK, OutputBudget
-from console.transport.commands import remote_command
 from console.transport.connector import (
     JumpChain,
     close_connection,

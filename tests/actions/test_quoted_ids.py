@@ -14,7 +14,7 @@ from console.actions import plans
 from console.actions.plans import ActionRefused
 from console.commands import actions_run
 from console.commands.status_view import render_status
-from console.model.constraints import Constraints
+from console.model.constraints.parse import Constraints
 from tests.ui import builders as b
 
 HOSTILE_NODE = "node-a;reboot"

@@ -17,7 +17,7 @@ async def test_a_local_crm_simulate_that_hangs_is_stopped_with_a_reason(
     hanging = tmp_path / "crm_simulate"
     hanging.write_text("#!/bin/sh\nexec sleep 600\n")
     hanging.chmod(0o755)
-    monkeypatch.setattr(execute.shutil, "which", lambda name, path=None: str(hanging))
+    monkeypatch.setattr(execute, "find_tool", lambda name: str(hanging))
     monkeypatch.setattr(execute, "LOCAL_SIMULATE_TIMEOUT", 0.5)
     result = await asyncio.wait_for(execute._simulate_here(b"<cib/>"), 20)
     assert result is not None and not result.ok

@@ -25,8 +25,8 @@ from console.commands.text import write_json
 from console.demo.cluster import DemoCluster
 from console.demo.handler import DemoHandler
 from console.demo.scenarios import start_in
-from console.model.live import LiveSnapshot
-from console.model.live_export import live_status_document
+from console.model.live.export import live_status_document
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.local_server import DropConnection, LocalSshServer
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.ssh import SshCluster
