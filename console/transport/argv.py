@@ -131,14 +131,23 @@ def cib_patch() -> Argv:
     return ("cibadmin", "--patch", "--xml-pipe")
 
 
-def crm_simulate_piped(shadow_dir: str) -> Argv:
-    """Pacemaker's scheduler on the CIB given on stdin: the transition and the status after it.
+PREVIEW_SCRIPT_NAME = "hacon-preview"
+"""$0 of the preview wrapper, so that a process list names it."""
+PRIVATE_SHADOW_SCRIPT = (
+    'shadow=$(mktemp -d -t hacon-preview.XXXXXXXXXX) || exit 125; '
+    'CIB_shadow_dir="$shadow" "$@"; status=$?; rm -rf -- "$shadow"; exit "$status"')
+"""Runs its arguments with crm_simulate's shadow CIB (the whole CIB, stonith passwords included)
+in a fresh 0700 directory, removed afterwards: never a predictable /tmp/shadow.<pid>."""
 
-    crm_simulate writes (and deletes) a shadow file; `CIB_shadow_dir` puts it in `shadow_dir`
-    instead of the node's CIB directory.
-    """
-    return ("env", f"CIB_shadow_dir={shadow_dir}", "crm_simulate", "--xml-pipe", "-S",
-            "--output-as=xml")
+
+def crm_simulate_tool() -> Argv:
+    """Pacemaker's scheduler on the CIB given on stdin: the transition and the status after it."""
+    return ("crm_simulate", "--xml-pipe", "-S", "--output-as=xml")
+
+
+def crm_simulate_private() -> Argv:
+    """`crm_simulate_tool` on a node: a fixed script, the tool's words passed as its arguments."""
+    return ("sh", "-c", PRIVATE_SHADOW_SCRIPT, PREVIEW_SCRIPT_NAME, *crm_simulate_tool())
 
 
 def crm_resource_cleanup(resource: str, node: str | None = None) -> Argv:

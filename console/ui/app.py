@@ -14,10 +14,12 @@ from rich.style import Style
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import printable, printable_lines
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
 from console.ui.actions_flow import ActionsApp, action_hint
@@ -120,6 +122,14 @@ class ConsoleApp(ActionsApp):
             if name:
                 self._theme_failures.append(f"theme {name!r} is unknown, using {DEFAULT_THEME}")
         return None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text, whatever the caller asks: its message nearly
+        always carries a node's reason, a resource id, a theme name or a tool's stderr, and
+        Textual would read `[/]` in them as markup (and crash) or pass escapes through."""
+        super().notify(printable_lines(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """hacon's semantic colours for any theme, derived from its base colours."""
