@@ -57,7 +57,11 @@ def observed_actions(before: InputFacts, after: InputFacts) -> tuple[Action, ...
         now = after.resources.get(rid)
         if now is not None:
             actions += _resource_actions(rid, was, now)
-    return sort_actions(actions)
+    # A node that is gone in the next input took its resources with it: those stops are the
+    # next transition's cause, not this transition's doing.
+    gone = {name for name, node in after.nodes.items() if not node.online}
+    return sort_actions([action for action in actions
+                         if not (action.kind == "stop" and action.node in gone)])
 
 
 def _fenced(before: InputFacts, after: InputFacts) -> list[str]:

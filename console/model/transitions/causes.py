@@ -100,6 +100,33 @@ def _failure_causes(before: InputFacts, after: InputFacts) -> Iterator[Cause]:
     for failure in after.failures:
         if failure.key not in seen:
             yield _failure_cause(failure, after)
+    for resource, node in _cleared(before, after):
+        yield _cleared_cause(resource, node, before, after)
+
+
+def _cleared(before: InputFacts, after: InputFacts) -> list[tuple[str, str]]:
+    """Resources and nodes whose fail count dropped, or whose failure records went away."""
+    dropped = {(rid, node) for rid, was in before.resources.items()
+               for node, count in was.failcount.items()
+               if rid in after.resources and after.resources[rid].failcount.get(node, 0) < count}
+    still = {(failure.resource, failure.node) for failure in after.failures}
+    gone = {(failure.resource, failure.node) for failure in before.failures} - still
+    return sorted(dropped | gone)
+
+
+def _cleared_cause(resource: str, node: str, before: InputFacts, after: InputFacts) -> Cause:
+    """Recorded failures gone: a cleanup (crm_resource --cleanup) or an expired failure."""
+    was = before.resources.get(resource)
+    now = after.resources.get(resource)
+    old = was.failcount.get(node, 0) if was is not None else 0
+    new = now.failcount.get(node, 0) if now is not None else 0
+    text = f"{resource} failures on {node} cleared (cleanup or failure-timeout): failcount " \
+           f"{old} -> {new}"
+    threshold = was.migration_threshold if was is not None else None
+    if threshold and old >= threshold > new:
+        text += f"; no longer banned from {node}"
+    return Cause(Category.FAILURE, text, node=node, resource=resource, failcount=new,
+                 threshold=threshold)
 
 
 def _failure_cause(failure: FailureFacts, facts: InputFacts) -> Cause:

@@ -35,7 +35,7 @@ class Transition:
     before: Mapping[str, tuple[str, ...]]
     """Resource -> the nodes it ran on when the scheduler read this input."""
     after: Mapping[str, tuple[str, ...]] | None
-    """Resource -> the nodes it ran on in the next input (None for the newest)."""
+    """Resource -> the nodes it runs on once the actions are done (None when unknown)."""
     vips: Mapping[str, str] = field(default_factory=dict)
     number: int | None = None
     """The transition number from the DC's log, when the log was read."""
@@ -88,31 +88,60 @@ def explain_history(inputs: Iterable[InputFacts], logs: LogFindings = NO_LOGS,
     """
     ordered = order_inputs(inputs)
     replays = replays or {}
-    return tuple(
-        explain_one(ordered[index - 1] if index else None, facts,
-                    ordered[index + 1] if index + 1 < len(ordered) else None,
-                    logs, replays.get(facts.ref.key))
-        for index, facts in enumerate(ordered))
+    explained = []
+    settled: InputFacts | None = None
+    for index, facts in enumerate(ordered):
+        after = ordered[index + 1] if index + 1 < len(ordered) else None
+        explained.append(explain_one(settled, facts, after, logs, replays.get(facts.ref.key)))
+        if not _superseded(facts, logs):
+            settled = facts
+    return tuple(explained)
+
+
+def _superseded(facts: InputFacts, logs: LogFindings) -> bool:
+    """A transition the DC logged as calculated but never finished: a newer input replaced it
+    before it ran, so its changes are still news to the next transition."""
+    logged = logs.transitions.get((facts.ref.node, facts.ref.name))
+    return logged is not None and logged.result is None
 
 
 def explain_one(before: InputFacts | None, facts: InputFacts, after: InputFacts | None,
                 logs: LogFindings = NO_LOGS, replay: Replay | None = None) -> Transition:
     """One input explained against its neighbours."""
+    logged = logs.transitions.get((facts.ref.node, facts.ref.name))
     if replay is not None:
         actions, source = replay.actions, "crm_simulate"
+    elif logged is not None and logged.did_nothing:
+        actions, source = (), "DC log"
     elif after is not None:
         actions, source = observed_actions(facts, after), "next input"
     else:
         actions, source = (), "none"
     causes = _refine(find_causes(before, facts), actions, facts, logs)
-    logged = logs.transitions.get((facts.ref.node, facts.ref.name))
+    placed_after = None if source == "none" else apply_actions(_placement(facts), actions)
     return Transition(
         ref=facts.ref, executed_at=facts.executed_at, causes=causes, actions=actions,
         actions_from=source, before=_placement(facts),
-        after=_placement(after) if after is not None else None, vips=dict(facts.vips),
+        after=placed_after, vips=dict(facts.vips),
         number=logged.number if logged else None, result=logged.result if logged else None,
         kept=_kept(causes, facts, actions, replay),
         scores=replay.scores if replay is not None else {})
+
+
+def apply_actions(placement: Mapping[str, tuple[str, ...]],
+                  actions: tuple[Action, ...]) -> dict[str, tuple[str, ...]]:
+    """Where resources run once these actions are done (restarts and fencing move nothing)."""
+    nodes = {rid: set(where) for rid, where in placement.items()}
+    for action in actions:
+        if action.resource is None or action.node is None:
+            continue
+        held = nodes.setdefault(action.resource, set())
+        if action.kind == "stop":
+            held.discard(action.node)
+        elif action.kind in ("start", "move"):
+            held.discard(action.source or "")
+            held.add(action.node)
+    return {rid: tuple(sorted(where)) for rid, where in nodes.items()}
 
 
 def _placement(facts: InputFacts) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from console.model.transitions.causes import CATEGORY_ORDER, Category
 from console.model.transitions.explain import Transition
 
-INCIDENT_GAP_S = 30
+INCIDENT_GAP_S = 10
 """Transitions closer than this in time are one incident."""
 
 

@@ -44,6 +44,15 @@ class LoggedTransition:
     """`Complete`, `Stopped` (aborted for a newer one) or `Terminated`; None while running."""
     counts: str | None = None
 
+    @property
+    def did_nothing(self) -> bool:
+        """The DC finished it with no action at all (`Complete=0, ... Incomplete=0`)."""
+        if self.counts is None:
+            return False
+        numbers = dict(part.strip().split("=", 1) for part in self.counts.split(",")
+                       if "=" in part)
+        return bool(numbers) and all(value.strip() == "0" for value in numbers.values())
+
 
 @dataclass(frozen=True, slots=True)
 class FencingResult:
