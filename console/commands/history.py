@@ -92,11 +92,11 @@ def _load(args: argparse.Namespace) -> tuple[object, HistoryData]:
 
 async def _load_live(target: status_live.Target,
                      cluster: str | None) -> tuple[object, HistoryData]:
-    from console.transport.history_source import SshHistorySource
+    from console.transport.history_source import SshHistorySource, cache_key
 
     ssh_cluster, _probe = status_live.build_ssh_cluster(target)
     async with ssh_cluster as runner:
-        source = SshHistorySource(runner, target.nodes, cluster or "+".join(target.nodes))
+        source = SshHistorySource(runner, target.nodes, cache_key(cluster, target.nodes))
         return source, await source.load(_progress)
 
 

@@ -130,6 +130,11 @@ def unpack_tar(stdout: bytes, wanted: Iterable[str]) -> dict[str, bytes]:
     return found
 
 
+def cache_key(cluster: str | None, nodes: Sequence[str]) -> str:
+    """The cache's name for a cluster: its clusters.toml name, else its nodes joined."""
+    return cluster or "+".join(nodes)
+
+
 class SshHistorySource:
     """The live cluster's inputs over SSH, through a per-cluster cache."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from console.model.present import Cell, Row
 from console.model.transitions.explain import Transition
 from console.model.transitions.incidents import Incident
 
@@ -86,3 +87,45 @@ def incident_summary(incident: Incident) -> str:
     """One line: time, category, headline."""
     return (f"{short_time(incident.started_at)}  {incident.category.value:<11} "
             f"{incident.headline}")
+
+
+CATEGORY_TONES = {
+    "node-lost": "status-failed", "failure": "status-failed", "recovery": "node-standby",
+    "standby": "node-standby", "online": "node-online", "maintenance": "status-unmanaged",
+    "constraint": "vip-holder", "stickiness": "vip-holder", "config": "vip-holder",
+    "unknown": "data-stale",
+}
+"""Theme variable per category (the category is always written out too)."""
+
+
+def incident_row(incident: Incident) -> Row:
+    """A timeline row: `12-06 09:07:07`, category, the headline and how many transitions."""
+    count = len(incident.transitions)
+    more = f" (+{count - 1})" if count > 1 else ""
+    moved = incident_vip_change(incident)
+    headline = f"{moved}; {incident.headline}" if moved else incident.headline
+    return (incident.key, (
+        Cell(time.strftime("%m-%d %H:%M:%S", time.gmtime(incident.started_at))
+             if incident.started_at else "?"),
+        Cell(incident.category.value, CATEGORY_TONES.get(incident.category.value)),
+        Cell(headline + more)))
+
+
+def incident_vip_change(incident: Incident) -> str:
+    """`VIP node-a -> node-b` when the incident moved or stopped a VIP, else empty."""
+    first, last = incident.transitions[0], incident.transitions[-1]
+    changes = []
+    for vip_id in sorted(first.vips):
+        before = first.before.get(vip_id)
+        after = last.after.get(vip_id) if last.after is not None else None
+        if after is not None and after != before:
+            changes.append(f"{vip_id} {where(before)} -> {where(after)}")
+    return "; ".join(changes)
+
+
+def incident_detail(incident: Incident) -> list[str]:
+    """Every transition of the incident, explained."""
+    lines = [incident_summary(incident)]
+    for transition in incident.transitions:
+        lines += ["", *transition_detail(transition)]
+    return lines
