@@ -69,7 +69,8 @@ def actions(transition: Transition) -> list[str]:
     ("pe-input-12", Category.FAILURE, "OSIPS failures on node-a cleared",
      ["move ClusterIP node-b -> node-a", "move OSIPS node-b -> node-a"]),
     ("pe-input-13", Category.CONSTRAINT, "move constraint cli-prefer-ClusterIP added: ClusterIP "
-     "prefers node-b (INFINITY)", ["move ClusterIP node-a -> node-b", "move OSIPS node-a -> node-b"]),
+     "prefers node-b (INFINITY)",
+     ["move ClusterIP node-a -> node-b", "move OSIPS node-a -> node-b"]),
     ("pe-input-14", Category.STICKINESS, "rsc_defaults: resource-stickiness 1 -> 200", []),
     ("pe-input-15", Category.NODE_LOST, "node-b lost (left the membership without shutting down);"
      " fencing is off", ["start ClusterIP on node-a", "start OSIPS on node-a"]),
@@ -156,7 +157,7 @@ REPLAY = b"""<pacemaker-result api-version="2.25" request="crm_simulate">
     <node_weight function="pcmk__primitive_assign" node="node-b" score="2" id="ClusterIP"/>
   </allocations>
   <actions>
-    <node_action task="Fence (reboot)" node="node-b" reason="peer is no longer part of the cluster"/>
+    <node_action task="Fence (reboot)" node="node-b" reason="peer is lost"/>
     <rsc_action action="move" resource="ClusterIP" source="node-b" dest="node-a"/>
     <rsc_action action="recover" resource="OSIPS" node="node-a"/>
     <pseudo_action task="DoFencing_stop_0"/>
@@ -181,7 +182,8 @@ def test_log_lines_give_results_and_fencing() -> None:
         "Transition 1 (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0, "
         "Source=/var/lib/pacemaker/pengine/pe-input-1.bz2): Complete",
         "Dec 06 09:08:00.000 node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: "
-        "Peer node-b was terminated (reboot) by node-a on behalf of pacemaker-controld.34@node-a: OK",
+        "Peer node-b was terminated (reboot) by node-a on behalf of "
+        "pacemaker-controld.34@node-a: OK",
     ]
     found = read_log_lines("node-a", lines)
     logged = found.transitions[("node-a", "pe-input-1.bz2")]

@@ -104,12 +104,14 @@ def test_without_a_history_source_the_key_says_why(make_app: AppFactory) -> None
     asyncio.run(scenario())
 
 
-def test_history_timeline_at_80x24(make_app: AppFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_history_timeline_at_80x24(  # type: ignore[no-untyped-def]
+        make_app: AppFactory, snap_compare) -> None:
     app = make_app(b.live(), history=NoReplaySource(LAB))
     assert snap_compare(app, terminal_size=NARROW, run_before=open_history)
 
 
-def test_incident_explained_at_80x24(make_app: AppFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_incident_explained_at_80x24(  # type: ignore[no-untyped-def]
+        make_app: AppFactory, snap_compare) -> None:
     app = make_app(b.live(), history=NoReplaySource(LAB))
 
     async def run_before(pilot: Pilot[None]) -> None:

@@ -133,17 +133,15 @@ def _failure_cause(failure: FailureFacts, facts: InputFacts) -> Cause:
     resource = facts.resources.get(failure.resource)
     count = resource.failcount.get(failure.node) if resource is not None else None
     threshold = resource.migration_threshold if resource is not None else None
-    cause = Cause(Category.FAILURE, "", node=failure.node, resource=failure.resource,
-                  op=failure.op, rc=failure.rc, failcount=count, threshold=threshold)
     text = (f"{failure.resource} {failure.op} failed on {failure.node}: rc={failure.rc} "
             f"({failure.rc_text})")
     if count is not None:
         limit = "no migration-threshold" if not threshold else f"migration-threshold {threshold}"
         text += f"; failcount {count} of {limit}"
-    if cause.threshold_reached:
-        text += f"; threshold reached: banned from {failure.node} until cleanup"
-    return Cause(cause.category, text, cause.node, cause.resource, cause.op, cause.rc,
-                 cause.failcount, cause.threshold)
+        if threshold and count >= threshold:
+            text += f"; threshold reached: banned from {failure.node} until cleanup"
+    return Cause(Category.FAILURE, text, node=failure.node, resource=failure.resource,
+                 op=failure.op, rc=failure.rc, failcount=count, threshold=threshold)
 
 
 def _constraint_causes(before: InputFacts, after: InputFacts) -> Iterator[Cause]:

@@ -170,8 +170,8 @@ class HistoryScreen(Screen[None]):
         data = message.explained.data
         nodes = ", ".join(sorted({facts.ref.node for facts in data.facts})) or "no node"
         state = "" if message.final else " (cached; checking the nodes…)"
-        problems = f"; {len(data.problems)} problem(s): " + "; ".join(
-            f"{key}: {text}" for key, text in sorted(data.problems.items())) if data.problems else ""
+        problems = "; ".join(f"{key}: {text}" for key, text in sorted(data.problems.items()))
+        problems = f"; {len(data.problems)} problem(s): {problems}" if problems else ""
         return (f"History: {len(message.explained.incidents)} incidents from "
                 f"{len(data.facts)} inputs ({nodes}){state}{problems}")
 
