@@ -11,6 +11,7 @@ member read is bounded.
 
 from __future__ import annotations
 
+import functools
 import os
 import tarfile
 from collections.abc import Callable, Iterator
@@ -86,7 +87,7 @@ def _read_dir(root: Path, default_node: str) -> LocalHistory:
             full = Path(dirpath, name)
             parts = full.relative_to(root).parts
             if INPUT_NAME.match(name):
-                _add_input(history, parts, default_node, lambda p=full: _read_file(p))
+                _add_input(history, parts, default_node, functools.partial(_read_file, full))
             elif _is_log(name):
                 _add_log(history, node_of(parts, default_node), _tail_file(full))
     return history
@@ -101,7 +102,7 @@ def _read_tar(archive: tarfile.TarFile, default_node: str) -> LocalHistory:
         name = parts[-1] if parts else ""
         if INPUT_NAME.match(name):
             _add_input(history, parts, default_node,
-                       lambda m=member: _read_member(archive, m))
+                       functools.partial(_read_member, archive, member))
         elif _is_log(name):
             _add_log(history, node_of(parts, default_node), _member_lines(archive, member))
     return history

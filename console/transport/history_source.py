@@ -175,7 +175,7 @@ class SshHistorySource:
         except NodeUnreachable as error:
             return f"unreachable: {error.reason}"
         if not result.ok and not result.stdout:
-            return f"cannot list {commands.PENGINE_DIR}: {result.stderr_line or 'no output'}"
+            return f"cannot list {commands.PENGINE_DIR}: {result.stderr_line() or 'no output'}"
         return parse_listing(result.stdout)
 
     async def _logs(self, node: str) -> LogFindings:

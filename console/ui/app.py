@@ -28,7 +28,6 @@ from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
-from console.ui.widgets.events_pane import EventsPane
 from console.ui.themes import (
     DEFAULT_THEME,
     load_themes,
@@ -37,6 +36,7 @@ from console.ui.themes import (
     tone_styles,
     variable_defaults,
 )
+from console.ui.widgets.events_pane import EventsPane
 
 STALE_AFTER_S = 15.0
 """Data older than this is called stale (a few missed poll rounds)."""

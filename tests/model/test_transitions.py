@@ -54,26 +54,26 @@ def actions(transition: Transition) -> list[str]:
     ("pe-input-1", Category.STANDBY, "node-a put in standby (standby=on) (by crm_attribute",
      ["move ClusterIP node-a -> node-b", "move OSIPS node-a -> node-b"]),
     ("pe-input-2", Category.ONLINE, "node-a back from standby", []),
-    ("pe-input-3", Category.CONSTRAINT, "location-ClusterIP-node-a-100 added: ClusterIP prefers "
-     "node-a (100)", ["move ClusterIP node-b -> node-a", "move OSIPS node-b -> node-a"]),
+    ("pe-input-3", Category.CONSTRAINT, ("location-ClusterIP-node-a-100 added: ClusterIP prefers "
+     "node-a (100)"), ["move ClusterIP node-b -> node-a", "move OSIPS node-b -> node-a"]),
     ("pe-input-5", Category.ONLINE, "node-a back from standby",
      ["move ClusterIP node-b -> node-a", "move OSIPS node-b -> node-a"]),
-    ("pe-input-6", Category.RECOVERY, "OSIPS monitor_10000 failed on node-a: rc=1 (error); "
-     "failcount 1", ["restart OSIPS on node-a"]),
+    ("pe-input-6", Category.RECOVERY, ("OSIPS monitor_10000 failed on node-a: rc=1 (error); "
+     "failcount 1"), ["restart OSIPS on node-a"]),
     ("pe-input-7", Category.CONFIG, "resource OSIPS meta: migration-threshold = 3 added", []),
     ("pe-input-8", Category.RECOVERY, "failcount 2 of migration-threshold 3",
      ["restart OSIPS on node-a"]),
-    ("pe-input-9", Category.FAILURE, "failcount 3 of migration-threshold 3; threshold reached: "
-     "banned from node-a until cleanup",
+    ("pe-input-9", Category.FAILURE, ("failcount 3 of migration-threshold 3; threshold reached: "
+     "banned from node-a until cleanup"),
      ["move ClusterIP node-a -> node-b", "move OSIPS node-a -> node-b"]),
     ("pe-input-12", Category.FAILURE, "OSIPS failures on node-a cleared",
      ["move ClusterIP node-b -> node-a", "move OSIPS node-b -> node-a"]),
-    ("pe-input-13", Category.CONSTRAINT, "move constraint cli-prefer-ClusterIP added: ClusterIP "
-     "prefers node-b (INFINITY)",
+    ("pe-input-13", Category.CONSTRAINT, ("move constraint cli-prefer-ClusterIP added: ClusterIP "
+     "prefers node-b (INFINITY)"),
      ["move ClusterIP node-a -> node-b", "move OSIPS node-a -> node-b"]),
     ("pe-input-14", Category.STICKINESS, "rsc_defaults: resource-stickiness 1 -> 200", []),
-    ("pe-input-15", Category.NODE_LOST, "node-b lost (left the membership without shutting down);"
-     " fencing is off", ["start ClusterIP on node-a", "start OSIPS on node-a"]),
+    ("pe-input-15", Category.NODE_LOST, ("node-b lost (left the membership without shutting down);"
+     " fencing is off"), ["start ClusterIP on node-a", "start OSIPS on node-a"]),
 ])
 def test_each_lab_event_is_named_with_its_cause_and_actions(
         history: dict[str, Transition], name: str, category: Category, words: str,
@@ -175,15 +175,15 @@ def test_a_crm_simulate_replay_reads_fencing_moves_recoveries_and_scores() -> No
 
 def test_log_lines_give_results_and_fencing() -> None:
     lines = [
-        "Dec 06 09:07:07.857 node-a pacemaker-schedulerd[33] (pcmk__log_transition_summary) "
+        ("Dec 06 09:07:07.857 node-a pacemaker-schedulerd[33] (pcmk__log_transition_summary) "
         "\tnotice: Calculated transition 1, saving inputs in /var/lib/pacemaker/pengine/"
-        "pe-input-1.bz2",
-        "Dec 06 09:07:08.145 node-a pacemaker-controld  [34] (pcmk__execute_graph) \tnotice: "
+        "pe-input-1.bz2"),
+        ("Dec 06 09:07:08.145 node-a pacemaker-controld  [34] (pcmk__execute_graph) \tnotice: "
         "Transition 1 (Complete=0, Pending=0, Fired=0, Skipped=0, Incomplete=0, "
-        "Source=/var/lib/pacemaker/pengine/pe-input-1.bz2): Complete",
-        "Dec 06 09:08:00.000 node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: "
+        "Source=/var/lib/pacemaker/pengine/pe-input-1.bz2): Complete"),
+        ("Dec 06 09:08:00.000 node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: "
         "Peer node-b was terminated (reboot) by node-a on behalf of "
-        "pacemaker-controld.34@node-a: OK",
+        "pacemaker-controld.34@node-a: OK"),
     ]
     found = read_log_lines("node-a", lines)
     logged = found.transitions[("node-a", "pe-input-1.bz2")]

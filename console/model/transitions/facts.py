@@ -254,7 +254,7 @@ def describe_constraint(element: etree._Element) -> str:
         role = f" as {element.get('role')}" if element.get("role") else ""
         return f"{element.get('rsc') or element.get('rsc-pattern')} {verb} " \
                f"{element.get('node')} ({score}){role}"
-    attributes = " ".join(f"{name}={value}" for name, value in sorted(element.attrib.items())
+    attributes = " ".join(f"{name}={value}" for name, value in sorted(_attributes(element))
                           if name != "id")
     rules = len(element.findall("rule"))
     sets = len(element.findall("resource_set"))
@@ -262,6 +262,10 @@ def describe_constraint(element: etree._Element) -> str:
     body = etree.tostring(element, method="c14n") if rules or sets else b""
     digest = f" #{zlib.crc32(body) & 0xFFFF:04x}" if body else ""
     return f"{element.tag} {attributes}{extra}{digest}"
+
+
+def _attributes(element: etree._Element) -> list[tuple[str, str]]:
+    return [(str(name), str(value)) for name, value in element.attrib.items()]
 
 
 def _settings(root: etree._Element) -> dict[str, str]:
@@ -298,7 +302,7 @@ def _resource_settings(element: etree._Element) -> dict[str, str]:
         for pair in element.iterfind(f"{tag}/nvpair"):
             settings[f"resource {rid} {kind}: {pair.get('name')}"] = pair.get("value") or ""
     for op in element.iterfind("operations/op"):
-        values = " ".join(f"{name}={value}" for name, value in sorted(op.attrib.items())
+        values = " ".join(f"{name}={value}" for name, value in sorted(_attributes(op))
                           if name not in ("id", "name", "interval"))
         settings[f"resource {rid} op: {op.get('name')} {op.get('interval') or '0'}"] = values
     return settings

@@ -136,8 +136,7 @@ class HistoryScreen(Screen[None]):
         cached = self.source.cached()
         if cached is not None:
             self.post_message(self.Loaded(await asyncio.to_thread(explain, cached), False))
-        data = await self.source.load(
-            lambda done, total, _what: self.post_message(self.Progressed(done, total)))
+        data = await self.source.load(self._post_progress)
         explained = await asyncio.to_thread(explain, data)
         self.post_message(self.Loaded(explained, True))
         newest = [t.ref for t in explained.transitions if t.actions_from == "none"]
@@ -147,6 +146,10 @@ class HistoryScreen(Screen[None]):
                 replays = {newest[-1].key: outcome}
                 self.post_message(self.Loaded(await asyncio.to_thread(explain, data, replays),
                                               True))
+
+    def _post_progress(self, done: int, total: int, what: str) -> None:
+        # Called from the loading thread too: post_message is thread-safe.
+        self.post_message(self.Progressed(done, total))
 
     @on(Progressed)
     def _show_progress(self, message: Progressed) -> None:
