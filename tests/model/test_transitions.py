@@ -160,6 +160,7 @@ REPLAY = b"""<pacemaker-result api-version="2.25" request="crm_simulate">
     <node_action task="Fence (reboot)" node="node-b" reason="peer is lost"/>
     <rsc_action action="move" resource="ClusterIP" source="node-b" dest="node-a"/>
     <rsc_action action="recover" resource="OSIPS" node="node-a"/>
+    <rsc_action action="recover" resource="web" source="node-a" dest="node-b"/>
     <pseudo_action task="DoFencing_stop_0"/>
   </actions>
   <status code="0" message="OK"/>
@@ -169,6 +170,7 @@ REPLAY = b"""<pacemaker-result api-version="2.25" request="crm_simulate">
 def test_a_crm_simulate_replay_reads_fencing_moves_recoveries_and_scores() -> None:
     replay = replay_actions(REPLAY)
     assert [a.text for a in replay.actions] == ["fence node-b", "move ClusterIP node-b -> node-a",
+                                               "move web node-a -> node-b",
                                                "restart OSIPS on node-a"]
     assert replay.scores == {"ClusterIP": {"node-a": "0", "node-b": "2"}}
 

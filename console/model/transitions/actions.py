@@ -126,8 +126,10 @@ def _replay_action(element: etree._Element) -> Action | None:
     if kind is None:
         return None
     resource = element.get("resource")
-    if kind == "move":
-        return Action("move", resource, element.get("dest"), element.get("source"))
+    source, dest = element.get("source"), element.get("dest")
+    if kind == "move" or (source and dest and source != dest):
+        # A failed resource recovered elsewhere: `action="recover" source= dest=` is a move.
+        return Action("move", resource, dest, source)
     node = element.get("node") or element.get("dest") or element.get("source")
     return Action(kind, resource, node)
 
