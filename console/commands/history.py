@@ -16,20 +16,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.text import printable, write_json
-from console.model.transitions import (
-    Replay,
-    Transition,
-    explain_history,
-    group_incidents,
-    history_document,
-)
-from console.model.transitions.present import incident_summary, transition_detail
-from console.transport.history_files import HistorySourceError
-from console.transport.history_source import HistoryData, LocalHistorySource
+
+if TYPE_CHECKING:
+    from console.model.transitions import Replay, Transition
+    from console.transport.history_source import HistoryData
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,6 +53,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Read, explain, filter and print the history."""
+    # Imported here: `hacon status` and the other commands never load the history machinery.
+    from console.model.transitions import explain_history, group_incidents, history_document
+
     since, until = parse_when(args.since), parse_when(args.until)
     source, data = _load(args)
     transitions = explain_history(data.facts, data.logs)
@@ -76,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> tuple[object, HistoryData]:
+    from console.transport.history_files import HistorySourceError
+    from console.transport.history_source import LocalHistorySource
+
     if args.source is not None:
         if args.nodes or args.cluster:
             raise CommandError("give --from or a live cluster (--nodes/--cluster), not both")
@@ -107,6 +108,8 @@ def _progress(done: int, total: int, what: str) -> None:
 
 def _replays(source: object, shown: Sequence[Transition], *, every: bool) -> dict[str, Replay]:
     """Replays where needed: the newest input (no next input to read actions from), or all."""
+    from console.model.transitions import Replay
+
     replay = getattr(source, "replay", None)
     if replay is None:
         return {}
@@ -162,6 +165,9 @@ def parse_when(text: str | None, now: float | None = None) -> int | None:
 
 def render_history(shown: Sequence[Transition], data: HistoryData, *, show_quiet: bool) -> str:
     """The text report: one block per incident, one paragraph per transition."""
+    from console.model.transitions import group_incidents
+    from console.model.transitions.present import incident_summary, transition_detail
+
     incidents = group_incidents(shown, include_quiet=show_quiet)
     nodes = sorted({facts.ref.node for facts in data.facts})
     lines = [f"History: {len(data.facts)} inputs from {', '.join(nodes) or 'no node'}; "

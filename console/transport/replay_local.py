@@ -8,13 +8,13 @@ directory and a timeout; hacon works without it (the actions then come from the 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from console.model.errors import CibParseError
 from console.model.transitions.actions import Replay, replay_actions
+from console.pacemaker_tools import find_tool
 
 TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 REPLAY_TIMEOUT_S = 20.0
@@ -22,8 +22,7 @@ REPLAY_TIMEOUT_S = 20.0
 
 def crm_simulate_binary() -> str | None:
     """crm_simulate from PATH, else from /usr/sbin (where Pacemaker installs it)."""
-    search = os.pathsep.join(filter(None, (os.environ.get("PATH"), TOOL_PATH)))
-    return shutil.which("crm_simulate", path=search)
+    return find_tool("crm_simulate")
 
 
 def replay_argv(binary: str, path: Path, *, scores: bool = True) -> list[str]:
