@@ -19,6 +19,7 @@ from console.model.transitions import (
     InputRef,
     Transition,
     explain_history,
+    explain_one,
     facts_from_json,
     facts_to_json,
     find_causes,
@@ -205,3 +206,12 @@ def test_every_pacemaker_regression_input_loads_and_is_explained() -> None:
     transitions = explain_history(facts)
     assert len(transitions) == len(facts)
     assert all(t.causes and all(c.text for c in t.causes) for t in transitions)
+
+
+def test_a_transition_with_no_change_and_no_action_is_quiet_and_not_an_incident() -> None:
+    path = LAB / "pengine" / "pe-input-7.bz2"
+    facts = read_facts(InputRef("node-a", path.name), path.read_bytes())
+    recheck = explain_one(facts, facts, facts)
+    assert recheck.quiet and recheck.category is Category.UNKNOWN
+    assert group_incidents([recheck]) == ()
+    assert len(group_incidents([recheck], include_quiet=True)) == 1
