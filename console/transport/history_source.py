@@ -9,15 +9,15 @@ and the interesting log lines are grepped; nothing is written or installed on th
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import tarfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.model.errors import CibParseError, describe
 from console.model.transitions.actions import Replay
-from console.model.transitions.facts import INPUT_NAME, InputFacts, InputRef, read_facts
+from console.model.transitions.facts import INPUT_NAME, InputFacts, InputRef
 from console.model.transitions.logs import (
     LOG_PATTERNS,
     NO_LOGS,
@@ -29,6 +29,7 @@ from console.transport import commands
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.transport.history_cache import FactsCache
 from console.transport.history_files import read_history
+from console.transport.history_index import read_inputs
 from console.transport.replay_local import replay_bytes, replay_file
 
 Progress = Callable[[int, int, str], None]
@@ -60,16 +61,7 @@ def _no_progress(done: int, total: int, what: str) -> None:
 def index_inputs(inputs: Sequence[tuple[InputRef, bytes]], progress: Progress = _no_progress
                  ) -> tuple[list[InputFacts], dict[str, str]]:
     """Read the facts of every raw input; a bad one becomes a problem, never an exception."""
-    facts: list[InputFacts] = []
-    problems: dict[str, str] = {}
-    for index, (ref, data) in enumerate(inputs, 1):
-        try:
-            facts.append(read_facts(ref, data))
-        except CibParseError as error:
-            problems[ref.key] = describe(error)
-        if index % 25 == 0 or index == len(inputs):
-            progress(index, len(inputs), ref.key)
-    return facts, problems
+    return read_inputs(inputs, progress)
 
 
 class LocalHistorySource:
@@ -189,46 +181,43 @@ class SshHistorySource:
 
     async def _fetch(self, missing: list[tuple[str, str, str]], problems: dict[str, str],
                      progress: Progress) -> int:
-        done = 0
+        """Fetch every missing input (a tar per node and batch), then read them all at once."""
+        fetched: list[tuple[InputRef, bytes]] = []
+        stamps: dict[str, str] = {}
         for start in range(0, len(missing), FETCH_BATCH):
             batch = missing[start:start + FETCH_BATCH]
-            done += await self._fetch_batch(batch, problems)
-            progress(start + len(batch), len(missing), batch[-1][1])
-        return done
+            for node in sorted({entry[0] for entry in batch}):
+                entries = [entry for entry in batch if entry[0] == node]
+                fetched += await self._fetch_batch(node, entries, problems)
+            stamps.update({f"{node}/{name}": stamp for node, name, stamp in batch})
+            progress(start + len(batch), len(missing) * 2, batch[-1][1])
+        reading = functools.partial(self._read_and_remember, fetched, stamps, problems,
+                                    lambda done, total, what: progress(total + done, total * 2,
+                                                                       what))
+        return await asyncio.to_thread(reading)
 
-    async def _fetch_batch(self, batch: list[tuple[str, str, str]],
-                           problems: dict[str, str]) -> int:
-        node = batch[0][0]
-        by_node = [entry for entry in batch if entry[0] == node]
-        rest = [entry for entry in batch if entry[0] != node]
-        count = 0
-        if rest:
-            count += await self._fetch_batch(rest, problems)
-        names = [name for _node, name, _stamp in by_node]
+    async def _fetch_batch(self, node: str, entries: list[tuple[str, str, str]],
+                           problems: dict[str, str]) -> list[tuple[InputRef, bytes]]:
+        names = [name for _node, name, _stamp in entries]
         try:
             result = await self.runner.run(node, commands.pack_scheduler_inputs(names),
                                            timeout=COMMAND_TIMEOUT_S)
         except NodeUnreachable as error:
             problems[node] = f"fetch failed: {error.reason}"
-            return count
+            return []
         files = unpack_tar(result.stdout, names)
-        return count + await asyncio.to_thread(self._remember, node, by_node, files, problems)
+        for name in sorted(set(names) - set(files)):
+            problems[f"{node}/{name}"] = "listed but not fetched (removed meanwhile?)"
+        return [(InputRef(node, name), data) for name, data in files.items()]
 
-    def _remember(self, node: str, entries: list[tuple[str, str, str]],
-                  files: Mapping[str, bytes], problems: dict[str, str]) -> int:
-        count = 0
-        for _node, name, stamp in entries:
-            ref = InputRef(node, name)
-            data = files.get(name)
-            if data is None:
-                problems[ref.key] = "listed but not fetched (removed meanwhile?)"
-                continue
-            try:
-                self.cache.put(read_facts(ref, data), stamp, data)
-                count += 1
-            except CibParseError as error:
-                problems[ref.key] = describe(error)
-        return count
+    def _read_and_remember(self, fetched: list[tuple[InputRef, bytes]], stamps: dict[str, str],
+                           problems: dict[str, str], progress: Progress) -> int:
+        facts, bad = read_inputs(fetched, progress)
+        problems.update(bad)
+        raw = {ref.key: data for ref, data in fetched}
+        for item in facts:
+            self.cache.put(item, stamps[item.ref.key], raw[item.ref.key])
+        return len(facts)
 
     def replay(self, ref: InputRef) -> Replay | str:
         """crm_simulate's view of one cached input."""

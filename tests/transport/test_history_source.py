@@ -12,8 +12,10 @@ import tarfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from console.model.transitions import Category, explain_history
-from console.transport import commands
+import pytest
+
+from console.model.transitions import Category, InputRef, explain_history
+from console.transport import commands, history_index
 from console.transport.base import CommandResult, NodeUnreachable
 from console.transport.history_files import read_history
 from console.transport.history_source import SshHistorySource, parse_listing
@@ -108,3 +110,18 @@ def test_argvs_are_read_only_and_names_stay_separate() -> None:
         "--", "pe-input-1.bz2", "-x")
     grep = commands.transition_log_lines(("Calculated transition",), 10)
     assert grep[0] == "grep" and "-F" in grep and grep[-2:] == commands.PACEMAKER_LOGS
+
+
+def test_many_inputs_are_read_on_every_core_with_the_same_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = [(InputRef("node-a", path.name), path.read_bytes())
+              for path in sorted((LAB / "node-a" / "pengine").glob("pe-input-*.bz2"))]
+    inputs.append((InputRef("node-a", "pe-input-99.bz2"), b"BZh9 broken"))
+    alone = history_index.read_inputs(inputs, lambda *_: None)
+    monkeypatch.setattr(history_index, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(history_index, "_workers", lambda: 2)
+    seen: list[int] = []
+    spread = history_index.read_inputs(inputs, lambda done, total, what: seen.append(done))
+    assert spread == alone and len(spread[0]) == 17
+    assert list(spread[1]) == ["node-a/pe-input-99.bz2"]
+    assert seen[-1] == len(inputs)
