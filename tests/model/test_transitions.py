@@ -9,6 +9,8 @@ migration-threshold set to 3 and two more failures (moved away), a cleanup, a mo
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,23 @@ def test_a_transition_with_no_change_and_no_action_is_quiet_and_not_an_incident(
     assert recheck.quiet and recheck.category is Category.UNKNOWN
     assert group_incidents([recheck]) == ()
     assert len(group_incidents([recheck], include_quiet=True)) == 1
+
+
+def test_with_fencing_on_a_lost_node_carries_the_fencing_result_from_the_logs() -> None:
+    path = LAB / "pengine" / "pe-input-15.bz2"
+    lost = read_facts(InputRef("node-a", path.name), path.read_bytes())
+    before_path = LAB / "pengine" / "pe-input-14.bz2"
+    before = read_facts(InputRef("node-a", before_path.name), before_path.read_bytes())
+    unclean = dict(lost.nodes)
+    unclean["node-b"] = replace(unclean["node-b"], unclean=True)
+    fenced = replace(lost, stonith_enabled=True, nodes=unclean)
+    stamp = time.strftime("%b %d %H:%M:%S.000", time.gmtime((lost.executed_at or 0) + 3))
+    logs = read_log_lines("node-a", [
+        f"{stamp} node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: Peer node-b "
+        "was terminated (reboot) by node-a on behalf of pacemaker-controld.34@node-a: OK"])
+    transition = explain_one(before, fenced, None, logs)
+    assert transition.category is Category.NODE_LOST
+    assert "fencing is on: the scheduler fences it; fencing result: reboot by node-a: OK" in \
+        transition.causes[0].text
+    unknown = explain_one(before, fenced, None)
+    assert "fencing result: not in the logs read" in unknown.causes[0].text
