@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from lxml import etree
 
 from console.model import constraints_bridge
-from console.model.cluster import ClusterInfo, ClusterSnapshot, Resource
+from console.model.cluster import ClusterInfo, ClusterSnapshot, Constraints, Resource
 from console.model.derive import build_world, walk_status
 from console.model.errors import NotACibError
 from console.model.failures import failcounts, failed_operations
@@ -49,8 +49,16 @@ def _version(root: etree._Element) -> CibVersion:
     return CibVersion(number("admin_epoch"), number("epoch"), number("num_updates"))
 
 
-def parse_cib(data: bytes) -> ClusterSnapshot:
+def parse_cib(data: bytes, *, now: float | None = None,
+              constraints: bool = True) -> ClusterSnapshot:
     """Parse a whole CIB and derive the cluster's status from it.
+
+    Args:
+        data: the CIB's bytes.
+        now: the time rules and failure expiry are evaluated at (default: the present; a saved
+            scheduler input is read as of its execution date).
+        constraints: False leaves `constraints` and `bans` empty (the transition history reads
+            the constraints itself and saves a quarter of the time per input).
 
     Raises:
         CibParseError: malformed or hostile XML, or XML that is not a CIB (one-line reason).
@@ -58,7 +66,7 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
     root = _root_of(data)
     configuration = root.find("configuration")
     assert configuration is not None
-    now = time.time()
+    now = time.time() if now is None else now
     set_rules = SetRules(root, now)
     properties = cluster_properties(configuration.find("crm_config"),
                                     set_rules.checker(RuleScope()))
@@ -68,7 +76,7 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
     counts = failcounts(world)
     resources = ResourceFreezer(world, counts).run()
     nodes = freeze_nodes(world)
-    constraints = constraints_bridge.parse_constraints(root)
+    parsed = constraints_bridge.parse_constraints(root) if constraints else Constraints()
     return ClusterSnapshot(
         cluster=_cluster_info(root, properties, world, resources),
         nodes=nodes,
@@ -76,8 +84,8 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
         vips=constraints_bridge.derive_vips(resources),
         failures=failed_operations(world),
         failcounts=counts,
-        bans=constraints_bridge.derive_bans(root, constraints, nodes, world.now),
-        constraints=constraints,
+        bans=constraints_bridge.derive_bans(root, parsed, nodes, world.now) if constraints else (),
+        constraints=parsed,
         rsc_defaults=unpack_sets(configuration.find("rsc_defaults"), "meta_attributes", {}),
         op_defaults=unpack_sets(configuration.find("op_defaults"), "meta_attributes", {}),
     )

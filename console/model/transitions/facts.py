@@ -156,11 +156,13 @@ def read_facts(ref: InputRef, data: bytes) -> InputFacts:
         CibParseError: not a CIB, malformed, hostile or corrupt.
     """
     xml = decompress_input(data)
-    snapshot = parse_cib(xml)
     root = parse_xml(xml)
+    executed_at = _int_or_none(root.get("execution-date"))
+    # As of its execution date: a failure that has expired since must still count here.
+    snapshot = parse_cib(xml, now=executed_at, constraints=False)
     return InputFacts(
         ref=ref,
-        executed_at=_int_or_none(root.get("execution-date")),
+        executed_at=executed_at,
         dc=snapshot.cluster.dc,
         version=str(snapshot.cluster.version),
         changed_by=_changed_by(root),
