@@ -166,7 +166,7 @@ def parse_when(text: str | None, now: float | None = None) -> int | None:
 def render_history(shown: Sequence[Transition], data: HistoryData, *, show_quiet: bool) -> str:
     """The text report: one block per incident, one paragraph per transition."""
     from console.model.transitions import group_incidents
-    from console.model.transitions.present import incident_summary, transition_detail
+    from console.presentation.history import incident_summary, transition_detail
 
     incidents = group_incidents(shown, include_quiet=show_quiet)
     nodes = sorted({facts.ref.node for facts in data.facts})

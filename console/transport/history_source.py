@@ -25,7 +25,7 @@ from console.model.transitions.logs import (
     merge_findings,
     read_log_lines,
 )
-from console.transport import commands
+from console.transport import argv as argvs
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.transport.history_cache import FactsCache
 from console.transport.history_files import read_history
@@ -162,16 +162,16 @@ class SshHistorySource:
 
     async def _list(self, node: str) -> dict[str, str] | str:
         try:
-            result = await self.runner.run(node, commands.list_scheduler_inputs(),
+            result = await self.runner.run(node, argvs.list_scheduler_inputs(),
                                            timeout=COMMAND_TIMEOUT_S)
         except NodeUnreachable as error:
             return f"unreachable: {error.reason}"
         if not result.ok and not result.stdout:
-            return f"cannot list {commands.PENGINE_DIR}: {result.stderr_line() or 'no output'}"
+            return f"cannot list {argvs.PENGINE_DIR}: {result.stderr_line() or 'no output'}"
         return parse_listing(result.stdout)
 
     async def _logs(self, node: str) -> LogFindings:
-        argv = commands.transition_log_lines(LOG_PATTERNS, MAX_LOG_LINES)
+        argv = argvs.transition_log_lines(LOG_PATTERNS, MAX_LOG_LINES)
         try:
             result = await self.runner.run(node, argv, timeout=COMMAND_TIMEOUT_S)
         except NodeUnreachable:
@@ -200,7 +200,7 @@ class SshHistorySource:
                            problems: dict[str, str]) -> list[tuple[InputRef, bytes]]:
         names = [name for _node, name, _stamp in entries]
         try:
-            result = await self.runner.run(node, commands.pack_scheduler_inputs(names),
+            result = await self.runner.run(node, argvs.pack_scheduler_inputs(names),
                                            timeout=COMMAND_TIMEOUT_S)
         except NodeUnreachable as error:
             problems[node] = f"fetch failed: {error.reason}"

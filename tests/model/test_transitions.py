@@ -229,8 +229,8 @@ def test_with_fencing_on_a_lost_node_carries_the_fencing_result_from_the_logs() 
     fenced = replace(lost, stonith_enabled=True, nodes=unclean)
     stamp = time.strftime("%b %d %H:%M:%S.000", time.gmtime((lost.executed_at or 0) + 3))
     logs = read_log_lines("node-a", [
-        f"{stamp} node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: Peer node-b "
-        "was terminated (reboot) by node-a on behalf of pacemaker-controld.34@node-a: OK"])
+        (f"{stamp} node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: Peer node-b "
+        "was terminated (reboot) by node-a on behalf of pacemaker-controld.34@node-a: OK")])
     transition = explain_one(before, fenced, None, logs)
     assert transition.category is Category.NODE_LOST
     assert "fencing is on: the scheduler fences it; fencing result: reboot by node-a: OK" in \

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from console.model.transitions import Category, InputRef, explain_history
-from console.transport import commands, history_index
+from console.transport import argv as argvs
+from console.transport import history_index
 from console.transport.base import CommandResult, NodeUnreachable
 from console.transport.history_files import read_history
 from console.transport.history_source import SshHistorySource, parse_listing
@@ -67,7 +68,7 @@ def test_first_load_fetches_every_input_then_only_new_ones(tmp_path: Path) -> No
     assert first.fetched == 17 and len(first.facts) == 17
     assert first.problems == {"node-c": "unreachable: connection refused"}
     assert {argv[0] for _node, argv in nodes.calls} <= READ_ONLY_TOOLS
-    assert ("node-a", commands.list_scheduler_inputs()) in nodes.calls
+    assert ("node-a", argvs.list_scheduler_inputs()) in nodes.calls
 
     nodes.calls.clear()
     again = SshHistorySource(nodes, ["node-a", "node-b", "node-c"], "lab", tmp_path / "cache")
@@ -106,10 +107,10 @@ def test_the_listing_keeps_only_scheduler_inputs() -> None:
 
 
 def test_argvs_are_read_only_and_names_stay_separate() -> None:
-    assert commands.pack_scheduler_inputs(["pe-input-1.bz2", "-x"])[-3:] == (
+    assert argvs.pack_scheduler_inputs(["pe-input-1.bz2", "-x"])[-3:] == (
         "--", "pe-input-1.bz2", "-x")
-    grep = commands.transition_log_lines(("Calculated transition",), 10)
-    assert grep[0] == "grep" and "-F" in grep and grep[-2:] == commands.PACEMAKER_LOGS
+    grep = argvs.transition_log_lines(("Calculated transition",), 10)
+    assert grep[0] == "grep" and "-F" in grep and grep[-2:] == argvs.PACEMAKER_LOGS
 
 
 def test_many_inputs_are_read_on_every_core_with_the_same_result(

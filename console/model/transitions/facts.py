@@ -163,10 +163,10 @@ def read_facts(ref: InputRef, data: bytes) -> InputFacts:
     return InputFacts(
         ref=ref,
         executed_at=executed_at,
-        dc=snapshot.cluster.dc,
-        version=str(snapshot.cluster.version),
+        dc=snapshot.info.dc,
+        version=str(snapshot.info.version),
         changed_by=_changed_by(root),
-        stonith_enabled=snapshot.cluster.stonith_enabled,
+        stonith_enabled=snapshot.info.stonith_enabled,
         nodes=_nodes(snapshot),
         resources=_resources(snapshot, _starts(root)),
         failures=_failures(snapshot),

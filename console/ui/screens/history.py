@@ -29,7 +29,7 @@ from console.model.transitions import (
     explain_history,
     group_incidents,
 )
-from console.model.transitions.present import incident_detail, incident_row
+from console.presentation.history import incident_detail, incident_row
 from console.transport.history_source import HistoryData, Progress
 from console.ui.widgets.keyed_table import KeyedTable
 

@@ -8,8 +8,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from console.model.events import ClusterEvent, summarise
-from console.model.present import Row, event_row
+from console.model.live.events import ClusterEvent, summarise
+from console.presentation.rows import Row, event_row
 from console.ui.widgets.keyed_table import KeyedTable
 
 EVENT_LIMIT = 500
@@ -18,7 +18,7 @@ TRIM_BATCH = 100
 """Old rows are dropped a hundred at a time: removing a DataTable row re-indexes every row, so
 one trim per hundred events is far cheaper than one removal per event."""
 EVENTS_PER_ROUND = 12
-"""More events than this from one snapshot are folded (see `console.model.events.summarise`)."""
+"""More events than this from one snapshot are folded (see `console.model.live.events.summarise`)."""
 
 
 class EventsPane(KeyedTable):
