@@ -125,3 +125,25 @@ def test_incident_explained_at_80x24(  # type: ignore[no-untyped-def]
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
+
+
+class BrokenSource(NoReplaySource):
+    """A source whose nodes cannot be read at all."""
+
+    async def load(self, progress: object = None) -> object:  # type: ignore[override]
+        raise OSError("no route to host")
+
+
+def test_a_source_that_fails_says_why_on_the_screen(make_app: AppFactory) -> None:
+    app = make_app(b.live(), history=BrokenSource(LAB))
+
+    async def scenario() -> None:
+        async with app.run_test(size=NARROW) as pilot:
+            await until_shown(pilot)
+            await pilot.press("H")
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and "could not"
+                        in str(app.screen.query_one("#history-status", Static).content))
+            status = str(app.screen.query_one("#history-status", Static).content)
+            assert "OSError: no route to host" in status
+
+    asyncio.run(scenario())

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from console.model.transitions import (
     Incident,
@@ -146,6 +147,12 @@ class HistoryScreen(Screen[None]):
                 replays = {newest[-1].key: outcome}
                 self.post_message(self.Loaded(await asyncio.to_thread(explain, data, replays),
                                               True))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "history" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.query_one("#history-status", Static).update(
+                f"History: could not read the inputs: {type(error).__name__}: {error}")
 
     def _post_progress(self, done: int, total: int, what: str) -> None:
         # Called from the loading thread too: post_message is thread-safe.
