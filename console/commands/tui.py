@@ -135,6 +135,7 @@ def _run_file(args: argparse.Namespace, path: Path) -> int:
 
 def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool) -> int:
     """The console on live nodes: one SSH connection per node, the poller, every node's view."""
+    from console.transport.history_source import SshHistorySource, cache_key
     from console.transport.poller import ClusterPoller, PollSettings
 
     cluster, probe = build_ssh_cluster(target)
@@ -144,8 +145,10 @@ def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only
         await poller.close()
         await cluster.close()
 
+    named = label.removeprefix("cluster ") if label.startswith("cluster ") else None
+    history = SshHistorySource(cluster, target.nodes, cache_key(named, target.nodes))
     return run_console(poller, label=label, read_only=read_only, theme=args.tui_theme,
-                       closers=[close], runner=cluster)
+                       closers=[close], runner=cluster, history=history)
 
 
 def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: str | None,

@@ -213,3 +213,29 @@ def _drop_timeout_prefix(words: list[str]) -> list[str]:
         if option in ("-k", "-s", "--kill-after", "--signal"):
             words = words[1:]
     return words[1:]
+
+
+PENGINE_DIR = "/var/lib/pacemaker/pengine"
+"""Where the DC's scheduler saves its inputs (pe-input-N.bz2, pe-warn-N.bz2, pe-error-N.bz2)."""
+
+PACEMAKER_LOGS = ("/var/log/pacemaker/pacemaker.log", "/var/log/pacemaker.log")
+"""Pacemaker's own log file on a node (2.x default first, then the older place)."""
+
+
+def list_scheduler_inputs() -> Argv:
+    """Each saved input as `NAME SIZE MTIME` on one line (find -printf; nothing is read)."""
+    return ("find", PENGINE_DIR, "-maxdepth", "1", "-type", "f", "-name", "pe-*.bz2",
+            "-printf", "%f %s %T@\\n")
+
+
+def pack_scheduler_inputs(names: Sequence[str]) -> Argv:
+    """These inputs as one uncompressed tar on stdout (the files are bz2 already)."""
+    return ("tar", "-C", PENGINE_DIR, "-cf", "-", "--", *names)
+
+
+def transition_log_lines(patterns: Sequence[str], max_lines: int) -> Argv:
+    """The log lines naming transitions and fencing results (fixed strings, no regex)."""
+    argv = ["grep", "-a", "-h", "-s", "-F", "-m", str(max_lines)]
+    for pattern in patterns:
+        argv += ["-e", pattern]
+    return (*argv, "--", *PACEMAKER_LOGS)

@@ -27,6 +27,7 @@ from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
 from console.ui.screens.help import HelpScreen
+from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
@@ -38,6 +39,7 @@ from console.ui.themes import (
     tone_styles,
     variable_defaults,
 )
+from console.ui.widgets.events_pane import EventsPane
 
 STALE_AFTER_S = 15.0
 """Data older than this is called stale (a few missed poll rounds)."""
@@ -53,6 +55,7 @@ class ConsoleApp(ActionsApp):
     | t | Pick a theme. |
     | q | Quit. |
     | ctrl+p | Command palette. |
+    | H | Transition history. |
     """
 
     CSS_PATH = "console.tcss"
@@ -66,6 +69,8 @@ class ConsoleApp(ActionsApp):
         Binding("t", "change_theme", "Theme", id="console.change-theme",
                 tooltip="Pick a colour theme (remembered for next time)"),
         Binding("q", "quit", "Quit", id="console.quit", tooltip="Leave hacon"),
+        Binding("H", "show_history", "History", id="console.show-history",
+                tooltip="Why the cluster did what it did: the transitions, explained"),
     ]
 
     def __init__(
@@ -80,6 +85,7 @@ class ConsoleApp(ActionsApp):
         stale_after: float = STALE_AFTER_S,
         setup_help: str | None = None,
         remember_theme: bool = True,
+        history: HistorySource | None = None,
     ) -> None:
         """
         Args:
@@ -92,6 +98,7 @@ class ConsoleApp(ActionsApp):
             stale_after: Age in seconds after which data is shown as stale.
             setup_help: Text of the screen shown when there is nothing to connect to.
             remember_theme: Save the operator's theme choice in the XDG state dir.
+            history: Where the transition history comes from; None: no History screen.
         """
         super().__init__(runner)
         self.source = source
@@ -101,6 +108,8 @@ class ConsoleApp(ActionsApp):
         self.clock = clock
         self.stale_after = stale_after
         self.setup_help = setup_help
+        self.history = history
+        """The transition history's source (the History screen, `H`)."""
         self.tone_styles: dict[str, Style] = {}
         """Cell tone -> Rich style for the current theme (DataTable cells are Rich text)."""
         self._remember_theme = remember_theme
@@ -207,3 +216,16 @@ class ConsoleApp(ActionsApp):
         """Show every key binding."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(key_entries(self, self.screen)))
+
+    def action_show_history(self, near: float | None = None) -> None:
+        """Open the transition history (at the incident nearest `near`, when given)."""
+        if isinstance(self.screen, HistoryScreen):
+            return
+        if self.history is None:
+            self.notify("no transition history here: it needs a live cluster, or run "
+                        "`hacon history --from DIR|TARBALL`", title="history", timeout=6)
+            return
+        self.push_screen(HistoryScreen(self.history, near=near))
+
+    def on_events_pane_history_requested(self, message: EventsPane.HistoryRequested) -> None:
+        self.action_show_history(message.at)
