@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from console.commands import status_live
+from console.commands import status_fleet, status_live
 from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
@@ -38,11 +38,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print the JSON contract (shared/docs/STATUS-JSON.md) instead of text",
     )
     status_live.add_arguments(parser, "live cluster (instead of --cib-file)")
+    status_fleet.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the status of the CIB file named on the command line."""
+    if args.all:
+        return status_fleet.run(args)
+    if args.prometheus is not None:
+        raise CommandError("--prometheus needs --all")
     if args.cib_file is None:
         return status_live.run(args)
     if args.nodes or args.cluster:

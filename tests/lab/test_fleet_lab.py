@@ -1,0 +1,73 @@
+"""`hacon check` and the notify hook on the real lab (Pacemaker, corosync, sshd, IPaddr2).
+
+The check runs as monitoring runs it: a process per check, the lab's OpenSSH config, exit
+status and plugin output read back.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tests.hacon_process import hacon
+
+from .fixtures import FigureRecorder
+from .harness import Lab
+
+pytestmark = pytest.mark.lab
+
+
+def check(lab: Lab) -> tuple[int, str, float]:
+    """(exit status, plugin output, seconds) of one `hacon check` on the lab."""
+    started = time.monotonic()
+    result = hacon("check", "--nodes", ",".join(lab.nodes), "--ssh-config",
+                   os.fspath(lab.files.ssh_config), "--service-process", "fake-opensips",
+                   "--timeout", "8", timeout=30)
+    return result.returncode, result.stdout, time.monotonic() - started
+
+
+def check_until(lab: Lab, wanted: int, words: str = "",
+                limit: float = 60) -> tuple[int, str, float]:
+    """Check again until the exit status is `wanted` and the summary line says `words` (the
+    cluster passes through other states while it settles)."""
+    deadline = time.monotonic() + limit
+    while True:
+        code, output, seconds = check(lab)
+        if (code == wanted and words in output.partition("\n")[0]) or (
+                time.monotonic() > deadline):
+            return code, output, seconds
+        time.sleep(1.0)
+
+
+def test_check_says_ok_warning_critical_unknown_as_the_lab_goes_from_bad_to_worse(
+        healthy_lab: Lab, lab_figures: FigureRecorder) -> None:
+    holder = healthy_lab.vip()[0]
+    (other,) = [node for node in healthy_lab.nodes if node != holder]
+    code, output, seconds = check(healthy_lab)
+    assert code == 0, output
+    assert output.startswith(f"HACON OK - {','.join(healthy_lab.nodes)}: consistent, 2/2 nodes "
+                             f"online, ClusterIP on {holder} | nodes_online=2"), output
+    lab_figures("hacon check, healthy 2-node lab (process start to exit)", seconds)
+
+    healthy_lab.set_standby(holder, True)  # left in standby after the work is done
+    healthy_lab.wait_for_vip([other])
+    code, output, _ = check_until(healthy_lab, 1, "standby")
+    assert code == 1, output
+    assert f"nodes away ({holder} standby) 1 > 0" in output.splitlines()[0]
+
+    healthy_lab.set_standby(holder, False)
+    healthy_lab.partition("node-a")  # nft: each side its own quorate DC, the VIP on both
+    code, output, _ = check_until(healthy_lab, 2, "split brain")
+    assert code == 2, output
+    assert "HACON CRITICAL" in output and "split brain" in output.splitlines()[0]
+
+    for node in healthy_lab.nodes:
+        healthy_lab.stop_sshd(node)
+    code, output, _ = check(healthy_lab)
+    assert code == 3, output
+    assert output.startswith(f"HACON UNKNOWN - {','.join(healthy_lab.nodes)}: no node "
+                             "reachable"), output
+
+
