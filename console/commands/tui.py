@@ -68,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="open the console on these nodes over SSH")
     source.add_argument("--cluster", dest="tui_cluster", metavar="NAME",
                         help="open the console on a cluster named in clusters.toml")
+    source.add_argument("--all", dest="tui_all", action="store_true",
+                        help="open the overview of every cluster in clusters.toml (also what "
+                        "`hacon` alone opens when it lists several clusters)")
     group.add_argument("--ssh-config", dest="tui_ssh_config", action="append", default=[],
                        metavar="FILE", help="OpenSSH client config file (repeatable)")
     group.add_argument("-J", "--jump", dest="tui_jump", metavar="HOST",
@@ -87,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
                                       tuple(args.tui_ssh_config), args.tui_jump),
                          label=f"nodes {args.tui_nodes}", read_only=args.tui_read_only)
     config = _load_config()
+    if getattr(args, "tui_all", False) or (not args.tui_cluster and len(config.clusters) > 1):
+        return _run_fleet(args, config)
     if args.tui_cluster or config.clusters:
         try:
             cluster = config.cluster(args.tui_cluster)
@@ -108,6 +113,15 @@ def run(args: argparse.Namespace) -> int:
                      setup_help=SETUP_HELP.format(config_path=config_path()))
     app.run()
     return EXIT_OK
+
+
+def _run_fleet(args: argparse.Namespace, config: ConsoleConfig) -> int:
+    if not config.clusters:
+        raise CommandError(f"--all needs clusters in {config.source} ([clusters.NAME] tables)",
+                           EXIT_BAD_INPUT)
+    from console.commands.fleet_console import run_fleet
+
+    return run_fleet(config, read_only=args.tui_read_only, theme=args.tui_theme)
 
 
 def _load_config() -> ConsoleConfig:

@@ -40,3 +40,20 @@ async def running_demo_fleet(count: int, *, node_count: int = 2, interval: float
             runtimes[name] = await stack.enter_async_context(
                 running_demo(node_count, scenario, interval=interval))
         yield runtimes
+
+
+async def run_demo_fleet_console(count: int, *, read_only: bool = False,
+                                 theme: str | None = None) -> None:
+    """`hacon demo --clusters N`: the fleet overview on N demo clusters, until the operator
+    quits."""
+    from console.transport.fleet import FleetWatch
+    from console.ui.fleet_app import FleetApp, FleetMember
+
+    async with running_demo_fleet(count) as runtimes:
+        members = {name: FleetMember(runtime.poller, runtime.ssh, f"demo {name}", read_only)
+                   for name, runtime in runtimes.items()}
+        watch = FleetWatch({name: runtime.poller for name, runtime in runtimes.items()})
+        try:
+            await FleetApp(watch, members, theme=theme).run_async()
+        finally:
+            await watch.close()

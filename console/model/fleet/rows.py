@@ -112,21 +112,14 @@ def fleet_rows(snapshots: Mapping[str, LiveSnapshot | None], now: float,
                        for name, live in snapshots.items())
 
 
-def row_matches(row: ClusterRow, text: str) -> bool:
-    """Whether the overview's filter keeps the row: every word in its name, verdict, state,
-    VIPs, holders, leftovers or summary (case-insensitive)."""
-    haystack = " ".join([row.name, row.verdict, row.state.name, row.summary, *row.leftovers,
-                         *(f"{vip.vip_id} {vip.address} {' '.join(vip.holders)}"
-                           for vip in row.vips)]).lower()
-    return all(word in haystack for word in text.lower().split())
-
-
 def vip_text(vip: VipRow) -> str:
-    """"ClusterIP node-a (kernel: bound on holder)" for a table cell."""
+    """"ClusterIP node-a" when the kernel agrees, else where it has the address:
+    "ClusterIP node-b (kernel: node-a,node-b)", "ClusterIP node-a (kernel: nowhere)"."""
     holders = ",".join(vip.holders) or "STOPPED"
-    truth = "" if vip.truth == "bound on holder" else f" (kernel: {vip.truth}" + (
-        f" {','.join(vip.bound_on)})" if vip.bound_on else ")")
-    return f"{vip.vip_id} {holders}{truth}"
+    if vip.truth == "bound on holder":
+        return f"{vip.vip_id} {holders}"
+    kernel = ",".join(vip.bound_on) or ("nowhere" if vip.truth == "bound nowhere" else "?")
+    return f"{vip.vip_id} {holders} (kernel: {kernel})"
 
 
 def row_document(row: ClusterRow) -> dict[str, Any]:

@@ -1,0 +1,59 @@
+"""`hacon --all` (or `hacon` with several clusters in clusters.toml): the fleet overview.
+
+Builds one SSH cluster and one poller per configured cluster, hands them to
+`console.ui.fleet_app.FleetApp` through a FleetWatch, and closes them all when the operator
+quits. The demo's fleet (`hacon demo --clusters N`) goes through `run_fleet_app` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from console.commands.errors import EXIT_OK
+from console.commands.status_fleet import target_of
+from console.commands.status_live import build_ssh_cluster
+from console.commands.tui import Closer
+from console.config import ConsoleConfig
+
+if TYPE_CHECKING:
+    from console.ui.fleet_app import FleetMember
+
+
+def run_fleet(config: ConsoleConfig, *, read_only: bool, theme: str | None) -> int:
+    """Watch every cluster of `config` until the operator quits."""
+    from console.transport.poller import ClusterPoller, PollSettings
+    from console.ui.fleet_app import FleetMember
+
+    members: dict[str, FleetMember] = {}
+    closers: list[Closer] = []
+    for name, cluster in config.clusters.items():
+        target = target_of(cluster)
+        ssh, probe = build_ssh_cluster(target)
+        poller = ClusterPoller(ssh, target.nodes, PollSettings(service=probe))
+        members[name] = FleetMember(poller, ssh, f"cluster {name}",
+                                    read_only or cluster.read_only)
+        closers += [poller.close, ssh.close]
+    return run_fleet_app(members, closers=closers, theme=theme)
+
+
+def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Closer] = (),
+                  **app_options: Any) -> int:
+    """Run the fleet console over `members` until the operator quits, then close them."""
+    import asyncio
+
+    from console.transport.fleet import FleetWatch
+    from console.ui.fleet_app import FleetApp
+
+    async def main() -> None:
+        watch = FleetWatch({name: member.source for name, member in members.items()})
+        app = FleetApp(watch, members, **app_options)
+        try:
+            await app.run_async()
+        finally:
+            await watch.close()
+            for close in closers:
+                await close()
+
+    asyncio.run(main())
+    return EXIT_OK
