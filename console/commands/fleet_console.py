@@ -17,7 +17,9 @@ from console.commands.tui import Closer
 from console.config import ConsoleConfig
 
 if TYPE_CHECKING:
+    from console.notify import Notifier
     from console.ui.fleet_app import FleetMember
+    from console.ui.source import ClusterSource
 
 
 def run_fleet(config: ConsoleConfig, *, read_only: bool, theme: str | None) -> int:
@@ -27,19 +29,33 @@ def run_fleet(config: ConsoleConfig, *, read_only: bool, theme: str | None) -> i
 
     members: dict[str, FleetMember] = {}
     closers: list[Closer] = []
+    notifier = None
+    if config.notify is not None:
+        from console.notify import Notifier
+
+        notifier = Notifier(config.notify)
     for name, cluster in config.clusters.items():
         target = target_of(cluster)
         ssh, probe = build_ssh_cluster(target)
         poller = ClusterPoller(ssh, target.nodes, PollSettings(service=probe))
-        members[name] = FleetMember(poller, ssh, f"cluster {name}",
+        members[name] = FleetMember(_observed(poller, name, notifier), ssh, f"cluster {name}",
                                     read_only or cluster.read_only)
         closers += [poller.close, ssh.close]
-    return run_fleet_app(members, closers=closers, theme=theme)
+    return run_fleet_app(members, closers=closers, theme=theme, notifier=notifier)
+
+
+def _observed(source: ClusterSource, name: str, notifier: Notifier | None) -> ClusterSource:
+    if notifier is None:
+        return source
+    from console.notify import ObservedSource
+
+    return ObservedSource(source, name, notifier)
 
 
 def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Closer] = (),
-                  **app_options: Any) -> int:
-    """Run the fleet console over `members` until the operator quits, then close them."""
+                  notifier: Notifier | None = None, **app_options: Any) -> int:
+    """Run the fleet console over `members` until the operator quits, then close them; a
+    `notifier`'s failures are shown in the console."""
     import asyncio
 
     from console.transport.fleet import FleetWatch
@@ -48,10 +64,15 @@ def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Close
     async def main() -> None:
         watch = FleetWatch({name: member.source for name, member in members.items()})
         app = FleetApp(watch, members, **app_options)
+        if notifier is not None:
+            notifier.on_problem = lambda line: app.notify(line, title="notify",
+                                                          severity="error", timeout=10)
         try:
             await app.run_async()
         finally:
             await watch.close()
+            if notifier is not None:
+                await notifier.close()
             for close in closers:
                 await close()
 

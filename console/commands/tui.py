@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
 from console.commands.sources import read_cib_file
 from console.commands.status_live import Target, build_ssh_cluster
-from console.config import ConfigError, ConsoleConfig, config_path, load_config
+from console.config import ConfigError, ConsoleConfig, NotifyConfig, config_path, load_config
 
 if TYPE_CHECKING:
+    from console.notify import Notifier
     from console.ui.source import ClusterSource
 
 Closer = Callable[[], Awaitable[None]]
@@ -101,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
                         args.tui_jump or cluster.jump, cluster.user, cluster.service,
                         cluster.service_process)
         return _run_live(args, target, label=f"cluster {cluster.name}",
-                         read_only=args.tui_read_only or cluster.read_only)
+                         read_only=args.tui_read_only or cluster.read_only,
+                         notify=config.notify, name=cluster.name)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from console.commands import demo
 
@@ -147,26 +149,37 @@ def _run_file(args: argparse.Namespace, path: Path) -> int:
     return run_console(source, label=source.label, read_only=True, theme=args.tui_theme)
 
 
-def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool) -> int:
-    """The console on live nodes: one SSH connection per node, the poller, every node's view."""
+def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool,
+              notify: NotifyConfig | None = None, name: str = "") -> int:
+    """The console on live nodes: one SSH connection per node, the poller, every node's view
+    (and the `[notify]` hook told about its changes, when clusters.toml has one)."""
     from console.transport.poller import ClusterPoller, PollSettings
 
     cluster, probe = build_ssh_cluster(target)
     poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe))
+    source: ClusterSource = poller
+    notifier = None
+    if notify is not None:
+        from console.notify import Notifier, ObservedSource
+
+        notifier = Notifier(notify)
+        source = ObservedSource(poller, name, notifier)
 
     async def close() -> None:
         await poller.close()
         await cluster.close()
 
-    return run_console(poller, label=label, read_only=read_only, theme=args.tui_theme,
-                       closers=[close], runner=cluster)
+    return run_console(source, label=label, read_only=read_only, theme=args.tui_theme,
+                       closers=[close], runner=cluster, notifier=notifier)
 
 
 def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: str | None,
-                closers: Sequence[Closer] = (), **app_options: Any) -> int:
+                closers: Sequence[Closer] = (), notifier: Notifier | None = None,
+                **app_options: Any) -> int:
     """Run the console on `source` until the operator quits, then close what was opened.
 
     `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
+    A `notifier`'s failures are shown in the console.
     """
     import asyncio
 
@@ -175,9 +188,14 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
     async def main() -> None:
         app = ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
                          **app_options)
+        if notifier is not None:
+            notifier.on_problem = lambda line: app.notify(line, title="notify",
+                                                          severity="error", timeout=10)
         try:
             await app.run_async()
         finally:
+            if notifier is not None:
+                await notifier.close()
             for close in closers:
                 await close()
 

@@ -6,11 +6,22 @@ status and plugin output read back.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+from console.config import NotifyConfig
+from console.notify import Notifier, ObservedSource
+from console.transport.poller import ClusterPoller, PollSettings
+from console.transport.probes import ServiceProbe
+from console.transport.ssh import SshCluster
+from console.transport.ssh_config import SshSettings
 from tests.hacon_process import hacon
 
 from .fixtures import FigureRecorder
@@ -71,3 +82,37 @@ def test_check_says_ok_warning_critical_unknown_as_the_lab_goes_from_bad_to_wors
                              "reachable"), output
 
 
+
+
+async def test_a_notify_command_receives_the_vip_move_of_a_standby(
+        healthy_lab: Lab, tmp_path: Path) -> None:
+    out = tmp_path / "events"
+    script = f"import sys; open({str(out)!r}, 'a').write(sys.stdin.read())"
+    notifier = Notifier(NotifyConfig((sys.executable, "-c", script), debounce=2.0))
+    holder = healthy_lab.vip()[0]
+    (other,) = [node for node in healthy_lab.nodes if node != holder]
+    settings = SshSettings(config_files=(os.fspath(healthy_lab.files.ssh_config),),
+                           use_agent=False)
+    poll = PollSettings(interval=600.0, service=ServiceProbe("process", "fake-opensips"))
+    async with (SshCluster(healthy_lab.nodes, settings) as cluster,
+                ClusterPoller(cluster, healthy_lab.nodes, poll) as poller):
+        seen: list[object] = []
+
+        async def watch() -> None:  # what the console's worker does with its source
+            async for snapshot in ObservedSource(poller, "lab", notifier).snapshots():
+                seen.append(snapshot)
+
+        watcher = asyncio.create_task(watch())
+        async with asyncio.timeout(60):
+            while not seen:  # the first look is the baseline
+                await asyncio.sleep(0.05)
+            await asyncio.to_thread(healthy_lab.set_standby, holder, True)
+            while not out.exists():
+                await asyncio.sleep(0.1)
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+    await notifier.close()
+    (event,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert event["cluster"] == "lab" and event["verdict"] is None
+    assert event["vips"] == {"ClusterIP": {"from": [holder], "to": [other]}}
