@@ -49,7 +49,9 @@ async def run_demo_fleet_console(count: int, *, read_only: bool = False,
     from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetApp, FleetMember
 
-    async with running_demo_fleet(count) as runtimes:
+    from console.commands.fleet_console import FLEET_POLL_INTERVAL
+
+    async with running_demo_fleet(count, interval=FLEET_POLL_INTERVAL) as runtimes:
         members = {name: FleetMember(runtime.poller, runtime.ssh, f"demo {name}", read_only)
                    for name, runtime in runtimes.items()}
         watch = FleetWatch({name: runtime.poller for name, runtime in runtimes.items()})

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from console.transport.base import CommandRunner
 from console.transport.fleet import FleetWatch
@@ -109,6 +110,12 @@ class FleetApp(ConsoleApp):
             self.pop_screen()
         self.opened = None
         self.source = self.runner = None
+
+    def on_data_table_row_highlighted(self, message: Message) -> None:
+        """Only a cluster's console has action keys that follow its cursors; the overview's
+        cursor (also a DataTable) has none, and may still move while the app shuts down."""
+        if isinstance(self.screen_stack[-1] if self.screen_stack else None, ClusterScreen):
+            super().on_data_table_row_highlighted(message)
 
     def action_refresh_now(self) -> None:
         """Ask the opened cluster (or, on the overview, every cluster) for a round now."""

@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from console.model.fleet.check import CheckState
 from console.model.fleet.prometheus import exposition
-from console.model.fleet.rows import cluster_row, fleet_rows, vip_text
+from console.model.fleet.rows import RowCache, cluster_row, fleet_rows, vip_text
 from tests.model.lab_live import NOW, lab_live
 
 
@@ -61,3 +61,15 @@ def test_the_prometheus_file_parses_with_the_reference_parser_and_carries_the_fa
     assert value("hacon_nodes_online", cluster='odd "name"\\ with\nnewline') == 2
     assert value("hacon_data_age_seconds", cluster="ams") == 1
     assert value("hacon_last_update_timestamp_seconds") == NOW
+
+
+def test_the_row_cache_judges_a_snapshot_once_and_still_follows_age_and_staleness() -> None:
+    cache = RowCache()
+    live = lab_live("healthy-2node", fetched_at=NOW - 1)
+    first = cache.rows({"ams": live}, NOW)[0]
+    later = cache.rows({"ams": live}, NOW + 5)[0]
+    assert later.data_age == 6 and later.summary is first.summary  # not judged again
+    old = cache.rows({"ams": live}, NOW + 100)[0]
+    assert old.state is CheckState.WARNING and "data age" in old.summary
+    fresh = cache.rows({"ams": lab_live("split-brain")}, NOW)[0]
+    assert fresh.state is CheckState.CRITICAL

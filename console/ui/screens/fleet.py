@@ -7,6 +7,7 @@ tick refreshes the ages only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -18,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from console.model.fleet.check import CheckState
 from console.model.fleet.present import fleet_table_rows
-from console.model.fleet.rows import ClusterRow, fleet_rows
+from console.model.fleet.rows import ClusterRow, RowCache
 from console.model.live import LiveSnapshot
 from console.ui.widgets.fleet_pane import FleetPane
 
@@ -68,6 +69,7 @@ class FleetScreen(Screen[None]):
         self.snapshots: dict[str, LiveSnapshot | None] = dict.fromkeys(names)
         """Cluster name -> its newest snapshot (None: no answer yet)."""
         self.rows: list[ClusterRow] = []
+        self._row_cache = RowCache()
         """The rows on screen, worst first (before the filter)."""
         self._summary_shown = ""
         self.updates_shown = 0
@@ -95,21 +97,31 @@ class FleetScreen(Screen[None]):
         first_full = None not in self.snapshots.values()
         self.snapshots[message.name] = message.snapshot
         self.updates_shown += 1
-        self.show_rows()
+        before = self._ageless(self.rows)
+        rows = self._row_cache.rows(self.snapshots, self.console.clock())
+        if self._ageless(rows) != before:
+            # Most rounds change nothing but the data's age, which the one-second tick shows:
+            # only a real change is drawn now.
+            self.show_rows()
         if not first_full and None not in self.snapshots.values():
             # Rows arrived one by one and the cursor followed the first; the first full
             # overview starts on the worst cluster.
             self.query_one(FleetPane).move_cursor(row=0)
 
     def show_rows(self) -> None:
-        """Recompute every row (pure, cheap) and let the table change only what differs."""
-        self.rows = fleet_rows(self.snapshots, self.console.clock())
+        """Bring every row up to date (a cluster is judged again only when its snapshot
+        changed) and let the table change only the cells that differ."""
+        self.rows = self._row_cache.rows(self.snapshots, self.console.clock())
         self.query_one(FleetPane).show_rows(
             fleet_table_rows(self.rows, self.console.stale_after), self.console.tone_styles)
         summary = self._summary()
         if summary != self._summary_shown:  # an update repaints even when the text is equal
             self._summary_shown = summary
             self.query_one("#fleet-summary", Static).update(summary)
+
+    @staticmethod
+    def _ageless(rows: list[ClusterRow]) -> list[ClusterRow]:
+        return [replace(row, data_age=None, fetched_at=None) for row in rows]
 
     def _summary(self) -> str:
         counts = {state: sum(1 for row in self.rows if row.state is state)
