@@ -59,16 +59,16 @@ class ClusterScreen(MainScreen):
 class FleetApp(ConsoleApp):
     """The console on a fleet: the overview first, any cluster's console on enter."""
 
-    def __init__(self, watch: FleetWatch, members: Mapping[str, FleetMember],
+    def __init__(self, fleet: FleetWatch, members: Mapping[str, FleetMember],
                  **options: Any) -> None:
         """
         Args:
-            watch: every cluster's snapshots (its pollers are started by the app).
+            fleet: every cluster's snapshots (its pollers are started by the app).
             members: cluster name -> how its console reaches it.
             options: passed to ConsoleApp (theme, clock, stale_after, ...).
         """
         super().__init__(None, **options)
-        self.watch = watch
+        self.fleet = fleet
         self.members = dict(members)
         self.opened: str | None = None
         """The cluster whose console is shown, None on the overview."""
@@ -78,13 +78,13 @@ class FleetApp(ConsoleApp):
         return next((s for s in self.screen_stack if isinstance(s, FleetScreen)), None)
 
     def open_first_screen(self) -> None:
-        self.push_screen(FleetScreen(self.watch.names))
+        self.push_screen(FleetScreen(self.fleet.names))
         self.follow_fleet()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def follow_fleet(self) -> None:
         """Hand every cluster's snapshots to the overview (and to the opened console)."""
-        async for name, snapshot in self.watch.updates():
+        async for name, snapshot in self.fleet.updates():
             overview = self.fleet_screen
             if overview is not None:
                 overview.post_message(ClusterUpdated(name, snapshot))
@@ -100,7 +100,7 @@ class FleetApp(ConsoleApp):
         self.source_label, self.read_only = member.label, member.read_only
         screen = ClusterScreen()
         self.push_screen(screen)
-        latest = self.watch.latest.get(name)
+        latest = self.fleet.latest.get(name)
         if latest is not None:
             screen.post_message(SnapshotReceived(latest))
 
@@ -119,5 +119,5 @@ class FleetApp(ConsoleApp):
 
     def action_refresh_now(self) -> None:
         """Ask the opened cluster (or, on the overview, every cluster) for a round now."""
-        self.watch.refresh_now(self.opened)
+        self.fleet.refresh_now(self.opened)
         self.notify("refreshing…", timeout=2)

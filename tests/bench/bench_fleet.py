@@ -91,7 +91,7 @@ async def one_run(clusters: dict[str, dict[str, object]],
             end = resource.getrusage(resource.RUSAGE_SELF)
             cpu = (end.ru_utime - usage.ru_utime) + (end.ru_stime - usage.ru_stime)
             cpu_share = 100 * cpu / (time.monotonic() - wall)
-    await app.watch.close()
+    await app.fleet.close()
     for close in closers:
         await close()
     return first, first_cpu, cpu_share

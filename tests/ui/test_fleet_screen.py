@@ -70,7 +70,7 @@ async def test_enter_opens_the_cluster_and_escape_returns_with_every_cluster_sti
                     and app.screen.snapshot is not None)
         assert app.screen.snapshot.cluster.nodes["node-a"].standby  # type: ignore[union-attr]
         assert app.source_label == "cluster sip-fra" and app.opened == "sip-fra"
-        app.watch.sources["sip-lon"].push(lab_live("healthy-2node"))  # type: ignore[attr-defined]
+        app.fleet.sources["sip-lon"].push(lab_live("healthy-2node"))  # type: ignore[attr-defined]
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, FleetScreen))
         # the split brain healed while the operator looked at sip-fra: its row follows
@@ -86,7 +86,7 @@ async def test_updates_of_the_opened_cluster_reach_its_console() -> None:
         await until(pilot, lambda: isinstance(app.screen, ClusterScreen)
                     and app.screen.snapshot is not None)
         assert app.screen.snapshot.split_brain  # type: ignore[union-attr]
-        app.watch.sources["sip-lon"].push(lab_live("healthy-2node"))  # type: ignore[attr-defined]
+        app.fleet.sources["sip-lon"].push(lab_live("healthy-2node"))  # type: ignore[attr-defined]
         await until(pilot, lambda: not app.screen.snapshot.split_brain)  # type: ignore[union-attr]
 
 

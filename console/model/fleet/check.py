@@ -106,6 +106,7 @@ def evaluate(live: LiveSnapshot, thresholds: Thresholds, now: float,
         vip_failovers: VIP starts within the window, when the caller could count them.
     """
     metrics = measure(live, now, vip_failovers)
+    found: tuple[Finding, ...]
     if not live.reached or live.cluster is None:
         why = ("no node reachable: " + _unreachable_text(live) if not live.reached
                else "no node gave its CIB")
