@@ -18,7 +18,7 @@ from typing import Any
 
 from console.config import NotifyConfig
 from console.model.fleet.changes import WatchedState, change_event, watched_state
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 ProblemReporter = Callable[[str], None]
 

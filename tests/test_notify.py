@@ -14,7 +14,7 @@ import pytest
 from console.config import ConfigError, NotifyConfig, parse_config
 from console.model.fleet.changes import change_event, watched_state
 from console.notify import Notifier, ObservedSource
-from tests.model.lab_live import lab_live
+from tests.support.lab_live import lab_live
 
 HEALTHY, STANDBY, SPLIT = (lab_live("healthy-2node"), lab_live("standby-node-a"),
                            lab_live("split-brain"))

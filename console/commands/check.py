@@ -28,7 +28,7 @@ from console.model.fleet.check import (
     plugin_output,
 )
 from console.model.fleet.failovers import starts_within, vip_start_times
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 DEFAULT_TIMEOUT = 10.0
 

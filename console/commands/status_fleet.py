@@ -25,8 +25,8 @@ from console.config import ClusterConfig, ConfigError, ConsoleConfig, load_confi
 from console.model.export import SCHEMA_VERSION
 from console.model.fleet.prometheus import exposition
 from console.model.fleet.rows import ClusterRow, fleet_rows, row_document, vip_text
-from console.model.live import LiveSnapshot
-from console.model.live_export import live_document
+from console.model.live.snapshot import LiveSnapshot
+from console.model.live.export import live_document
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

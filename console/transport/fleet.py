@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Protocol
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 
 class SnapshotSource(Protocol):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 import pytest
 
 from console.model.fleet.check import CheckState, Thresholds, evaluate, plugin_output
-from console.model.live import KernelTruth, LiveSnapshot, VipTruth
+from console.model.live.snapshot import KernelTruth, LiveSnapshot, VipTruth
 
-from tests.model.lab_live import NOW, lab_live
+from tests.support.lab_live import NOW, lab_live
 
 DEFAULT = Thresholds()
 

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from console.model.fleet.check import CheckState
 from console.model.fleet.prometheus import exposition
 from console.model.fleet.rows import RowCache, cluster_row, fleet_rows, vip_text
-from tests.model.lab_live import NOW, lab_live
+from tests.support.lab_live import NOW, lab_live
 
 
 def fleet() -> dict[str, object]:

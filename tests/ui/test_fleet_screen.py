@@ -8,15 +8,15 @@ from dataclasses import replace
 from textual.pilot import Pilot
 
 from console.demo.fleet import running_demo_fleet
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.fleet import FleetWatch
 from console.ui.fleet_app import ClusterScreen, FleetApp, FleetMember
 from console.ui.screens.fleet import FleetScreen
 from console.ui.widgets.fleet_pane import FleetPane
 from console.ui.widgets.keyed_table import KeyedTable
-from tests.model.lab_live import lab_live
+from tests.support.lab_live import lab_live
 from tests.ui.fakes import FixedClock, ScriptedSource
-from tests.ui.waiting import until
+from tests.support.waiting import until
 
 WIDE = (130, 20)
 STATES = {"sip-ams": "healthy-2node", "sip-fra": "standby-node-a", "sip-lon": "split-brain",

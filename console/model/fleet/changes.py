@@ -12,7 +12,7 @@ from typing import Any
 
 from console.model.fleet.check import verdict_word
 from console.model.fleet.rows import VERDICT_UNREACHABLE
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 EVENT_SCHEMA = 1
 """Version of the event's JSON layout."""

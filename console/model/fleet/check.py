@@ -19,7 +19,7 @@ from enum import IntEnum
 from typing import Any
 
 from console.model.cluster import ClusterSnapshot, NodeState, NodeType, ResourceKind
-from console.model.live import KernelTruth, LiveSnapshot
+from console.model.live.snapshot import KernelTruth, LiveSnapshot
 from console.model.types import INFINITY
 
 

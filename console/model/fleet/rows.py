@@ -19,7 +19,7 @@ from console.model.fleet.check import (
     evaluate,
     verdict_word,
 )
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 VERDICT_UNREACHABLE = "unreachable"
 """The row's verdict when no node answered (the live verdict then says "unknown")."""

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from console.model.fleet.check import CheckState
-from console.model.fleet.present import fleet_table_rows
+from console.presentation.fleet import fleet_table_rows
 from console.model.fleet.rows import ClusterRow, RowCache
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.ui.widgets.fleet_pane import FleetPane
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from console.model.fleet.present import FLEET_COLUMNS
+from console.presentation.fleet import FLEET_COLUMNS
 from console.ui.widgets.keyed_table import KeyedTable
 
 
