@@ -18,10 +18,13 @@ import pytest
 
 from console.config import NotifyConfig
 from console.notify import Notifier, ObservedSource
+from console.transport.fleet import FleetWatch
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe
 from console.transport.ssh import SshCluster
 from console.transport.ssh_config import SshSettings
+from console.ui.fleet_app import ClusterScreen, FleetApp, FleetMember
+from console.ui.screens.fleet import FleetScreen
 from tests.hacon_process import hacon
 
 from .fixtures import FigureRecorder
@@ -116,3 +119,34 @@ async def test_a_notify_command_receives_the_vip_move_of_a_standby(
     (event,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert event["cluster"] == "lab" and event["verdict"] is None
     assert event["vips"] == {"ClusterIP": {"from": [holder], "to": [other]}}
+
+
+async def test_the_overview_shows_the_lab_and_opens_its_console(healthy_lab: Lab) -> None:
+    settings = SshSettings(config_files=(os.fspath(healthy_lab.files.ssh_config),),
+                           use_agent=False)
+    poll = PollSettings(service=ServiceProbe("process", "fake-opensips"))
+    holder = healthy_lab.vip()[0]
+    async with SshCluster(healthy_lab.nodes, settings) as cluster:
+        poller = ClusterPoller(cluster, healthy_lab.nodes, poll)
+        fleet = FleetWatch({"lab": poller})
+        app = FleetApp(fleet, {"lab": FleetMember(poller, cluster, "cluster lab")},
+                       theme="console-dark", remember_theme=False)
+        async with app.run_test(size=(130, 30)) as pilot:
+            async with asyncio.timeout(30):
+                while app.fleet_screen is None or not app.fleet_screen.rows or (
+                        app.fleet_screen.rows[0].verdict == "connecting"):
+                    await pilot.pause(0.05)
+            (row,) = app.fleet_screen.rows
+            assert (row.state.name, row.verdict, row.nodes_up, row.nodes_total) == (
+                "OK", "consistent", 2, 2)
+            assert [(vip.vip_id, vip.holders, vip.bound_on) for vip in row.vips] == [
+                ("ClusterIP", (holder,), (holder,))]
+            await pilot.press("enter")
+            async with asyncio.timeout(10):
+                while not isinstance(app.screen, ClusterScreen) or app.screen.snapshot is None:
+                    await pilot.pause(0.05)
+            await pilot.press("escape")
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, FleetScreen)
+        await fleet.close()
+        await poller.close()
