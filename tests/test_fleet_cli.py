@@ -88,3 +88,36 @@ async def test_check_by_cluster_name(three_clusters, cluster: str, code: int,
 async def test_check_with_bad_options_is_unknown_not_critical() -> None:
     status, out, _ = await hacon("check", "--warning-away", "many")
     assert status == 3 and out.startswith("HACON UNKNOWN - bad options")
+
+
+async def test_check_with_an_unknown_option_is_unknown_too() -> None:
+    status, out, _ = await hacon("check", "--cluster", "x", "--bogus")
+    assert status == 3 and out.startswith("HACON UNKNOWN - bad options: unrecognized arguments")
+
+
+TWO = '[clusters.a]\nnodes = ["n1"]\n[clusters.b]\nnodes = ["n2"]\n'
+ONE = '[clusters.a]\nnodes = ["n1"]\n'
+
+
+@pytest.mark.parametrize(("argv", "toml", "expected"), [
+    ([], TWO, "overview a,b"),
+    ([], 'default = "a"\n' + TWO, "overview a,b"),
+    (["--all"], ONE, "overview a"),
+    ([], ONE, "console n1"),
+    (["--cluster", "b"], TWO, "console n2"),
+])
+def test_hacon_alone_opens_the_overview_when_clusters_toml_lists_several(
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], toml: str, expected: str) -> None:
+    from console import cli
+    from console.commands import fleet_console, tui
+
+    home = Path(os.environ["XDG_CONFIG_HOME"]) / "hacon"
+    home.mkdir(parents=True)
+    (home / "clusters.toml").write_text(toml)
+    opened: list[str] = []
+    monkeypatch.setattr(fleet_console, "run_fleet", lambda config, **_: opened.append(
+        "overview " + ",".join(config.clusters)) or 0)
+    monkeypatch.setattr(tui, "_run_live", lambda args, target, **_: opened.append(
+        "console " + ",".join(target.nodes)) or 0)
+    assert cli.main(argv) == 0
+    assert opened == [expected]

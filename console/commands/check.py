@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         metavar="SECONDS", help=f"give up (UNKNOWN) after this long "
                         f"(default {DEFAULT_TIMEOUT:g})")
     parser.error = _usage_error  # type: ignore[method-assign]
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, usage_error=_usage_error)
 
 
 def _limit(group: argparse._ArgumentGroup, name: str, kind: type, what: str,
