@@ -115,8 +115,8 @@ def evaluate(live: LiveSnapshot, thresholds: Thresholds, now: float,
         found = tuple(sorted([*_live_findings(live), *_cluster_findings(live.cluster),
                               *_metric_findings(metrics, thresholds, away_text(live.cluster))],
                              key=lambda finding: SEVERITY_RANK[finding.state]))
-    state = max((finding.state for finding in found), default=CheckState.OK,
-                key=lambda state: -SEVERITY_RANK[state])
+    state = min((finding.state for finding in found), default=CheckState.OK,
+                key=SEVERITY_RANK.__getitem__)
     return CheckResult(state, found, metrics, _summary(live, state, found, metrics))
 
 
