@@ -27,7 +27,7 @@ def fleet_table_rows(rows: list[ClusterRow], stale_after: float) -> list[Row]:
 
 def _cells(row: ClusterRow, stale_after: float) -> tuple[Cell, ...]:
     stale = row.data_age is None or row.data_age > stale_after
-    age = data_age_text(row.data_age) if row.data_age is not None else "–"
+    age = _age_text(row.data_age, stale_after)
     return (
         Cell(row.state.name, STATE_TONES[row.state], bold=row.state is not CheckState.OK),
         Cell(row.name, bold=True),
@@ -40,6 +40,14 @@ def _cells(row: ClusterRow, stale_after: float) -> tuple[Cell, ...]:
         Cell(age, "data-stale" if stale else None),
         Cell(", ".join(row.leftovers) or "–", "constraint-leftover" if row.leftovers else None),
     )
+
+
+def _age_text(age: float | None, stale_after: float) -> str:
+    # Fresh is anything below the stale limit: the overview's idle rounds are 10 s apart, and
+    # an age crossing the console's 10 s mark every round would redraw the whole table.
+    if age is None:
+        return "–"
+    return f"< {stale_after:g} s" if age < stale_after else data_age_text(age)
 
 
 def _vips_cell(vips: tuple[VipRow, ...]) -> Cell:
