@@ -25,10 +25,11 @@ from console.commands.status_partitions import (
     partition_lines,
 )
 from console.commands.status_view import render_status
-from console.commands.text import printable, write_json
+from console.commands.text import write_json
 from console.config import ConfigError, config_path, load_config
 from console.model.live.export import live_status_document
 from console.model.live.snapshot import LiveSnapshot, NodeView
+from console.model.text_safety import printable
 
 if TYPE_CHECKING:
     from console.transport.client_poll import ClientProbeSettings

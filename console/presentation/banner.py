@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.model.cluster import ClusterSnapshot
 from console.model.live.doubt import doubt_lines
 from console.model.live.fencing import event_text
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
+from console.model.upkeep import maintenance_of
 from console.presentation.rows import (
     Cell,
     age_text,
@@ -95,6 +97,8 @@ def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[Bann
         alerts.append("PARTITION: " + _partitions_text(live))
     for name, reason in sorted(live.unreachable.items()):
         alerts.append(f"{name} UNREACHABLE: {reason}")
+    if live.cluster is not None:
+        alerts += [line for line in (maintenance_text(live.cluster, now),) if line]
     doubts = doubt_lines(live)
     alerts += [f"DOUBT: {line.text}" for line in doubts if line.open]
     alerts += [f"FENCING FAILED: {event_text(event)}" for event in live.fencing.history
@@ -107,6 +111,17 @@ def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[Bann
              for text in alerts]
     return lines + [BannerLine((Cell(f"RESOLVED: {line.text}", "node-online"),), False, True)
                     for line in doubts if not line.open]
+
+
+def maintenance_text(cluster: ClusterSnapshot, now: float) -> str | None:
+    """"MAINTENANCE: the cluster for 12 min · node node-b for 2 h 5 min", or None."""
+    parts = []
+    for item in maintenance_of(cluster):
+        age = item.age_s(now)
+        subject = "the cluster" if item.scope == "cluster" else f"{item.scope} {item.subject}"
+        parts.append(f"{subject} for {age_text(age)}" if age is not None
+                     else f"{subject} (since: unknown, not switched on by hacon)")
+    return "MAINTENANCE: " + " · ".join(parts) if parts else None
 
 
 def _partitions_text(live: LiveSnapshot) -> str:

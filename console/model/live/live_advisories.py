@@ -17,6 +17,7 @@ from console.model.live.advisories import (
     Advisory,
     Severity,
     cluster_advisories,
+    leftover_upkeep,
     member_names,
     sorted_advisories,
 )
@@ -34,6 +35,8 @@ def live_advisories(
     found = list(cluster_advisories(live.cluster, two_node=two_node)) if live.cluster else []
     found = [advisory for advisory in found if not _runs_after_all(live, advisory)]
     found.extend(_service_where_vip_is_not(live))
+    if live.cluster is not None and live.fetched_at is not None:
+        found.extend(leftover_upkeep(live.cluster, live.fetched_at))
     found.extend(_vip_in_two_partitions(live))
     found.extend(_doubt(live))
     if live.cluster is not None and live.fencing.history_from:
