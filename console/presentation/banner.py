@@ -61,7 +61,24 @@ def _vip_line(live: LiveSnapshot, vip_id: str) -> BannerLine:
         alert = alert or truth.truth is not KernelTruth.ON_HOLDER
     elif not is_file_snapshot(live):
         cells.append(Cell(" · kernel: not probed", "data-stale"))
-    return BannerLine(tuple(cells), alert)
+    client = _client_cells(live, vip_id)
+    cells.extend(client)
+    return BannerLine(tuple(cells), alert or any(cell.tone == "status-failed" for cell in client))
+
+
+def _client_cells(live: LiveSnapshot, vip_id: str) -> list[Cell]:
+    """" · LAN: ARP node-b · SIP 3/3": who answers ARP, how many SIP probes were answered."""
+    view = live.client_view.get(vip_id)
+    if view is None:
+        return []
+    owners = ", ".join(view.arp_nodes) or "nobody"
+    arp = Cell(f"ARP {owners}", "status-failed" if len(view.macs) != 1 else "node-online",
+               bold=len(view.macs) != 1)
+    answered = sum(answer.answered for answer in view.service.values())
+    sip = Cell(f"SIP {answered}/{len(view.service)}",
+               "node-online" if answered == len(view.service) else "status-failed",
+               bold=answered != len(view.service))
+    return [Cell(" · LAN: "), arp, *([Cell(" · "), sip] if view.service else [])]
 
 
 def holders_across_partitions(live: LiveSnapshot, vip_id: str) -> tuple[str, ...]:

@@ -62,3 +62,18 @@ def test_a_failed_fencing_nothing_replaced_is_an_alert_and_a_superseded_one_is_n
     assert ("FENCING FAILED: reboot of node-b by node-a: failed at 2026-12-06 08:09:20Z "
             "(fence_lab: switch unreachable)") in alerts(failed)
     assert not any(text.startswith("FENCING FAILED") for text in alerts(failed, success))
+
+
+def test_the_vip_line_says_who_answers_arp_and_how_many_sip_probes_were_answered() -> None:
+    from console.model.live.client_view import ClientProbes, NodeClientProbe, SipAnswer
+    from tests.model.test_client_view import CIBS, MAC_A, MAC_B
+
+    views, _ = standby_dc_cut()
+    ok = SipAnswer(True, "SIP/2.0 200 OK", "fake-opensips (node-b)", 1.0)
+    probes = ClientProbes({"node-a": NodeClientProbe({"ClusterIP": (MAC_B,)}, {"ClusterIP": ok},
+                                                     {"eth0": MAC_A}),
+                           "node-b": NodeClientProbe({"ClusterIP": ()}, {"ClusterIP": ok},
+                                                     {"eth0": MAC_B})})
+    live = build_live_snapshot(views, {"node-b": CIBS["node-b"]}, 1.0, None, probes)
+    [line] = vip_lines(live)
+    assert texts([line])[0].endswith(" · LAN: ARP node-b · SIP 2/2")
