@@ -32,7 +32,7 @@ class EventsPane(KeyedTable):
     COLUMNS = (("time", "Time"), ("text", "Event"))
     PANE_TITLE = "Events"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "event_history", "Why?", id="console.event-history",
+        Binding("h", "event_history", "Why?", show=False, id="console.event-history",
                 tooltip="Open the History at the transition behind the selected event"),
     ]
 
