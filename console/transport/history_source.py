@@ -36,7 +36,9 @@ Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) while inputs are read."""
 
 FETCH_BATCH = 100
-"""Inputs fetched per tar (each is a few kilobytes compressed)."""
+"""Inputs fetched per tar at most (each is a few kilobytes compressed)..."""
+FETCH_BATCH_BYTES = 8 << 20
+"""...and at most this many bytes of them, well under what hacon reads of one command."""
 MAX_LOG_LINES = 50_000
 COMMAND_TIMEOUT_S = 60.0
 
@@ -127,6 +129,23 @@ def cache_key(cluster: str | None, nodes: Sequence[str]) -> str:
     return cluster or "+".join(nodes)
 
 
+def fetch_batches(missing: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """(node, name, stamp) entries in batches of one node each, bounded in count and bytes."""
+    batches: list[list[tuple[str, str, str]]] = []
+    size = 0
+    for entry in sorted(missing):
+        entry_size = int(entry[2].split(":", 1)[0] or 0)
+        last = batches[-1] if batches else None
+        if (last is None or last[0][0] != entry[0] or len(last) >= FETCH_BATCH
+                or size + entry_size > FETCH_BATCH_BYTES):
+            batches.append([entry])
+            size = entry_size
+        else:
+            last.append(entry)
+            size += entry_size
+    return batches
+
+
 class SshHistorySource:
     """The live cluster's inputs over SSH, through a per-cluster cache."""
 
@@ -184,13 +203,12 @@ class SshHistorySource:
         """Fetch every missing input (a tar per node and batch), then read them all at once."""
         fetched: list[tuple[InputRef, bytes]] = []
         stamps: dict[str, str] = {}
-        for start in range(0, len(missing), FETCH_BATCH):
-            batch = missing[start:start + FETCH_BATCH]
-            for node in sorted({entry[0] for entry in batch}):
-                entries = [entry for entry in batch if entry[0] == node]
-                fetched += await self._fetch_batch(node, entries, problems)
+        done = 0
+        for batch in fetch_batches(missing):
+            fetched += await self._fetch_batch(batch[0][0], batch, problems)
             stamps.update({f"{node}/{name}": stamp for node, name, stamp in batch})
-            progress(start + len(batch), len(missing) * 2, batch[-1][1])
+            done += len(batch)
+            progress(done, len(missing) * 2, batch[-1][1])
         reading = functools.partial(self._read_and_remember, fetched, stamps, problems,
                                     lambda done, total, what: progress(total + done, total * 2,
                                                                        what))
