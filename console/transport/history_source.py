@@ -67,10 +67,11 @@ def index_inputs(inputs: Sequence[tuple[InputRef, bytes]], progress: Progress = 
 
 
 class LocalHistorySource:
-    """A directory of inputs or a crm_report tarball (`hacon history --from`)."""
+    """Directories of inputs or crm_report tarballs (`hacon history --from`, repeatable: one
+    single-node report per node together hold every DC's inputs)."""
 
-    def __init__(self, path: Path, default_node: str = "local") -> None:
-        self.path = path
+    def __init__(self, path: Path | Sequence[Path], default_node: str = "local") -> None:
+        self.paths = (path,) if isinstance(path, Path) else tuple(path)
         self.default_node = default_node
         self._raw: dict[str, bytes] = {}
 
@@ -80,13 +81,15 @@ class LocalHistorySource:
 
     def load_sync(self, progress: Progress = _no_progress) -> HistoryData:
         """Read everything (raises HistorySourceError for an unusable path)."""
-        local = read_history(self.path, self.default_node)
-        self._raw = {ref.key: data for ref, data in local.inputs}
-        facts, problems = index_inputs(local.inputs, progress)
-        logs = merge_findings(read_log_lines(node, lines)
+        locals_ = [read_history(path, self.default_node) for path in self.paths]
+        self._raw = {ref.key: data for local in locals_ for ref, data in local.inputs}
+        inputs = [(InputRef(*key.split("/", 1)), data) for key, data in self._raw.items()]
+        facts, problems = index_inputs(inputs, progress)
+        logs = merge_findings(read_log_lines(node, lines) for local in locals_
                               for node, lines in local.log_lines.items())
-        return HistoryData(tuple(facts), logs, {**local.skipped, **problems},
-                           f"{self.path}", len(facts))
+        skipped = {key: text for local in locals_ for key, text in local.skipped.items()}
+        return HistoryData(tuple(facts), logs, {**skipped, **problems},
+                           ", ".join(map(str, self.paths)), len(facts))
 
     async def load(self, progress: Progress = _no_progress) -> HistoryData:
         """load_sync in a thread (the UI's loop keeps drawing)."""
