@@ -13,10 +13,6 @@ from pathlib import Path
 import hypothesis  # noqa: F401
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "pacemaker-scheduler"
-"""Pacemaker's scheduler regression CIBs, laid beside the checkout (shared/ next to main/)."""
-
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

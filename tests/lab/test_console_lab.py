@@ -23,6 +23,7 @@ from console.ui.app import ConsoleApp
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.vip_banner import VipBanner
+from tests.support.waiting import until
 
 from .harness import Lab
 
@@ -48,15 +49,6 @@ def banner_text(app: ConsoleApp) -> str:
         return ""
     banner = app.main_screen.query_one(VipBanner)
     return "\n".join(str(line.content) for line in banner.query_children(Static))
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 40.0) -> None:
-    """Let the console run until `condition` holds on screen; fails after a generous limit."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "the screen never showed it"
-        await pilot.pause(0.05)
 
 
 def other_node(lab: Lab, node: str) -> str:
