@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.base import FailureKind, NodeUnreachable
 from console.transport.ssh_config import (

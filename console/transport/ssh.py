@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Self
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.argv import remote_command
 from console.transport.base import (

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.argv import remote_command
 from console.transport.base import Argv, FailureKind, NodeUnreachable
