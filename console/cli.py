@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from console import __version__
 from console.commands import COMMANDS, tui
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
-from console.commands.text import printable
+from console.commands.placement import carry_console_options
 from console.model.errors import CibParseError, describe
+from console.model.text_safety import printable
 
 EXIT_INTERRUPTED = 130
 
@@ -42,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run hacon with the given arguments (default: sys.argv[1:]) and return the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        carry_console_options(args)
         exit_code: int = args.run(args)
     except CommandError as error:
         return _fail(str(error), error.exit_code)

@@ -109,6 +109,8 @@ def parse_config(text: str, *, source: str = CONFIG_FILE,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise ConfigError(f"{source}: arrays or tables nested too deeply") from None
     unknown = set(data) - {"default", "clusters"}
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")

@@ -14,12 +14,15 @@ from rich.style import Style
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import printable, printable_lines
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
-from console.ui.actions_flow import ActionsApp
+from console.ui.actions_flow import ActionsApp, action_hint
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
@@ -101,6 +104,7 @@ class ConsoleApp(ActionsApp):
         self.tone_styles: dict[str, Style] = {}
         """Cell tone -> Rich style for the current theme (DataTable cells are Rich text)."""
         self._remember_theme = remember_theme
+        self._hint_shown: str | None = None
         self._theme_failures = self._register_themes()
         self._initial_theme = self._pick_theme(theme)
         self.theme = self._initial_theme or DEFAULT_THEME
@@ -118,6 +122,14 @@ class ConsoleApp(ActionsApp):
             if name:
                 self._theme_failures.append(f"theme {name!r} is unknown, using {DEFAULT_THEME}")
         return None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text, whatever the caller asks: its message nearly
+        always carries a node's reason, a resource id, a theme name or a tool's stderr, and
+        Textual would read `[/]` in them as markup (and crash) or pass escapes through."""
+        super().notify(printable_lines(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """hacon's semantic colours for any theme, derived from its base colours."""
@@ -143,6 +155,30 @@ class ConsoleApp(ActionsApp):
     def main_screen(self) -> MainScreen | None:
         """The main screen once pushed."""
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def shown_snapshot(self) -> LiveSnapshot | None:
+        """The snapshot on the main screen (what the operator is looking at)."""
+        screen = self.main_screen
+        return screen.snapshot if screen is not None else None
+
+    def refresh_source(self) -> None:
+        """Ask the source for a new round now (after an action)."""
+        if self.source is not None:
+            self.source.refresh_now()
+
+    def show_action_hint(self) -> None:
+        """Redraw the status bar (on the main screen, under any modal) if its hint changed.
+
+        Only on a change: redrawing the status bar updates the panes' rows, which can move a
+        cursor, which comes back here.
+        """
+        screen = self.main_screen
+        if screen is None:
+            return
+        hint = action_hint(screen)
+        if hint != self._hint_shown:
+            self._hint_shown = hint
+            screen.refresh_ages()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def follow_cluster(self) -> None:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from console import audit
+from console.actions import audit
 from console.demo.cluster import DemoCluster
 from console.demo.timeline import FakeClock
 from console.model.live.snapshot import LiveSnapshot
