@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run hacon with the given arguments (default: sys.argv[1:]) and return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # A subcommand may answer bad options its own way (`hacon check`: UNKNOWN, exit 3).
+        report = getattr(args, "usage_error", parser.error)
+        report(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         carry_console_options(args)
         exit_code: int = args.run(args)

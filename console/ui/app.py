@@ -149,6 +149,10 @@ class ConsoleApp(ActionsApp):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for failure in self._theme_failures:
             self.notify(failure, title="theme", severity="warning", timeout=8)
+        self.open_first_screen()
+
+    def open_first_screen(self) -> None:
+        """The main screen following the source, or the setup help without one."""
         if self.source is None:
             self.push_screen(SetupScreen(self.setup_help or ""))
             return
