@@ -15,10 +15,10 @@ from pathlib import Path
 from textual.widgets import Static
 
 from console.ui.screens.history import HistoryScreen, IncidentScreen
-from tests.ui import builders as b
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
 from tests.ui.test_history_screen import LAB, NoReplaySource, open_history
-from tests.ui.waiting import until
 
 HOSTILE = "[/]\u202e\u009b2J"
 RAW = ("\u202e", "\u009b")
