@@ -36,6 +36,8 @@ from console.transport import argv as node_argv
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 
 OLD_DATA = 103
+LOCAL_SIMULATE_TIMEOUT = 60.0
+"""Seconds the preview on this machine may take (as on a node): a hung one is stopped."""
 """cibadmin's exit status when a patch does not start from the live version."""
 NOT_FOUND = 127
 COMMAND_TIMEOUT_S = 30.0
@@ -167,10 +169,17 @@ async def _simulate_here(cib: bytes) -> CommandResult | None:
     with tempfile.TemporaryDirectory(prefix="hacon-simulate-") as shadow:
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C", "CIB_shadow_dir": shadow}
         process = await asyncio.create_subprocess_exec(
-            binary, *plans.SIMULATE_ARGV[3:], stdin=asyncio.subprocess.PIPE,
+            binary, *plans.SIMULATE_TOOL_ARGV[1:], stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
-        stdout, stderr = await process.communicate(cib)
-    return CommandResult("localhost", plans.SIMULATE_ARGV, process.returncode or 0, stdout,
+        try:
+            stdout, stderr = await asyncio.wait_for(process.communicate(cib),
+                                                    LOCAL_SIMULATE_TIMEOUT)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            stdout, stderr = b"", (f"crm_simulate did not finish within "
+                                   f"{LOCAL_SIMULATE_TIMEOUT:g} s").encode()
+    return CommandResult("localhost", plans.SIMULATE_TOOL_ARGV, process.returncode or 0, stdout,
                          stderr, time.monotonic() - started)
 
 

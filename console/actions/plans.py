@@ -29,15 +29,17 @@ from console.actions.patchset import PatchBuilder, cib_version_of
 from console.actions.prediction import Prediction
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
+from console.model.text_safety import shell_word
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
 from console.transport import argv as node_argv
+
 Element = etree._Element
 PATCH_ARGV = node_argv.cib_patch()
-SHADOW_DIR = "/tmp"
-"""crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""
-SIMULATE_ARGV = node_argv.crm_simulate_piped(SHADOW_DIR)
+SIMULATE_TOOL_ARGV = node_argv.crm_simulate_tool()
 """Pacemaker's scheduler on the changed CIB (stdin): the transition and the status after it."""
+SIMULATE_ARGV = node_argv.crm_simulate_private()
+"""The preview on a node, its shadow CIB in a private directory removed afterwards."""
 
 
 class ActionKind(str, Enum):
@@ -135,7 +137,7 @@ def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     builder, snapshot = _standby_patch(cib, node, guards.standby_blocked_reason)
     _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
     holder_note = _holder_note(snapshot, node)
-    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {node} in standby",
+    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {shell_word(node)} in standby",
                        run_on, node=node, consequences=(f"{node} stops running resources",
                                                         *holder_note))
 
@@ -147,8 +149,8 @@ def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
         builder.delete(pair)
     if not builder.changed:
         raise ActionRefused(f"{node} is in standby for another reason (on-fail=standby?)")
-    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {node} online", run_on,
-                       node=node, consequences=(f"{node} may run resources again",))
+    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {shell_word(node)} online",
+                       run_on, node=node, consequences=(f"{node} may run resources again",))
 
 
 def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> ActionPlan:
@@ -185,7 +187,8 @@ def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
              *(f"constraint {cid} is removed" for cid in removed),
              f"{prefer_id} moves it there and is removed once the move is verified")
     plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
-                       f"Fail {vip.id} back to {node}", run_on, node=node, resource=vip.id,
+                       f"Fail {shell_word(vip.id)} back to {shell_word(node)}", run_on, node=node,
+                       resource=vip.id,
                        consequences=notes)
     return replace(plan, then_clear=(prefer_id,), changes=notes[:-1])
 
@@ -204,7 +207,8 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
     vip = guards.main_vip(snapshot)
     forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
     return ActionPlan(
-        kind=ActionKind.CLEANUP, changes=(forgotten,), title=f"Clean up {resource}{where}",
+        kind=ActionKind.CLEANUP, changes=(forgotten,),
+        title=f"Clean up {shell_word(resource)}{where}",
         node=node, resource=resource, run_on=run_on,
         argv=node_argv.crm_resource_cleanup(resource, node), stdin=None,
         expected_version=snapshot.version,
@@ -296,7 +300,8 @@ def _transient_standby(root: Element, node: str) -> str | None:
 
 def _transient_message(node: str, value: str) -> str:
     return (f"{node} has a transient standby={value} (for this boot) that overrides the "
-            f"permanent value hacon sets; remove it first: crm_attribute --node {node} "
+            f"permanent value hacon sets; remove it first: crm_attribute --node "
+            f"{shell_word(node)} "
             f"--name standby --lifetime reboot --delete")
 
 

@@ -16,9 +16,9 @@ from console.actions.runner import Ending, RunEvents, RunReport, RunSettings
 from console.actions.upkeep import cib_time, parse_lifetime
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
-from console.commands.text import printable
 from console.config import ConfigError, load_config
 from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import printable
 from console.transport.base import CommandRunner
 
 EXIT_REFUSED = 3
@@ -151,7 +151,9 @@ def _report(report: RunReport) -> int:
 
 
 def _show_plan(plan: ActionPlan) -> None:
-    lines = [f"{plan.title} (run on {plan.run_on}, computed from CIB {plan.expected_version})"]
+    heading = (f"{printable(plan.title)} (run on {printable(plan.run_on)}, computed from CIB "
+               f"{plan.expected_version})")
+    lines = [heading]
     lines += [f"  - {printable(line)}" for line in plan.consequences]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
@@ -159,7 +161,7 @@ def _show_plan(plan: ActionPlan) -> None:
 
 def _confirmed(plan: ActionPlan) -> bool:
     # No is the default: an empty answer (Enter) changes nothing.
-    answer = input(f"{plan.title}? [y/N] ").strip().lower()
+    answer = input(f"{printable(plan.title)}? [y/N] ").strip().lower()
     return answer in ("y", "yes")
 
 

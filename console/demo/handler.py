@@ -34,6 +34,8 @@ from console.model.xmlsafe import parse_xml
 Answer = tuple[int, bytes, bytes]
 NOT_INSTALLED = 127
 VERSION_SCRIPT_NAME = "hacon-version"
+PREVIEW_SCRIPT_NAME = "hacon-preview"
+"""$0 of the preview wrapper (console.actions.plans.SIMULATE_ARGV)."""
 WATCH_SCRIPT_NAME = "hacon-watch"
 WATCH_TICK = 0.25
 """How often the push channel looks for a change (the demo's stand-in for CIB notifications)."""
@@ -126,6 +128,8 @@ class DemoHandler:
     def _shell(self, node: str, words: list[str], stdin: bytes) -> Answer:
         if words[:1] == ["-c"] and words[2:3] == [VERSION_SCRIPT_NAME] and len(words) == 6:
             return self._version_check(node, words[3:6])
+        if words[:1] == ["-c"] and words[2:3] == [PREVIEW_SCRIPT_NAME] and len(words) > 3:
+            return self.answer(node, words[3:], stdin)  # its private shadow dir is not needed
         return 127, b"", b"sh: the demo nodes run only hacon's own scripts\n"
 
     def _version_check(self, node: str, known: list[str]) -> Answer:

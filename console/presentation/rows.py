@@ -23,6 +23,7 @@ from console.model.cluster import (
 from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.live.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
+from console.model.text_safety import printable
 from console.model.types import INFINITY
 from console.model.upkeep import lifetime_node, remaining_s
 
@@ -34,6 +35,13 @@ class Cell:
     text: str
     tone: str | None = None
     bold: bool = False
+
+    def __post_init__(self) -> None:
+        # Every cell of every pane and banner line is built here: the one place where a name
+        # from the CIB or a node's reason is made inert before it can reach the terminal.
+        safe = printable(self.text)
+        if safe is not self.text:
+            object.__setattr__(self, "text", safe)
 
 
 Row = tuple[str, tuple[Cell, ...]]

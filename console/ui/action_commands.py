@@ -17,6 +17,7 @@ from textual.widget import Widget
 from console.actions.plans import ActionKind
 from console.ui.action_requests import ActionRequest, palette_requests
 from console.ui.actions_flow import ActionsApp, shown_snapshot
+from console.ui.inert import highlighted, inert
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.problems_pane import ProblemsPane
@@ -51,14 +52,14 @@ class GuardedActionCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, action, target in self._entries():
-            yield DiscoveryHit(name, partial(self._run, action, target), help=HELP)
+            yield DiscoveryHit(inert(name), partial(self._run, action, target), help=HELP)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, action, target in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action, target),
+                yield Hit(score, highlighted(matcher, name), partial(self._run, action, target),
                           help=HELP)
 
 
