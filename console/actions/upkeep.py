@@ -43,6 +43,7 @@ from console.model.constraints.dates import parse_iso_datetime
 from console.model.snapshot import parse_cib
 from console.model.types import INFINITY
 from console.model.upkeep import SINCE_ATTRIBUTE, expired_constraints, own_unmanaged_setting
+from console.model.text_safety import shell_word
 
 Snapshot = guards.Snapshot
 CIB_TIME_FORMAT = "%Y-%m-%d %H:%M:%SZ"
@@ -126,9 +127,9 @@ def plan_maintenance(cib: bytes, on: bool, node: str | None, resource: str | Non
                     builder.delete(pair)
     if not builder.changed:
         raise ActionRefused("maintenance is set for this boot only (transient attribute): "
-                            f"crm_attribute --node {node} --name maintenance --lifetime reboot "
+                            f"crm_attribute --node {shell_word(node or '')} --name maintenance --lifetime reboot "
                             "--delete")
-    subject = resource or node or "the cluster"
+    subject = shell_word(resource or node or "") if resource or node else "the cluster"
     title = f"{'Start' if on else 'End'} maintenance of {subject}"
     kind = ActionKind.MAINTENANCE_ON if on else ActionKind.MAINTENANCE_OFF
     plan = _patch_plan(builder, snapshot, kind, title, run_on, node=node, resource=resource)
@@ -268,7 +269,7 @@ def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str
             builder.delete(old)
     builder.create(constraints, _cli_location(constraint_id, resource, node, ban, until))
     verb = "Ban" if ban else "Move"
-    title = f"{verb} {resource} {'from' if ban else 'to'} {node}"
+    title = f"{verb} {shell_word(resource)} {'from' if ban else 'to'} {shell_word(node)}"
     lasting = f"until {until}" if until else "until it is cleared"
     change = f"{constraint_id} {'keeps' if ban else 'pins'} {resource} {'off' if ban else 'on'} " \
              f"{node} {lasting}"
