@@ -46,7 +46,7 @@ def vip_family(cluster: ClusterSnapshot) -> set[str]:
 def disable_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be disabled (target-role=Stopped) now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if (cluster.resources[resource].target_role or "").lower() == "stopped":
@@ -60,7 +60,7 @@ def disable_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
 def restart_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be restarted (stopped, then started on the same node), or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     rsc = cluster.resources[resource]
@@ -93,7 +93,7 @@ def plan_restart(cib: bytes, resource: str, force: bool, *, run_on: str) -> Acti
 def enable_blocked_reason(snapshot: Snapshot, resource: str, *,
                           now: float | None = None) -> str | None:
     """Why `resource` may not be enabled (target-role removed) now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if (cluster.resources[resource].target_role or "").lower() != "stopped":
@@ -139,7 +139,7 @@ def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
 def refresh_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be refreshed (re-probed) now, or None."""
-    _, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    _, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     return reason
 
 

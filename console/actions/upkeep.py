@@ -87,7 +87,7 @@ def parse_lifetime(text: str) -> int:
 def maintenance_blocked_reason(snapshot: Snapshot, on: bool, node: str | None,
                                resource: str | None, *, now: float | None = None) -> str | None:
     """Why maintenance may not be switched on/off for the cluster, `node` or `resource`."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
     if node is not None and resource is not None:
@@ -226,7 +226,7 @@ RESOURCE_TAGS = frozenset({"primitive", "group", "clone", "master", "bundle"})
 def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban: bool, *,
                         now: float | None = None) -> str | None:
     """Why `resource` may not be moved to (ban: away from) `node` now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
     rsc = cluster.resources[resource]
@@ -304,7 +304,7 @@ def _cli_location(constraint_id: str, resource: str, node: str, ban: bool,
 def clear_expired_blocked_reason(snapshot: Snapshot, resource: str | None, *,
                                  now: float | None = None) -> str | None:
     """Why no expired cli-prefer / cli-ban constraint can be removed now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if not expired_constraints(cluster, now if now is not None else time.time(), resource):
