@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 from console.model.transitions import explain_history
 from console.transport.base import CommandResult

@@ -16,7 +16,7 @@ from console.ui.widgets.fleet_pane import FleetPane
 from console.ui.widgets.keyed_table import KeyedTable
 from tests.support.lab_live import lab_live
 from tests.ui.fakes import FixedClock, ScriptedSource
-from tests.ui.waiting import until
+from tests.support.waiting import until
 
 WIDE = (130, 20)
 STATES = {"sip-ams": "healthy-2node", "sip-fra": "standby-node-a", "sip-lon": "split-brain",
