@@ -10,7 +10,7 @@ import pytest
 
 from console.commands.errors import CommandError
 from console.commands.history import parse_when
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from tests.hacon_process import hacon
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node"

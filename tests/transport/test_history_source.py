@@ -20,7 +20,7 @@ from console.transport import history_index
 from console.transport.base import CommandResult, NodeUnreachable
 from console.transport.history_files import read_history
 from console.transport.history_source import SshHistorySource, fetch_batches, parse_listing
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node"
 READ_ONLY_TOOLS = {"find", "tar", "grep"}
