@@ -7,7 +7,7 @@ from dataclasses import replace
 from console.commands.status_live import render_live
 from console.model.live.fencing import parse_fence_history
 from console.model.live.verdict import build_live_snapshot
-from tests.model.live_builders import view
+from tests.support.live_views import view
 from tests.model.test_fencing import HISTORY, fence_cluster
 from tests.model.test_partitions import SEEN, cut_holder, fenced_node_a, standby_dc_cut
 

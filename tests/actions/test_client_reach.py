@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from console.actions.client_reach import clients_reached
 from console.transport.base import CommandResult
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 CIB = (REPO_ROOT / "console" / "data" / "sample-cib.xml").read_bytes()
 MAC_B = "02:00:00:00:00:0b"

@@ -9,7 +9,7 @@ import pytest
 from console.model.cluster import Constraints
 from console.model.live.advisories import Severity, cluster_advisories
 from console.model.live.live_advisories import live_advisories
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 
 def codes(advisories: tuple[object, ...]) -> set[str]:

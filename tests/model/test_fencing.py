@@ -18,8 +18,8 @@ from console.model.live.fencing import (
 )
 from console.model.live.live_advisories import live_advisories
 from console.model.live.verdict import build_live_snapshot
-from tests.model.live_builders import view
-from tests.ui import builders as b
+from tests.support.live_views import view
+from tests.support import snapshots as b
 # The shape `stonith_admin --history '*' --output-as=xml` prints on a 2.1.5 lab node.
 HISTORY = b"""<pacemaker-result api-version="2.25" request="stonith_admin --history * --output-as=xml">
   <fence_history>

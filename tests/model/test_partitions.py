@@ -13,8 +13,8 @@ from console.model.live.fencing import FenceEvent, fence_time
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
 from console.model.live.live_advisories import live_advisories
 from console.model.live.verdict import build_live_snapshot
-from tests.model.live_builders import unreachable, view
-from tests.ui import builders as b
+from tests.support.live_views import unreachable, view
+from tests.support import snapshots as b
 VIP = "192.168.122.100"
 SEEN = fence_time("2026-12-06 12:01:03Z") or 0.0
 

@@ -41,7 +41,7 @@ def test_the_cut_holder_is_uncertain_with_what_it_held_when_last_seen() -> None:
 def test_fencing_lists_devices_and_the_merged_history_with_superseded_failures() -> None:
     from dataclasses import replace
 
-    from tests.model.live_builders import view
+    from tests.support.live_views import view
 
     cluster = fence_cluster()
     events = parse_fence_history(HISTORY)

@@ -49,7 +49,7 @@ def test_a_failed_fencing_nothing_replaced_is_an_alert_and_a_superseded_one_is_n
 
     from console.model.live.fencing import parse_fence_history
     from tests.model.test_fencing import HISTORY, fence_cluster
-    from tests.model.live_builders import view
+    from tests.support.live_views import view
 
     cluster = fence_cluster()
     failed, success = parse_fence_history(HISTORY)

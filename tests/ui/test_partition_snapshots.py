@@ -9,7 +9,7 @@ import pytest
 
 from console.model.live.verdict import build_live_snapshot
 from tests.model.test_partitions import SEEN, cut_holder, standby_dc_cut
-from tests.ui.conftest import AppFactory
+from tests.support.console_app import AppFactory
 from tests.ui.fakes import FixedClock
 from tests.ui.test_ui_snapshots import shown
 
@@ -37,7 +37,7 @@ def test_doubt_banner(snap_compare, make_app: AppFactory, size: str) -> None:  #
 async def test_the_panel_shows_one_column_per_partition_and_hides_with_one(
         make_app: AppFactory) -> None:
     from console.ui.widgets.partitions_panel import PartitionsPanel
-    from tests.model.live_builders import view
+    from tests.support.live_views import view
     from tests.ui.waiting import until_shown
 
     healthy = build_live_snapshot({"node-a": view("node-a"), "node-b": view("node-b")},
