@@ -26,6 +26,7 @@ from console.ui.actions_flow import ActionsApp, action_hint
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
+from console.ui.screens.fencing import FencingScreen
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
@@ -56,6 +57,7 @@ class ConsoleApp(ActionsApp):
     | q | Quit. |
     | ctrl+p | Command palette. |
     | H | Transition history. |
+    | F | Fence devices and fencing history. |
     """
 
     CSS_PATH = "console.tcss"
@@ -71,6 +73,8 @@ class ConsoleApp(ActionsApp):
         Binding("q", "quit", "Quit", id="console.quit", tooltip="Leave hacon"),
         Binding("H", "show_history", "History", show=False, id="console.show-history",
                 tooltip="Why the cluster did what it did: the transitions, explained"),
+        Binding("F", "show_fencing", "Fencing", show=False, id="console.show-fencing",
+                tooltip="Fence devices and who fenced whom, when, with what result"),
     ]
 
     def __init__(
@@ -174,6 +178,11 @@ class ConsoleApp(ActionsApp):
         screen = self.main_screen
         return screen.snapshot if screen is not None else None
 
+    def latest_snapshot(self) -> LiveSnapshot | None:
+        """The newest snapshot from the source (screens over the main one follow it)."""
+        screen = self.main_screen
+        return screen.latest_snapshot if screen is not None else None
+
     def refresh_source(self) -> None:
         """Ask the source for a new round now (after an action)."""
         if self.source is not None:
@@ -233,3 +242,8 @@ class ConsoleApp(ActionsApp):
 
     def on_events_pane_history_requested(self, message: EventsPane.HistoryRequested) -> None:
         self.action_show_history(message.at)
+
+    def action_show_fencing(self) -> None:
+        """Open the fence devices and the merged fencing history."""
+        if not isinstance(self.screen, FencingScreen):
+            self.push_screen(FencingScreen(self.latest_snapshot))

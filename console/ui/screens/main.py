@@ -225,6 +225,11 @@ class MainScreen(Screen[None]):
         events_pane.show_rows(events_pane.rows_to_show, styles, restyle=restyle)
         self.refresh_ages(restyle=restyle)
 
+    @property
+    def latest_snapshot(self) -> LiveSnapshot | None:
+        """The newest snapshot received, even while a screen on top pins what this one shows."""
+        return self._wanted or self.snapshot
+
     def refresh_ages(self, restyle: bool = False) -> None:
         """The cheap part, every second: node data ages, the banner's staleness, the status bar."""
         now = self.console.clock()
