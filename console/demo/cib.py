@@ -28,6 +28,7 @@ from console.demo.config import (
     DemoConfig,
     node_id,
 )
+from console.demo.fencing import device_history, device_primitive
 from console.demo.partition import Partition
 from console.demo.state import NodeRuntime, OpRecord, ResourceHistory
 
@@ -70,7 +71,7 @@ def _configuration(configuration: Element, config: DemoConfig) -> None:
     crm_config = etree.SubElement(configuration, "crm_config")
     # The order the lab's CIB has: what the harness set, then what the first DC added.
     _nvpairs(crm_config, "cluster_property_set", "cib-bootstrap-options", {
-        "stonith-enabled": "false", "no-quorum-policy": "stop",
+        "stonith-enabled": "true" if config.fencing else "false", "no-quorum-policy": "stop",
         "cluster-name": config.cluster_name, "dc-deadtime": "5s", "have-watchdog": "false",
         "dc-version": DC_VERSION, "cluster-infrastructure": "corosync"})
     nodes = etree.SubElement(configuration, "nodes")
@@ -85,6 +86,8 @@ def _configuration(configuration: Element, config: DemoConfig) -> None:
     _primitive(resources, SERVICE_ID, "anything",
                {"binfile": SERVICE_BINARY, "cmdline_options": "-F"},
                {"migration-threshold": str(MIGRATION_THRESHOLD)})
+    if config.fencing:
+        device_primitive(resources)
     _constraints(etree.SubElement(configuration, "constraints"), config)
     defaults = etree.SubElement(configuration, "rsc_defaults")
     _nvpairs(defaults, "meta_attributes", "build-resource-defaults",
@@ -127,9 +130,10 @@ def _node_state(status: Element, name: str, partition: Partition,
     side last saw (the lab's CIB keeps it; lost transient attributes are erased)."""
     state = etree.SubElement(status, "node_state", id=node_id(name), uname=name)
     if name not in partition.members:
+        # A fenced node is known to be down (expected=down, history erased), not unclean.
         state.attrib.update({"in_ccm": "false", "crmd": "offline",
                              "crm-debug-origin": "do_state_transition", "join": "down",
-                             "expected": "member"})
+                             "expected": "down" if name in partition.fenced else "member"})
         if name in partition.departed:
             _lrm(state, name, partition.departed[name])
         return
@@ -139,10 +143,13 @@ def _node_state(status: Element, name: str, partition: Partition,
     transient = etree.SubElement(state, "transient_attributes", id=node_id(name))
     _nvpairs(transient, "instance_attributes", f"status-{node_id(name)}",
              runtimes[name].transient)
-    _lrm(state, name, runtimes[name].history)
+    resources = _lrm(state, name, runtimes[name].history)
+    if partition.config.fencing:
+        device_history(resources, name, name == partition.dc, partition.dc_uuid,
+                       partition.written, FEATURE_SET)
 
 
-def _lrm(state: Element, name: str, history: dict[str, ResourceHistory]) -> None:
+def _lrm(state: Element, name: str, history: dict[str, ResourceHistory]) -> Element:
     lrm = etree.SubElement(state, "lrm", id=node_id(name))
     resources = etree.SubElement(lrm, "lrm_resources")
     for rsc_id, entry in history.items():
@@ -156,6 +163,7 @@ def _lrm(state: Element, name: str, history: dict[str, ResourceHistory]) -> None
                                     attrib={"class": "ocf", "provider": "heartbeat"})
         for suffix, record in records:
             _op(resource, f"{rsc_id}_{suffix}", record, name)
+    return resources
 
 
 def _op(parent: Element, op_id: str, record: OpRecord, node_name: str) -> None:

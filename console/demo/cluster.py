@@ -23,6 +23,7 @@ from console.demo.config import (
     Prefer,
 )
 from console.demo.executor import clean_up, record_monitor_failure, run_step
+from console.demo.fencing import FenceRecord, merged
 from console.demo.partition import Partition, Version, quorate
 from console.demo.scheduler import Step, plan_transition
 from console.demo.state import NodeRuntime
@@ -48,6 +49,8 @@ class DemoCluster:
         self.isolated: set[str] = set()
         self.unplugged: set[str] = set()
         """Isolated nodes whose cable is pulled: the host cannot reach them either (silent)."""
+        self.fencers: dict[str, list[FenceRecord]] = {name: [] for name in self.node_names}
+        """Each node's fencer history (synced within a membership)."""
         self.journal: list[tuple[int, str]] = []
         """(wall seconds, what happened) for the demo panel."""
         config = DemoConfig(node_names=self.node_names)
@@ -201,6 +204,32 @@ class DemoCluster:
         if broken and self.runtime(node_name).history[SERVICE_ID].running:
             self._fail_later(node_name)
 
+    def enable_fencing(self) -> None:
+        """stonith-enabled=true with one fence device (no delay), set in every partition."""
+        for partition in self.partitions:
+            if not partition.config.fencing:
+                self._change_config(partition, partition.dc, "cibadmin",
+                                    replace(partition.config, fencing=True))
+        self._note("fencing enabled (one device, no delay)")
+
+    def fence(self, origin: str, target: str, action: str = "reboot") -> None:
+        """`origin`'s side fences `target`: it is off at once and known down; a reboot comes
+        back after the boot time."""
+        runtime = self.runtime(target)
+        partition = self.partition_of(origin)
+        record = FenceRecord(target, action, origin, origin, self.timeline.wall())
+        for member in partition.members:
+            self.fencers[member] = merged(self.fencers[member], [record])
+        runtime.power_off()
+        partition.departed.pop(target, None)
+        partition.fenced = partition.fenced | {target}
+        partition.bump_status()
+        self._note(f"{target} fenced ({action}) by {origin}")
+        self._reform()
+        self._trigger(partition, timings.ELECTION)  # what the target ran starts here now
+        if action == "reboot":
+            self.timeline.after(timings.FENCE_REBOOT, lambda: self.power_on(target))
+
     # -- the machinery ------------------------------------------------------------------------
 
     def _note(self, text: str) -> None:
@@ -319,6 +348,10 @@ class DemoCluster:
             # Every node may go dark; the first to boot again reads the newest CIB on disk.
             self._on_disk = max(self.partitions, key=lambda p: p.version)
         self.partitions = reformed
+        for partition in reformed:  # the fencers of a membership sync their histories
+            known = merged(*(self.fencers[name] for name in partition.members))
+            for name in partition.members:
+                self.fencers[name] = known
 
     def _partition_for(self, group: tuple[str, ...]) -> Partition:
         olds = [p for p in self.partitions if set(p.members) & set(group)]
@@ -335,6 +368,7 @@ class DemoCluster:
                     if name not in group}
         departed.update({name: deepcopy(self.runtimes[name].history) for p in olds
                          for name in p.members if name not in group})
+        fenced = frozenset(name for p in olds for name in p.fenced if name not in group)
         return replace(base, members=group, dc=dc, version=(admin, epoch, updates + 1),
                        quorate=quorate(len(group), len(self.node_names)), generation=0,
-                       action_numbers={}, ring=ring, departed=departed)
+                       action_numbers={}, ring=ring, departed=departed, fenced=fenced)

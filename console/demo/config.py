@@ -86,6 +86,8 @@ class DemoConfig:
     """(node, value) of each permanent standby nvpair, as crm_attribute left it ("on"/"off")."""
     bans: tuple[Ban, ...] = ()
     prefers: tuple[Prefer, ...] = ()
+    fencing: bool = False
+    """stonith-enabled, with one fence device (console.demo.fencing)."""
 
     def with_standby(self, node_name: str, value: str | None) -> DemoConfig:
         """A copy whose permanent standby nvpair for the node is `value` (None: removed)."""

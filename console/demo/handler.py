@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from console.demo import tools
 from console.demo.cib import render_cib
 from console.demo.cluster import DemoCluster
+from console.demo.fencing import history_xml
 from console.demo.config import (
     SERVICE_ID,
     SERVICE_PROCESS,
@@ -227,6 +228,11 @@ class DemoHandler:
     def _crm_resource(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return tools.crm_resource(self.cluster, node, words)
 
+    def _stonith_admin(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if words[:2] != ["--history", "*"]:
+            return 64, b"", b"stonith_admin: the demo nodes answer only --history '*'\n"
+        return 0, history_xml(self.cluster.fencers[node]), b""
+
 
 _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "cibadmin": DemoHandler._cibadmin,
@@ -240,4 +246,5 @@ _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "crm_simulate": DemoHandler._crm_simulate,
     "env": DemoHandler._env,
     "crm_resource": DemoHandler._crm_resource,
+    "stonith_admin": DemoHandler._stonith_admin,
 }

@@ -40,6 +40,8 @@ class Partition:
     action_numbers: dict[int, int] = field(default_factory=dict)
     ring: int = 1
     """corosync's ring sequence: a new membership, a higher number."""
+    fenced: frozenset[str] = frozenset()
+    """Non-members this side fenced: known down, their history erased (not unclean)."""
 
     @property
     def dc_uuid(self) -> str:

@@ -106,6 +106,25 @@ def cable_pull(cluster: DemoCluster) -> str:
             f"{node} may still hold it (uncertain).")
 
 
+def fence_race(cluster: DemoCluster) -> str:
+    """Fencing on, then the link between two nodes fails: the first to shoot reboots the other."""
+    if len(cluster.node_names) != 2:
+        return "This one needs the 2-node demo (hacon demo without --nodes 3)."
+    from console.demo import timings  # the machine loads on use (see above)
+
+    winner, loser = cluster.node_names
+    cluster.enable_fencing()
+    cluster.cut_network(loser)
+
+    def race() -> None:
+        cluster.heal_network()  # the link flap is over by the time the loser boots again
+        cluster.fence(winner, loser)
+    cluster.timeline.after(timings.DETECT_LOSS + timings.FENCE_AFTER_LOSS, race)
+    return (f"Fencing enabled, then the link between the nodes failed: both sides race to fence "
+            f"the other and {winner} wins: {loser} is rebooted (the fencer history says so) "
+            f"and rejoins a few seconds later. No fencing delay: a race can kill the VIP holder.")
+
+
 def heal(cluster: DemoCluster) -> str:
     """Reconnect the network."""
     if not cluster.isolated:
@@ -184,6 +203,7 @@ SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (
     Scenario("split-brain", "Split brain: cut the network between the nodes", split_brain),
     Scenario("standby-split", "Standby of the DC, then cut the network", standby_then_split),
     Scenario("cable-pull", "Pull the VIP holder's cable (hacon loses it too)", cable_pull),
+    Scenario("fence-race", "Fencing on, the link fails: a fence race (2 nodes)", fence_race),
     Scenario("heal", "Heal the network", heal),
     Scenario("service-failure", "The service fails once (fail-count, recovery)", service_failure),
     Scenario("flapping", "Broken service configuration (flapping)", flapping, False),

@@ -17,6 +17,10 @@ HEAL_MERGE = 6.5
 """From a healed network to one membership again (LAB: one VIP again after 9-11 s)."""
 BOOT_JOIN = 3.5
 """From power-on to the node rejoining (LAB: 3.3-4.2 s)."""
+FENCE_AFTER_LOSS = 0.5
+"""From noticing a lost peer to its fencing done (before any transition of the new side)."""
+FENCE_REBOOT = 2.0
+"""From a reboot by fencing to the node powering on again (then BOOT_JOIN)."""
 FLAP_AFTER_START = 4.0
 """A service with a broken configuration dies this long after each start."""
 

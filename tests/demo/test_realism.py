@@ -97,6 +97,8 @@ STATES: dict[str, tuple[int, Setup, bool]] = {
     "failback-cleared": (2, _failback("ClusterIP", "node-a", clear=True), True),
     "service-prefer": (2, _failback("OSIPS", "node-a", clear=False), True),
     "prefer-3": (3, _failback("ClusterIP", "node-c", clear=False), True),
+    "fence-race-fenced": (2, _scenario("fence-race", seconds=6.0), False),
+    "fence-race-back": (2, _scenario("fence-race"), True),
 }
 
 
