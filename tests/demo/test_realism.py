@@ -18,8 +18,10 @@ from lxml import etree
 
 from console.demo.cluster import DemoCluster
 from console.demo.config import MONITOR_DIGESTS, OP_DIGESTS, RESOURCE_IDS
+from console.demo.partition import Partition
 from console.demo.scenarios import SCENARIOS
 from console.demo.scheduler import is_standby
+from console.demo.state import NodeRuntime
 from tests.support.status_schema import assert_conforms
 
 pytestmark = pytest.mark.skipif(
@@ -97,9 +99,21 @@ STATES: dict[str, tuple[int, Setup, bool]] = {
     "failback-cleared": (2, _failback("ClusterIP", "node-a", clear=True), True),
     "service-prefer": (2, _failback("OSIPS", "node-a", clear=False), True),
     "prefer-3": (3, _failback("ClusterIP", "node-c", clear=False), True),
+    "fence-race-cut": (2, _scenario("fence-race", seconds=5.2), False),
     "fence-race-fenced": (2, _scenario("fence-race", seconds=6.0), False),
     "fence-race-back": (2, _scenario("fence-race"), True),
 }
+
+
+def _believed_running(partition: Partition, members: list[NodeRuntime],
+                      resource: str) -> tuple[str, ...]:
+    """Where the side thinks the resource runs: its members', and, with fencing on, what a lost
+    peer nobody has fenced yet last ran (it is UNCLEAN: its resources may still be active)."""
+    where = [rt.name for rt in members if rt.running(resource)]
+    if partition.config.fencing:
+        where += [name for name, history in partition.departed.items()
+                  if history[resource].running or history[resource].needs_recovery]
+    return tuple(sorted(where))
 
 
 def _states() -> list[tuple[str, int, Setup, bool]]:
@@ -125,7 +139,7 @@ def test_crm_mon_sees_what_the_demo_means(name: str, nodes: int, setup: Setup, s
         assert seen.standby == tuple(rt.name for rt in members
                                      if is_standby(partition.config, rt)), node
         for resource in RESOURCE_IDS:
-            where = tuple(rt.name for rt in members if rt.running(resource))
+            where = _believed_running(partition, members, resource)
             assert seen.running.get(resource, ()) == where, (node, resource)
             needs_recovery = any(rt.history[resource].needs_recovery for rt in members)
             assert seen.failed.get(resource, False) == needs_recovery, (node, resource)
