@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from console.model.advice import console_hint, failure_key, next_step
 from console.model.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.cluster import (
     ClusterSnapshot,
@@ -323,13 +324,14 @@ def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ..
     """Failed operations first, then advisories by severity; one "ok" row when there is none."""
     rows: list[Row] = []
     for failure in cluster.failures if cluster else ():
-        key = f"failure:{failure.instance}:{failure.node}:{failure.task}:{failure.interval_ms}"
-        rows.append((key, (Cell("FAILED", "status-failed", bold=True),
-                           Cell(f"{failure.resource} {failure_summary(failure)}"))))
+        rows.append((failure_key(failure), (
+            Cell("FAILED", "status-failed", bold=True),
+            Cell(f"{failure.resource} {failure_summary(failure)} → c cleans it up"))))
     for advisory in advisories:
         tone = SEVERITY_TONES[advisory.severity]
+        hint = console_hint(next_step(advisory, cluster))
         rows.append((advisory.key, (Cell(advisory.severity.value, tone, bold=True),
-                                    Cell(advisory.text))))
+                                    Cell(f"{advisory.text} → {hint}"))))
     if not rows and cluster is not None:
         rows.append(("ok", (Cell("ok", "status-started"),
                             Cell("no failed operation, no advice on the configuration"))))

@@ -44,6 +44,7 @@ from console.transport.base import CommandRunner, NodeUnreachable
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
+from console.ui.toasts import TOAST_LONG_S, TOAST_S
 
 GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.failback-vip", "console.cleanup-resource",
@@ -181,6 +182,8 @@ class ActionsApp(App[None]):
         self.action_running = False
         """True from the key press until the action's worker has ended."""
         self._hint_shown: str | None = None
+        self.action_request: ActionRequest | None = None
+        """The running action (None when idle): the console hides its own transient traces."""
 
     @property
     def actions_enabled(self) -> bool:
@@ -206,8 +209,9 @@ class ActionsApp(App[None]):
             return
         reason = request.blocked_reason(snapshot, self.clock())
         if reason is not None:
-            self.notify(f"{request.verb} refused: {reason}", severity="warning", timeout=8)
+            self.explain(f"{request.verb} refused: {reason}")
             return
+        self.action_request = request
         assert snapshot is not None  # the guard refuses without one
         self.action_running = True
         self._actions_changed()
@@ -288,22 +292,21 @@ class ActionsApp(App[None]):
 
     @on(ActionRefusedByGuard)
     def _action_refused(self, message: ActionRefusedByGuard) -> None:
-        self.notify(f"{message.request.verb} refused: {message.reason}", title="nothing changed",
-                    severity="warning", timeout=12)
+        self.explain(f"{message.request.verb} refused, nothing changed: {message.reason}")
 
     @on(ActionCancelled)
     def _action_cancelled(self, message: ActionCancelled) -> None:
-        self.notify(f"{message.plan.title}: not confirmed", title="nothing changed", timeout=5)
+        self.notify(f"{message.plan.title}: not confirmed", title="nothing changed",
+                    timeout=TOAST_S)
 
     @on(ActionFinished)
     def _action_finished(self, message: ActionFinished) -> None:
         outcome = message.outcome
         title = outcome.plan.title
         if outcome.status is OutcomeStatus.DONE:
-            self.notify(outcome.message, title=title, timeout=12)
+            self.notify(outcome.message, title=title, timeout=TOAST_S)
         elif outcome.status is OutcomeStatus.REFUSED:
-            self.notify(f"refused: {outcome.message}", title=f"{title}: nothing changed",
-                        severity="warning", timeout=15)
+            self.explain(f"{title} refused, nothing changed: {outcome.message}")
         else:
             applied = "it was applied" if outcome.applied else "nothing was applied"
             self.push_screen(ErrorScreen(f"{title} failed", f"{applied}; check the cluster",
@@ -319,12 +322,13 @@ class ActionsApp(App[None]):
     @on(AuditFailed)
     def _audit_failed(self, message: AuditFailed) -> None:
         self.notify(f"the audit journal could not be written: {message.error}",
-                    title="audit", severity="error", timeout=15)
+                    title="audit", severity="error", timeout=TOAST_LONG_S)
 
     @on(ActionEnded)
     def _action_ended(self, message: ActionEnded) -> None:
         self.action_running = False
         self.action_status = None
+        self.action_request = None
         self._actions_changed()
 
     def on_nodes_pane_node_selected(self, message: Message) -> None:
@@ -334,6 +338,16 @@ class ActionsApp(App[None]):
     def on_data_table_row_highlighted(self, message: Message) -> None:
         """A cursor moved in another pane (the hint follows the selection)."""
         self._actions_changed()
+
+    def explain(self, text: str) -> None:
+        """A refusal in the status bar's reason line, wrapped and in full (a toast would be
+        cut and would fade); a toast where there is no main screen."""
+        main = next((screen for screen in self.screen_stack
+                     if callable(getattr(screen, "show_reason", None))), None)
+        if main is None:
+            self.notify(text, severity="warning", timeout=TOAST_LONG_S)
+        else:
+            main.show_reason(text)  # type: ignore[attr-defined]
 
     def _actions_changed(self) -> None:
         """Re-ask check_action for the footer and redraw the status bar if its hint changed.

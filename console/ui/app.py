@@ -27,6 +27,7 @@ from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
+from console.ui.toasts import TOAST_LONG_S, TOAST_S
 from console.ui.themes import (
     DEFAULT_THEME,
     load_themes,
@@ -53,6 +54,7 @@ class ConsoleApp(ActionsApp):
     """
 
     CSS_PATH = "console.tcss"
+    NOTIFICATION_TIMEOUT = TOAST_S
     TITLE = "hacon"
     COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -127,7 +129,7 @@ class ConsoleApp(ActionsApp):
         self.tone_styles = tone_styles(self.theme_variables)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for failure in self._theme_failures:
-            self.notify(failure, title="theme", severity="warning", timeout=8)
+            self.notify(failure, title="theme", severity="warning", timeout=TOAST_LONG_S)
         if self.source is None:
             self.push_screen(SetupScreen(self.setup_help or ""))
             return

@@ -19,11 +19,20 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
+from console.actions.plans import ActionKind
 from console.model.live import LiveSnapshot
-from console.model.present import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
+from console.model.present import (
+    Cell,
+    Row,
+    SnapshotView,
+    build_view,
+    is_file_snapshot,
+    node_rows,
+)
 from console.model.present_banner import BannerLine, alert_lines, source_text, vip_lines
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
+from console.ui.toasts import hide_toasts
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
 from console.ui.widgets.keyed_table import KeyedTable
@@ -43,8 +52,19 @@ FILTER_DEBOUNCE_S = 0.15
 MIN_VIEW_INTERVAL_S = 0.5
 """Snapshots are drawn at most twice a second: a burst of changes (a failover of 2,000
 resources) must not keep the loop so busy that keys wait."""
-NARROW_HINT = "keys 3 · 4 · 5: failures · constraints · events"
-"""Shown under the shared slot in a narrow terminal: how to reach the panes it hides."""
+OWN_FAILBACK_PREFER = "leftover-cli-constraint:cli-prefer-"
+"""Row keys of cli-prefer advisories: during a failback, hacon's own temporary constraint."""
+CRITICAL_WORDS = ("FAILED", "critical")
+"""Failures rows with these severities are the ones that must not stay hidden."""
+
+
+def narrow_hint(problems: list[Row]) -> str:
+    """Shown under the shared slot in a narrow terminal: how to reach the panes it hides, and
+    how many findings (and how many critical) the failures pane holds."""
+    findings = [cells for key, cells in problems if key != "ok"]
+    critical = sum(1 for cells in findings if cells[0].text in CRITICAL_WORDS)
+    counted = f"{len(findings)}, {critical} critical" if critical else str(len(findings))
+    return f"3: failures ({counted}) · 4: constraints · 5: events"
 
 
 def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
@@ -74,7 +94,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter_list", "Filter", id="console.filter-list",
                 tooltip="Show only the rows of the focused list that contain some text"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="console.clear-filter",
-                tooltip="Show every row of the focused list again"),
+                tooltip="Show every row of the focused list again; dismiss the messages"),
         Binding("1", "focus_pane('nodes-pane')", "Nodes", show=False, id="console.focus-nodes",
                 tooltip="Focus the nodes list"),
         Binding("2", "focus_pane('resources-pane')", "Resources", show=False,
@@ -104,6 +124,9 @@ class MainScreen(Screen[None]):
         self._filter_target: KeyedTable | None = None
         self._filter_timer: Timer | None = None
         self._detail_pane = "problems-pane"
+        self._reason: tuple[str, tuple[str | None, str | None]] | None = None
+        """A reason the operator asked for, and the (pane, row) it is about."""
+        self._criticals = 0
 
     @property
     def console(self) -> ConsoleApp:
@@ -184,6 +207,9 @@ class MainScreen(Screen[None]):
         self._source_error = message.reason
         self.refresh_ages()
 
+    def on_screen_suspend(self) -> None:
+        hide_toasts(self)  # a modal opens over this screen: its toasts must not show through
+
     def on_screen_resume(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None
@@ -203,6 +229,7 @@ class MainScreen(Screen[None]):
             self.render_view()
             if view.events and following:
                 events_pane.follow()
+            self._surface_criticals(view.problems)
         if guards_may_change:
             # The action keys' guards depend on the snapshot. Only when it changed: refreshing
             # the bindings redraws the footer (~3 KB), every poll round, over a slow link.
@@ -216,11 +243,19 @@ class MainScreen(Screen[None]):
                                                 restyle=restyle)
         self.query_one(ConstraintsPane).show_rows(view.constraints if view else [], styles,
                                                   restyle=restyle)
-        self.query_one(ProblemsPane).show_rows(view.problems if view else [], styles,
-                                               restyle=restyle)
+        self.query_one(ProblemsPane).show_rows(self._problems(view), styles, restyle=restyle)
         events_pane = self.query_one(EventsPane)
         events_pane.show_rows(events_pane.rows_to_show, styles, restyle=restyle)
         self.refresh_ages(restyle=restyle)
+
+    def _problems(self, view: SnapshotView | None) -> list[Row]:
+        """The view's Failures rows, less the cli-prefer that hacon's own running failback
+        placed (it removes it once the move is verified: not a leftover to warn about)."""
+        rows = view.problems if view else []
+        request = getattr(self.app, "action_request", None)
+        if request is None or request.kind is not ActionKind.FAILBACK:
+            return rows
+        return [row for row in rows if not row[0].startswith(OWN_FAILBACK_PREFER)]
 
     def refresh_ages(self, restyle: bool = False) -> None:
         """The cheap part, every second: node data ages, the banner's staleness, the status bar."""
@@ -230,9 +265,36 @@ class MainScreen(Screen[None]):
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
+        asked = self._asked_reason()
         self.query_one(StatusBar).show(self._status_parts(now),
                                        read_only=self.console.read_only and not file_mode,
-                                       stale=self._is_stale(now), hint=action_hint(self))
+                                       stale=self._is_stale(now),
+                                       hint=asked or action_hint(self), asked=asked is not None)
+
+    # --- reasons the operator asked for (a greyed key pressed, a refusal) ----------------
+
+    def show_reason(self, text: str) -> None:
+        """Show `text` in the status bar until the focus or the selection moves."""
+        self._reason = (text, self._selection())
+        self.refresh_ages()
+
+    def _selection(self) -> tuple[str | None, str | None]:
+        focused = self.focused
+        if isinstance(focused, KeyedTable):
+            return focused.id, focused.cursor_key
+        return None, None
+
+    def _asked_reason(self) -> str | None:
+        if self._reason is None:
+            return None
+        text, selection = self._reason
+        if selection != self._selection():
+            self._reason = None  # it was about another row or pane
+            return None
+        return text
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_ages()  # the unasked hint is about the focused pane: follow it at once
 
     def _banner_lines(self, now: float) -> list[BannerLine]:
         lines: list[BannerLine] = []
@@ -261,6 +323,21 @@ class MainScreen(Screen[None]):
 
     # --- layout ------------------------------------------------------------------------
 
+    def _surface_criticals(self, problems: list[Row]) -> None:
+        """A new critical finding brings the failures pane into the narrow terminal's shared
+        slot: the banner alone can look healthy while the slot shows the events."""
+        criticals = sum(1 for _key, cells in problems if cells[0].text in CRITICAL_WORDS)
+        appeared = criticals > self._criticals
+        self._criticals = criticals
+        if appeared and self._detail_pane != "problems-pane" and self.app.size.width < NARROW_WIDTH:
+            hidden_focus = self.focused is self.query_one(f"#{self._detail_pane}")
+            self._detail_pane = "problems-pane"
+            self._apply_layout(self.app.size.width)
+            if hidden_focus:
+                self.set_focus(self.query_one(ProblemsPane))
+        else:
+            self._apply_layout(self.app.size.width)
+
     def on_resize(self) -> None:
         self._apply_layout(self.app.size.width)
 
@@ -271,7 +348,11 @@ class MainScreen(Screen[None]):
         for pane_id in DETAIL_PANES:
             pane = self.query_one(f"#{pane_id}", KeyedTable)
             pane.display = not narrow or pane_id == self._detail_pane
-            pane.border_subtitle = NARROW_HINT if narrow else ""
+            pane.border_subtitle = narrow_hint(self._view.problems if self._view else []) \
+                if narrow else ""
+        footer = self.query_one(Footer)
+        footer.compact = narrow  # every key fits at 80 columns; the palette stays on ctrl+p
+        footer.show_command_palette = not narrow
         side_shown = not narrow or self._detail_pane != "problems-pane"
         self.query_one("#side-column").display = side_shown
 
@@ -301,7 +382,12 @@ class MainScreen(Screen[None]):
         self.set_focus(filter_input)  # at once: keys typed right after "/" belong to the filter
 
     def action_clear_filter(self) -> None:
-        """Clear the filter of the list being filtered (or the focused one)."""
+        """Clear the filter of the list being filtered (or the focused one), the toasts and
+        the reason line: escape puts away whatever covers the panes."""
+        self.app.clear_notifications()
+        if self._reason is not None:
+            self._reason = None
+            self.refresh_ages()
         focused = self.focused
         target = self._filter_target or (focused if isinstance(focused, KeyedTable) else None)
         self._show_filter_line(False)

@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from console.actions.plans import ActionKind
 from console.ui.action_requests import ActionRequest, constraint_clear_request
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class ConstraintsPane(KeyedTable):
+class ConstraintsPane(GuardedKeys, KeyedTable):
     """Constraints with their scores; `cli-prefer-*` / `cli-ban-*` are named as leftovers.
 
     | Key(s) | Description |

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from console.model.present import Cell, Row
 
@@ -48,6 +50,9 @@ class KeyedTable(DataTable[Text]):
     """(column key, header label) in display order; subclasses fill it."""
     PANE_TITLE: ClassVar[str] = ""
     """The title on the pane's border."""
+    WRAP_COLUMN: ClassVar[str | None] = None
+    """A column whose long text wraps onto more lines (its width follows the pane's), so no
+    row is ever cut; None: every row is one line and the table scrolls sideways."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -57,6 +62,8 @@ class KeyedTable(DataTable[Text]):
         self._shown: dict[str, tuple[Cell, ...]] = {}
         """Row key -> cells as currently displayed, in display order."""
         self._styles: dict[str, Style] = {}
+        self._narrowed = False
+        """Set while syncing when a row went or a cell got shorter (columns may shrink)."""
         self.filter_text = ""
         """Rows whose text does not contain this (case-insensitive) are hidden."""
 
@@ -124,16 +131,57 @@ class KeyedTable(DataTable[Text]):
     def _sync(self, *, restyle: bool) -> None:
         wanted = {key: cells for key, cells in self._all_rows if self._matches(cells)}
         cursor_key = self.cursor_key
+        self._narrowed = False
         with self.app.batch_update():
             gone = [key for key in self._shown if key not in wanted]
-            if len(gone) > REBUILD_THRESHOLD:
-                self._rebuild(wanted)
+            if len(gone) > REBUILD_THRESHOLD or (self.WRAP_COLUMN and self._changed(wanted)):
+                self._rebuild(wanted)  # a wrapped row's height is measured only when added
             else:
                 for key in gone:
                     self.remove_row(key)
                     del self._shown[key]
+                self._narrowed = bool(gone)
                 self._update_and_append(wanted, restyle)
+            if self._narrowed:
+                self._fit_columns()
             self._restore_cursor(cursor_key)
+
+    def _changed(self, wanted: dict[str, tuple[Cell, ...]]) -> bool:
+        """Whether any shown row differs from `wanted` or went (appended rows do not count)."""
+        return any(wanted.get(key) != cells for key, cells in self._shown.items())
+
+    def _fit_columns(self) -> None:
+        """Shrink columns to their widest remaining cell.
+
+        DataTable only ever widens a column: after a failback removed the long leftover line,
+        or a heal shortened "node-a, node-b", the old width would stay for the session and push
+        the last columns (Score, Id, Type) out of the pane.
+        """
+        widths = [cell_len(label) for _key, label in self.COLUMNS]
+        for cells in self._shown.values():
+            for index, cell in enumerate(cells):
+                widths[index] = max(widths[index], cell_len(cell.text))
+        for (key, _label), width in zip(self.COLUMNS, widths):
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.auto_width and column.content_width != width:
+                column.content_width = width
+                self._require_update_dimensions = True
+        if self._require_update_dimensions:
+            self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A wrapping column takes the width the other columns leave in the pane."""
+        if self.WRAP_COLUMN is None:
+            return
+        column = self.columns.get(ColumnKey(self.WRAP_COLUMN))
+        if column is None:
+            return
+        others = sum(c.get_render_width(self) for c in self.columns.values() if c is not column)
+        width = max(20, self.scrollable_content_region.width - others - 2 * self.cell_padding - 1)
+        if column.auto_width or column.width != width:
+            column.auto_width = False
+            column.width = width
+            self._rebuild({key: cells for key, cells in self._shown.items()})
 
     def _update_and_append(self, wanted: dict[str, tuple[Cell, ...]], restyle: bool) -> None:
         current = list(self._shown)
@@ -151,8 +199,7 @@ class KeyedTable(DataTable[Text]):
         for key in current[:prefix]:
             self._update_row(key, wanted[key], restyle)
         for key in wanted_keys[prefix:]:
-            self.add_row(*self._texts(wanted[key]), key=key)
-            self._shown[key] = wanted[key]
+            self._add(key, wanted[key])
 
     def _update_row(self, key: str, cells: tuple[Cell, ...], restyle: bool) -> None:
         old = self._shown[key]
@@ -160,6 +207,8 @@ class KeyedTable(DataTable[Text]):
             return
         for (column_key, _label), new, before in zip(self.COLUMNS, cells, old):
             if new != before or restyle:
+                shorter = len(new.text) < len(before.text)
+                self._narrowed = self._narrowed or shorter
                 self.update_cell(key, column_key, self._text(new),
                                  update_width=len(new.text) > len(before.text))
         self._shown[key] = cells
@@ -168,8 +217,13 @@ class KeyedTable(DataTable[Text]):
         self.clear()
         self._shown = {}
         for key, cells in wanted.items():
-            self.add_row(*self._texts(cells), key=key)
-            self._shown[key] = cells
+            self._add(key, cells)
+        self._fit_columns()
+
+    def _add(self, key: str, cells: tuple[Cell, ...]) -> None:
+        wraps = self.WRAP_COLUMN is not None
+        self.add_row(*self._texts(cells), key=key, height=None if wraps else 1)
+        self._shown[key] = cells
 
     def _restore_cursor(self, cursor_key: str | None) -> None:
         if cursor_key is None or cursor_key not in self._shown:
@@ -187,7 +241,7 @@ class KeyedTable(DataTable[Text]):
         style = self._styles.get(cell.tone, Style()) if cell.tone else Style()
         if cell.bold:
             style = style + Style(bold=True)
-        return Text(cell.text, style=style, no_wrap=True, end="")
+        return Text(cell.text, style=style, no_wrap=self.WRAP_COLUMN is None, end="")
 
     def _update_title(self) -> None:
         total = len(self._all_rows)

@@ -8,10 +8,11 @@ from textual.binding import Binding, BindingType
 
 from console.ui.action_requests import ActionRequest, resource_cleanup_request
 from console.ui.actions_flow import guarded_state, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class ResourcesPane(KeyedTable):
+class ResourcesPane(GuardedKeys, KeyedTable):
     """Every configured resource; the VIP and the services colocated with it are marked.
 
     | Key(s) | Description |
