@@ -183,6 +183,7 @@ class ActionsApp(App[None]):
         """True from the key press until the action's worker has ended."""
         self._hint_shown: str | None = None
         self.action_request: ActionRequest | None = None
+        self._done_unshown: ActionOutcome | None = None
         """The running action (None when idle): the console hides its own transient traces."""
 
     @property
@@ -304,7 +305,7 @@ class ActionsApp(App[None]):
         outcome = message.outcome
         title = outcome.plan.title
         if outcome.status is OutcomeStatus.DONE:
-            self.notify(outcome.message, title=title, timeout=TOAST_S)
+            self._done_unshown = outcome  # said once the screen shows it (screen_showed)
         elif outcome.status is OutcomeStatus.REFUSED:
             self.explain(f"{title} refused, nothing changed: {outcome.message}")
         else:
@@ -338,6 +339,17 @@ class ActionsApp(App[None]):
     def on_data_table_row_highlighted(self, message: Message) -> None:
         """A cursor moved in another pane (the hint follows the selection)."""
         self._actions_changed()
+
+    def screen_showed(self, snapshot: LiveSnapshot) -> None:
+        """The main screen now shows `snapshot`: announce a verified action once the screen
+        shows its result too ("failover done" over a pane still saying Stopped would lie)."""
+        outcome = self._done_unshown
+        cluster = snapshot.cluster
+        if outcome is None or cluster is None:
+            return
+        if outcome.version_after is None or cluster.version >= outcome.version_after:
+            self._done_unshown = None
+            self.notify(outcome.message, title=outcome.plan.title, timeout=TOAST_S)
 
     def explain(self, text: str) -> None:
         """A refusal in the status bar's reason line, wrapped and in full (a toast would be

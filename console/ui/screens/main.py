@@ -45,6 +45,8 @@ from console.ui.widgets.vip_banner import VipBanner
 if TYPE_CHECKING:
     from console.ui.app import ConsoleApp
 
+SIDE_MIN_WIDTH = 42
+"""The side column's width when the main column needs the rest (120 columns and less)."""
 NARROW_WIDTH = 110
 """Below this many columns the side panes share one slot (the terminal is too narrow)."""
 DETAIL_PANES = ("problems-pane", "constraints-pane", "events-pane")
@@ -56,6 +58,11 @@ OWN_FAILBACK_PREFER = "leftover-cli-constraint:cli-prefer-"
 """Row keys of cli-prefer advisories: during a failback, hacon's own temporary constraint."""
 CRITICAL_WORDS = ("FAILED", "critical")
 """Failures rows with these severities are the ones that must not stay hidden."""
+
+
+def table_width(table: KeyedTable) -> int:
+    """Columns a pane needs to show every column of its table: cells, borders, scrollbar."""
+    return sum(column.get_render_width(table) for column in table.columns.values()) + 3
 
 
 def narrow_hint(problems: list[Row]) -> str:
@@ -230,6 +237,7 @@ class MainScreen(Screen[None]):
             if view.events and following:
                 events_pane.follow()
             self._surface_criticals(view.problems)
+        self.console.screen_showed(view.snapshot)
         if guards_may_change:
             # The action keys' guards depend on the snapshot. Only when it changed: refreshing
             # the bindings redraws the footer (~3 KB), every poll round, over a slow link.
@@ -264,6 +272,7 @@ class MainScreen(Screen[None]):
         self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
+        self._fit_side_column()  # the tables' widths follow their content
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         asked = self._asked_reason()
         self.query_one(StatusBar).show(self._status_parts(now),
@@ -355,6 +364,26 @@ class MainScreen(Screen[None]):
         footer.show_command_palette = not narrow
         side_shown = not narrow or self._detail_pane != "problems-pane"
         self.query_one("#side-column").display = side_shown
+        self._fit_side_column()
+
+    def _fit_side_column(self) -> None:
+        """Wide terminal: the side panes (constraints, events) take what the widest main-column
+        table leaves, from SIDE_MIN_WIDTH up to half the screen; narrow: the whole width."""
+        side = self.query_one("#side-column")
+        width = self.app.size.width
+        if width < NARROW_WIDTH:
+            wanted: int | None = None
+        else:
+            needed = max(table_width(self.query_one(ResourcesPane)),
+                         table_width(self.query_one(NodesPane)))
+            wanted = max(SIDE_MIN_WIDTH, min(width // 2, width - needed))
+        inline = side.styles.inline
+        if wanted is None:
+            if inline.has_rule("width"):
+                inline.clear_rule("width")  # the narrow layout's CSS decides
+                side.refresh(layout=True)
+        elif inline.width is None or inline.width.value != wanted:
+            side.styles.width = wanted
 
     # --- actions -----------------------------------------------------------------------
 

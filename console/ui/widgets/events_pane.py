@@ -20,7 +20,7 @@ class EventsPane(KeyedTable):
 
     COLUMNS = (("time", "Time"), ("text", "Event"))
     PANE_TITLE = "Events"
-    WRAP_COLUMN = "text"
+    WRAP_COLUMNS = ("text",)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

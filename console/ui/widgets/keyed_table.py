@@ -21,6 +21,8 @@ from textual.widgets.data_table import ColumnKey
 
 from console.model.present import Cell, Row
 
+MIN_WRAP_WIDTH = 8
+"""A wrapping column is never narrower than this (a word per line at worst)."""
 REBUILD_THRESHOLD = 200
 """Above this many removals or re-insertions a clear-and-add is cheaper than row-by-row work
 (`remove_row` re-indexes every row)."""
@@ -50,9 +52,10 @@ class KeyedTable(DataTable[Text]):
     """(column key, header label) in display order; subclasses fill it."""
     PANE_TITLE: ClassVar[str] = ""
     """The title on the pane's border."""
-    WRAP_COLUMN: ClassVar[str | None] = None
-    """A column whose long text wraps onto more lines (its width follows the pane's), so no
-    row is ever cut; None: every row is one line and the table scrolls sideways."""
+    WRAP_COLUMNS: ClassVar[tuple[str, ...]] = ()
+    """Columns whose long text wraps onto more lines (their widths share what the other
+    columns leave in the pane), so no row is ever cut; empty: every row is one line and the
+    table scrolls sideways."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -134,7 +137,7 @@ class KeyedTable(DataTable[Text]):
         self._narrowed = False
         with self.app.batch_update():
             gone = [key for key in self._shown if key not in wanted]
-            if len(gone) > REBUILD_THRESHOLD or (self.WRAP_COLUMN and self._changed(wanted)):
+            if len(gone) > REBUILD_THRESHOLD or (self.WRAP_COLUMNS and self._changed(wanted)):
                 self._rebuild(wanted)  # a wrapped row's height is measured only when added
             else:
                 for key in gone:
@@ -150,7 +153,7 @@ class KeyedTable(DataTable[Text]):
         """Whether any shown row differs from `wanted` or went (appended rows do not count)."""
         return any(wanted.get(key) != cells for key, cells in self._shown.items())
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, rows: dict[str, tuple[Cell, ...]] | None = None) -> None:
         """Shrink columns to their widest remaining cell.
 
         DataTable only ever widens a column: after a failback removed the long leftover line,
@@ -158,7 +161,7 @@ class KeyedTable(DataTable[Text]):
         the last columns (Score, Id, Type) out of the pane.
         """
         widths = [cell_len(label) for _key, label in self.COLUMNS]
-        for cells in self._shown.values():
+        for cells in (self._shown if rows is None else rows).values():
             for index, cell in enumerate(cells):
                 widths[index] = max(widths[index], cell_len(cell.text))
         for (key, _label), width in zip(self.COLUMNS, widths):
@@ -170,18 +173,35 @@ class KeyedTable(DataTable[Text]):
             self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        """A wrapping column takes the width the other columns leave in the pane."""
-        if self.WRAP_COLUMN is None:
-            return
-        column = self.columns.get(ColumnKey(self.WRAP_COLUMN))
-        if column is None:
-            return
-        others = sum(c.get_render_width(self) for c in self.columns.values() if c is not column)
-        width = max(20, self.scrollable_content_region.width - others - 2 * self.cell_padding - 1)
-        if column.auto_width or column.width != width:
-            column.auto_width = False
-            column.width = width
-            self._rebuild({key: cells for key, cells in self._shown.items()})
+        """Wrapping columns follow the pane's width: measure them again, re-add the rows."""
+        if self.WRAP_COLUMNS and self._set_wrap_widths(self._shown):
+            self._rebuild(dict(self._shown))
+
+    def _set_wrap_widths(self, rows: dict[str, tuple[Cell, ...]]) -> bool:
+        """Give the wrapping columns what the others leave, in WRAP_COLUMNS order: each gets
+        what its longest cell needs (leaving the later ones MIN_WRAP_WIDTH), the last one the
+        rest. True when a width changed."""
+        wrapping = [(index, key) for index, (key, _label) in enumerate(self.COLUMNS)
+                    if key in self.WRAP_COLUMNS]
+        fixed = sum(column.get_render_width(self) for key, column in self.columns.items()
+                    if key.value not in self.WRAP_COLUMNS)
+        room = self.scrollable_content_region.width - fixed - 1  # the vertical scrollbar
+        room -= 2 * self.cell_padding * len(wrapping)
+        needs = {key: max([cell_len(self.COLUMNS[index][1]),
+                           *(cell_len(cells[index].text) for cells in rows.values())])
+                 for index, key in wrapping}
+        widths: dict[str, int] = {}
+        for position, (key, need) in enumerate(needs.items()):
+            later = len(needs) - position - 1  # columns still to place get MIN_WRAP_WIDTH
+            width = room if later == 0 else min(need, room - later * MIN_WRAP_WIDTH)
+            widths[key] = max(MIN_WRAP_WIDTH, width)
+            room -= widths[key]
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and (column.auto_width or column.width != width):
+                column.auto_width, column.width, changed = False, width, True
+        return changed
 
     def _update_and_append(self, wanted: dict[str, tuple[Cell, ...]], restyle: bool) -> None:
         current = list(self._shown)
@@ -216,13 +236,13 @@ class KeyedTable(DataTable[Text]):
     def _rebuild(self, wanted: dict[str, tuple[Cell, ...]]) -> None:
         self.clear()
         self._shown = {}
+        self._fit_columns(wanted)
+        self._set_wrap_widths(wanted)
         for key, cells in wanted.items():
             self._add(key, cells)
-        self._fit_columns()
 
     def _add(self, key: str, cells: tuple[Cell, ...]) -> None:
-        wraps = self.WRAP_COLUMN is not None
-        self.add_row(*self._texts(cells), key=key, height=None if wraps else 1)
+        self.add_row(*self._texts(cells), key=key, height=None if self.WRAP_COLUMNS else 1)
         self._shown[key] = cells
 
     def _restore_cursor(self, cursor_key: str | None) -> None:
@@ -241,7 +261,7 @@ class KeyedTable(DataTable[Text]):
         style = self._styles.get(cell.tone, Style()) if cell.tone else Style()
         if cell.bold:
             style = style + Style(bold=True)
-        return Text(cell.text, style=style, no_wrap=self.WRAP_COLUMN is None, end="")
+        return Text(cell.text, style=style, no_wrap=not self.WRAP_COLUMNS, end="")
 
     def _update_title(self) -> None:
         total = len(self._all_rows)

@@ -31,7 +31,7 @@ class ProblemsPane(GuardedKeys, KeyedTable):
     ]
     COLUMNS = (("severity", "Severity"), ("text", "Finding"))
     PANE_TITLE = "Failures & advisories"
-    WRAP_COLUMN = "text"
+    WRAP_COLUMNS = ("text",)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row: open its description."""
