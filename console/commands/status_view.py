@@ -20,8 +20,10 @@ from console.model.cluster import (
     Resource,
     Vip,
 )
+from console.model.advice import advisory_text_lines, quoted
 from console.model.constraints import location_origin
-from console.model.present import resource_tree, resource_type_text, status_cell
+from console.model.leftovers import location_expiry
+from console.model.present import NOT_RUNNING, resource_tree, resource_type_text, status_cell
 from console.model.types import INFINITY
 
 
@@ -35,6 +37,7 @@ def render_status(snapshot: ClusterSnapshot) -> str:
         _section("Leftover move/ban constraints", _leftover_lines(snapshot)),
         _section("Other bans", _ban_lines(snapshot)),
         _section("Failures", _failure_lines(snapshot)),
+        _section("Advisories", [printable(line) for line in advisory_text_lines(snapshot)]),
     ]
     return "\n".join(line for lines in sections for line in lines) + "\n"
 
@@ -81,7 +84,8 @@ def _vip_line(vip: Vip, resource: Resource | None) -> str:
         address += "/" + printable(vip.cidr_netmask)
     line = f"VIP {address} ({printable(vip.id)}) {vip_where(vip)}"
     problems = status_cell(resource).text if resource is not None else "ok"
-    return line if problems == "ok" else f"{line}  {problems}"
+    said = ("ok", NOT_RUNNING)  # "NOT RUNNING" is already on the line
+    return line if problems in said else f"{line}  {problems}"
 
 
 def _cluster_lines(snapshot: ClusterSnapshot) -> list[str]:
@@ -189,9 +193,11 @@ def _leftover_line(location: LocationConstraint) -> str:
     resource = printable(location.resource or location.resource_pattern or "?")
     node = printable(location.node) if location.node else _rule_nodes(location)
     verb = "prefers" if location.origin == "cli-prefer" else "is banned from"
+    expiry = location_expiry(location)
+    until = f" until {printable(expiry)}" if expiry else ""
     return (
-        f"{printable(location.id)}: {resource} {verb} {node} "
-        f"(clear with: crm_resource --clear --resource {resource})"
+        f"{printable(location.id)}: {resource} {verb} {node}{until} "
+        f"(clear with: hacon clear {quoted(resource)})"
     )
 
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from console.model.advisories import Advisory, live_advisories, member_names, vip_services
+from console.model.advisories import (
+    Advisory,
+    cluster_advisories,
+    live_advisories,
+    member_names,
+    vip_services,
+)
 from console.model.cluster import ClusterSnapshot, FailedOperation, Vip
 from console.model.events import failure_summary
 from console.model.live import LiveSnapshot
@@ -82,9 +88,10 @@ def next_step(advisory: Advisory, snapshot: ClusterSnapshot | None) -> NextStep:
     return advisory_detail(advisory, snapshot).step
 
 
-def console_hint(step: NextStep) -> str:
-    """The short form a Failures row ends with: the keys, else the command."""
-    return step.keys if step.keys else f"run {step.command}"
+def console_hint(step: NextStep, *, with_keys: bool = True) -> str:
+    """The short form a Failures row ends with: the keys, else (no key, or no action offered:
+    read-only, a file) the command."""
+    return step.keys if step.keys and with_keys else f"run {step.command}"
 
 
 Parts = tuple[str, str, str, NextStep]
@@ -310,3 +317,33 @@ def problem_detail(live: LiveSnapshot, key: str) -> Detail | None:
         if advisory.key == key:
             return advisory_detail(advisory, cluster)
     return None
+
+
+# --- one presentation for `hacon status` text, its JSON and the console ------------------------
+
+
+def file_advisories(snapshot: ClusterSnapshot) -> tuple[Advisory, ...]:
+    """The advisories of a CIB read on its own (a file, `hacon status`): exactly what the
+    console shows for the same file (no node was asked, so corosync's two_node is unknown)."""
+    return cluster_advisories(snapshot, two_node=None)
+
+
+def advisory_text_lines(snapshot: ClusterSnapshot) -> list[str]:
+    """`hacon status`'s Advisories section: severity, the sentence, the command that resolves
+    it (the console's rows say the same sentence with the key)."""
+    lines: list[str] = []
+    for advisory in file_advisories(snapshot):
+        lines.append(f"{advisory.severity.value:<8}  {advisory.text}")
+        lines.append(f"{'':<8}  next: {next_step(advisory, snapshot).command}")
+    return lines
+
+
+def advisories_document(snapshot: ClusterSnapshot) -> list[dict[str, str | None]]:
+    """The advisories as JSON: code, severity, subject, text, the console keys, the command."""
+    document: list[dict[str, str | None]] = []
+    for advisory in file_advisories(snapshot):
+        step = next_step(advisory, snapshot)
+        document.append({"code": advisory.code, "severity": advisory.severity.value,
+                         "subject": advisory.subject, "text": advisory.text,
+                         "keys": step.keys, "command": step.command})
+    return document

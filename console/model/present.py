@@ -11,10 +11,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from console.model.advice import console_hint, failure_key, next_step
+from console.model.advice import console_hint, failure_detail, failure_key, next_step
 from console.model.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.cluster import (
     ClusterSnapshot,
+    LocationConstraint,
     Node,
     NodeState,
     Resource,
@@ -23,7 +24,8 @@ from console.model.cluster import (
 )
 from console.model.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live import LiveSnapshot, NodeView, Verdict
-from console.model.types import INFINITY
+from console.model.leftovers import location_expiry, location_node
+from console.model.types import INFINITY, score_to_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ def age_text(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+NOT_RUNNING = "not running"
+"""The status of a resource that runs nowhere although nobody disabled it."""
 FRESH_S = 10
 """Data younger than this is just "fresh": an age that ticks every second would repaint the
 screen every second for nothing (the console may run over a slow SSH link)."""
@@ -241,7 +245,8 @@ def _nodes_text(resource: Resource) -> str:
 
 
 def status_cell(resource: Resource) -> Cell:
-    """Problems in words: FAILED, BLOCKED, unmanaged, disabled, orphaned; "ok" otherwise."""
+    """Problems in words: FAILED, BLOCKED, unmanaged, disabled, orphaned, "not running"
+    (stopped though not disabled); "ok" otherwise."""
     words = []
     if resource.failed:
         words.append("FAILED")
@@ -253,6 +258,9 @@ def status_cell(resource: Resource) -> Cell:
         words.append("disabled")
     if resource.orphaned:
         words.append("orphaned")
+    if not words and not resource.active_on:
+        # Stopped without being disabled: not "ok" (every node in standby, a failed start).
+        return Cell(NOT_RUNNING, "status-stopped", bold=True)
     if not words:
         return Cell("ok", "status-started")
     tone = "status-failed" if resource.failed or resource.blocked else "status-unmanaged"
@@ -286,7 +294,7 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
         what = _location_text(location.resource or location.resource_pattern, location.node,
                               location.score_int, location.rules is not None)
         if leftover:
-            what = f"LEFTOVER {location.origin}: {what}"
+            what = f"LEFTOVER {location.origin}: {_leftover_text(location)}"
         rows.append((location.id, (Cell(what, tone, bold=leftover),
                                    Cell(location.score or "rule"), Cell(location.id, tone))))
     for colocation in constraints.colocation:
@@ -298,6 +306,18 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
         rows.append((order.id, (Cell(what), Cell(order.kind or order.score or "Mandatory"),
                                 Cell(order.id))))
     return rows
+
+
+def _leftover_text(location: LocationConstraint) -> str:
+    """A move/ban leftover by its node even when `--lifetime` made it a rule, with its expiry."""
+    node = location_node(location)
+    score = location.score_int
+    if score is None and location.rules:
+        score = score_to_int(location.rules[0].score)
+    text = _location_text(location.resource or location.resource_pattern, node, score,
+                          node is None)
+    expiry = location_expiry(location)
+    return f"{text} until {expiry}" if expiry else text
 
 
 def _location_text(resource: str | None, node: str | None, score: int | None, rules: bool) -> str:
@@ -320,16 +340,21 @@ def _pair_text(
 # --- problems: failures and advisories ---------------------------------------------------------
 
 
-def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ...]) -> list[Row]:
-    """Failed operations first, then advisories by severity; one "ok" row when there is none."""
+def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ...], *,
+                 with_keys: bool = True) -> list[Row]:
+    """Failed operations first, then advisories by severity; one "ok" row when there is none.
+    Each row ends with its next step: the console's keys, or (`with_keys` False: read-only,
+    a file) the command."""
     rows: list[Row] = []
     for failure in cluster.failures if cluster else ():
+        step = failure_detail(failure).step
+        hint = "c cleans it up" if with_keys else f"run {step.command}"
         rows.append((failure_key(failure), (
             Cell("FAILED", "status-failed", bold=True),
-            Cell(f"{failure.resource} {failure_summary(failure)} → c cleans it up"))))
+            Cell(f"{failure.resource} {failure_summary(failure)} → {hint}"))))
     for advisory in advisories:
         tone = SEVERITY_TONES[advisory.severity]
-        hint = console_hint(next_step(advisory, cluster))
+        hint = console_hint(next_step(advisory, cluster), with_keys=with_keys)
         rows.append((advisory.key, (Cell(advisory.severity.value, tone, bold=True),
                                     Cell(f"{advisory.text} → {hint}"))))
     if not rows and cluster is not None:
@@ -363,7 +388,8 @@ class SnapshotView:
 
 
 def build_view(
-    previous: LiveSnapshot | None, snapshot: LiveSnapshot, at: float, *, two_node: bool | None
+    previous: LiveSnapshot | None, snapshot: LiveSnapshot, at: float, *, two_node: bool | None,
+    with_keys: bool = True,
 ) -> SnapshotView:
     """Rows for every data pane and the events from `previous` to `snapshot` (stamped `at`)."""
     cluster = snapshot.cluster
@@ -372,6 +398,6 @@ def build_view(
         snapshot=snapshot,
         resources=resource_rows(cluster) if cluster else [],
         constraints=constraint_rows(cluster) if cluster else [],
-        problems=problem_rows(cluster, advisories),
+        problems=problem_rows(cluster, advisories, with_keys=with_keys),
         events=diff_snapshots(previous, snapshot, at),
     )

@@ -18,9 +18,12 @@ from textual.widgets import Static
 from console.model.advice import Detail
 
 
-def detail_lines(detail: Detail) -> list[tuple[str, str]]:
-    """(label, text) in reading order; the key line says so when hacon has no action."""
+def detail_lines(detail: Detail, *, with_keys: bool = True) -> list[tuple[str, str]]:
+    """(label, text) in reading order; the key line says so when hacon has no action, or
+    when this console offers none (read-only, a file)."""
     keys = detail.step.keys or "none: hacon has no action for this"
+    if detail.step.keys and not with_keys:
+        keys = f"none in this read-only console; on the live console: {detail.step.keys}"
     return [("What", detail.what), ("Why", detail.why), ("What to do", detail.todo),
             ("Key", keys), ("Command", detail.step.command)]
 
@@ -51,15 +54,17 @@ class DetailScreen(ModalScreen[None]):
                 tooltip="Close the description"),
     ]
 
-    def __init__(self, detail: Detail) -> None:
+    def __init__(self, detail: Detail, *, with_keys: bool = True) -> None:
         super().__init__()
         self.detail = detail
         """The finding described."""
+        self.with_keys = with_keys
+        """Whether this console offers the keys (not read-only, not a file)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Content(self.detail.title), id="detail-title")
-            for label, text in detail_lines(self.detail):
+            for label, text in detail_lines(self.detail, with_keys=self.with_keys):
                 yield Static(Content(label), classes="detail-label")
                 yield Static(Content(text), classes="detail-text")
             yield Static(Content("escape closes"), id="detail-hint")

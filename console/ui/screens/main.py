@@ -45,7 +45,7 @@ from console.ui.widgets.vip_banner import VipBanner
 if TYPE_CHECKING:
     from console.ui.app import ConsoleApp
 
-SIDE_MIN_WIDTH = 42
+SIDE_MIN_WIDTH = 36
 """The side column's width when the main column needs the rest (120 columns and less)."""
 NARROW_WIDTH = 110
 """Below this many columns the side panes share one slot (the terminal is too narrow)."""
@@ -189,8 +189,9 @@ class MainScreen(Screen[None]):
                      at: float) -> None:
         """Compute every pane's rows in a thread: 2,000 resources take ~50 ms of pure Python
         that keys must not wait for. Posts `ViewPrepared`; never touches a widget."""
-        self.post_message(ViewPrepared(build_view(previous, snapshot, at,
-                                                  two_node=snapshot.two_node)))
+        self.post_message(ViewPrepared(build_view(
+            previous, snapshot, at, two_node=snapshot.two_node,
+            with_keys=self.console.actions_enabled)))
 
     @on(ViewPrepared)
     def _view_prepared(self, message: ViewPrepared) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from console.actions.plans import ActionKind
 from console.model.advice import problem_detail
 from console.ui.action_requests import ActionRequest, failure_cleanup_request
-from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.actions_flow import ActionsApp, guarded_state, shown_snapshot, start_action
 from console.ui.screens.detail import DetailScreen
 from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
@@ -39,7 +39,8 @@ class ProblemsPane(GuardedKeys, KeyedTable):
         snapshot = shown_snapshot(self)
         detail = problem_detail(snapshot, self.cursor_key or "") if snapshot else None
         if detail is not None:
-            self.app.push_screen(DetailScreen(detail))
+            offered = isinstance(self.app, ActionsApp) and self.app.actions_enabled
+            self.app.push_screen(DetailScreen(detail, with_keys=offered))
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
         """Cleanup of the given (resource, node) or of the failure under the cursor."""

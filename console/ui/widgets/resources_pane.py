@@ -25,7 +25,7 @@ class ResourcesPane(GuardedKeys, KeyedTable):
                 tooltip="Forget the selected resource's failcount and failures (asks first)"),
     ]
     COLUMNS = (("resource", "Resource"), ("role", "Role"), ("nodes", "Node"),
-               ("status", "Status"), ("fails", "Failcount"), ("vip", "VIP"), ("type", "Type"))
+               ("status", "Status"), ("fails", "Fails"), ("vip", "VIP"), ("type", "Type"))
     PANE_TITLE = "Resources"
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
