@@ -347,3 +347,12 @@ def advisories_document(snapshot: ClusterSnapshot) -> list[dict[str, str | None]
                          "subject": advisory.subject, "text": advisory.text,
                          "keys": step.keys, "command": step.command})
     return document
+
+
+def refusal_next_step(reason: str, snapshot: ClusterSnapshot | None) -> str | None:
+    """What to do first about a refusal, in hacon's keys: "(node-a in standby)" means node-a
+    must come out of standby before anything can move to it."""
+    for node in _standby_members(snapshot):
+        if f"{node} in standby" in reason:
+            return f"first bring {node} online: press 1, select {node}, o"
+    return None

@@ -38,6 +38,7 @@ from console.actions.execute import (
     run_plan,
 )
 from console.actions.plans import ActionPlan, ActionRefused
+from console.model.advice import refusal_next_step
 from console.model.live import LiveSnapshot
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
@@ -199,16 +200,17 @@ class ActionsApp(App[None]):
         return super().check_action(action, parameters)
 
     def blocked_reason(self, request: ActionRequest, snapshot: LiveSnapshot | None) -> str | None:
-        """The guard's reason, or that another action is still running."""
+        """The guard's reason (with hacon's next step when there is one), or that another
+        action is still running."""
         if self.action_running:
             return "another action is still running"
-        return request.blocked_reason(snapshot, self.clock())
+        return with_next_step(request.blocked_reason(snapshot, self.clock()), snapshot)
 
     def start_guarded_action(self, request: ActionRequest, snapshot: LiveSnapshot | None) -> None:
         """Run `request` unless its guard (or a running action) says no."""
         if not self.actions_enabled or self.action_running:
             return
-        reason = request.blocked_reason(snapshot, self.clock())
+        reason = with_next_step(request.blocked_reason(snapshot, self.clock()), snapshot)
         if reason is not None:
             self.explain(f"{request.verb} refused: {reason}")
             return
@@ -293,7 +295,10 @@ class ActionsApp(App[None]):
 
     @on(ActionRefusedByGuard)
     def _action_refused(self, message: ActionRefusedByGuard) -> None:
-        self.explain(f"{message.request.verb} refused, nothing changed: {message.reason}")
+        main = next((screen for screen in self.screen_stack
+                     if callable(getattr(screen, "show_reason", None))), None)
+        reason = with_next_step(message.reason, shown_snapshot(main) if main else None)
+        self.explain(f"{message.request.verb} refused, nothing changed: {reason}")
 
     @on(ActionCancelled)
     def _action_cancelled(self, message: ActionCancelled) -> None:
@@ -390,6 +395,15 @@ class ActionsApp(App[None]):
         source = getattr(self, "source", None)
         if source is not None:
             source.refresh_now()
+
+
+def with_next_step(reason: str | None, snapshot: LiveSnapshot | None) -> str | None:
+    """A refusal's reason followed by what to do first, in hacon's keys, when the model
+    knows it ("(node-a in standby)" -> bring node-a online with o)."""
+    if reason is None:
+        return None
+    step = refusal_next_step(reason, snapshot.cluster if snapshot else None)
+    return f"{reason}; {step}" if step else reason
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
