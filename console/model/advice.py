@@ -249,7 +249,7 @@ def _leftover(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     return (what, "crm_resource --move/--ban leave this constraint behind: it keeps pinning or "
             "banning the resource long after the work is done, and silently decides the next "
             "failover.", "Clear it once the work is done.",
-            NextStep(f"press 4, select {advisory.subject}, x", f"hacon clear {quoted(target)}"))
+            NextStep("press 4, select it, x", f"hacon clear {quoted(target)}"))
 
 
 def _apart(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:

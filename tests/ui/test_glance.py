@@ -185,7 +185,7 @@ async def test_enter_on_an_advisory_describes_it_with_the_hacon_key(
         await until(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.pause()
         text = " ".join(shown_text(line) for line in app.screen.query(Static))
-        assert "press 4, select cli-ban-ClusterIP-on-node-a, x" in text
+        assert "press 4, select it, x" in text
         assert "hacon clear ClusterIP" in text
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DetailScreen))

@@ -60,11 +60,6 @@ CRITICAL_WORDS = ("FAILED", "critical")
 """Failures rows with these severities are the ones that must not stay hidden."""
 
 
-def table_width(table: KeyedTable) -> int:
-    """Columns a pane needs to show every column of its table: cells, borders, scrollbar."""
-    return sum(column.get_render_width(table) for column in table.columns.values()) + 3
-
-
 def narrow_hint(problems: list[Row]) -> str:
     """Shown under the shared slot in a narrow terminal: how to reach the panes it hides, and
     how many findings (and how many critical) the failures pane holds."""
@@ -276,10 +271,15 @@ class MainScreen(Screen[None]):
         self._fit_side_column()  # the tables' widths follow their content
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         asked = self._asked_reason()
+        # Unasked, the reason for a greyed key costs a line or two: at 80 columns those lines
+        # belong to the panes (pressing the greyed key shows its reason in full).
+        unasked = action_hint(self) if self.app.size.width >= NARROW_WIDTH else None
+        if self.console.action_status is not None:
+            unasked = self.console.action_status  # the running action's step: always
         self.query_one(StatusBar).show(self._status_parts(now),
                                        read_only=self.console.read_only and not file_mode,
                                        stale=self._is_stale(now),
-                                       hint=asked or action_hint(self), asked=asked is not None)
+                                       hint=asked or unasked, asked=asked is not None)
 
     # --- reasons the operator asked for (a greyed key pressed, a refusal) ----------------
 
@@ -375,8 +375,8 @@ class MainScreen(Screen[None]):
         if width < NARROW_WIDTH:
             wanted: int | None = None
         else:
-            needed = max(table_width(self.query_one(ResourcesPane)),
-                         table_width(self.query_one(NodesPane)))
+            needed = max(self.query_one(ResourcesPane).natural_width,
+                         self.query_one(NodesPane).natural_width)
             wanted = max(SIDE_MIN_WIDTH, min(width // 2, width - needed))
         inline = side.styles.inline
         if wanted is None:

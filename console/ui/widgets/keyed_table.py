@@ -160,10 +160,7 @@ class KeyedTable(DataTable[Text]):
         or a heal shortened "node-a, node-b", the old width would stay for the session and push
         the last columns (Score, Id, Type) out of the pane.
         """
-        widths = [cell_len(label) for _key, label in self.COLUMNS]
-        for cells in (self._shown if rows is None else rows).values():
-            for index, cell in enumerate(cells):
-                widths[index] = max(widths[index], cell_len(cell.text))
+        widths = self._content_widths(self._shown if rows is None else rows)
         for (key, _label), width in zip(self.COLUMNS, widths):
             column = self.columns.get(ColumnKey(key))
             if column is not None and column.auto_width and column.content_width != width:
@@ -171,6 +168,22 @@ class KeyedTable(DataTable[Text]):
                 self._require_update_dimensions = True
         if self._require_update_dimensions:
             self.refresh()
+
+    def _content_widths(self, rows: dict[str, tuple[Cell, ...]]) -> list[int]:
+        """Each column's widest text (its label included), one line per cell."""
+        widths = [cell_len(label) for _key, label in self.COLUMNS]
+        for cells in rows.values():
+            for index, cell in enumerate(cells):
+                widths[index] = max(widths[index], *map(cell_len, cell.text.split("\n")))
+        return widths
+
+    @property
+    def natural_width(self) -> int:
+        """The pane width that shows every column of the shown rows unwrapped: cells with
+        their padding, the border and the scrollbar. Read from the rows, not from DataTable's
+        measurements (those come later, when idle)."""
+        widths = self._content_widths(self._shown)
+        return sum(widths) + 2 * self.cell_padding * len(widths) + 3
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrapping columns follow the pane's width: measure them again, re-add the rows."""
