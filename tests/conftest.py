@@ -8,14 +8,32 @@ tests (reproduced with tests/transport/test_poller.py alone, 2 runs in 4).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import hypothesis  # noqa: F401
 import pytest
 
+from console.pacemaker_tools import search_path
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "pacemaker-scheduler"
 """Pacemaker's scheduler regression CIBs, laid beside the checkout (shared/ next to main/)."""
+WARNINGS_AS_ERRORS = ("error,ignore::DeprecationWarning,ignore::PendingDeprecationWarning,"
+                      "ignore::ImportWarning,ignore::ResourceWarning")
+"""PYTHONWARNINGS for every process a test starts (hacon above all): each warning a user would
+see on stderr (Python's default filters hide the other four kinds) becomes an error, so a
+dependency release that makes hacon print one fails the suite instead of reaching a user."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pacemaker's tools are found where hacon finds them: PATH, then /usr/sbin and /sbin.
+
+    An ordinary Debian user's PATH lacks /usr/sbin, where the packages put the CLI; every test
+    that runs a tool by name (the crm_mon oracle, the case generator's cibadmin and pcs, the fake
+    nodes' real tools) then finds it without root, as hacon's own local calls do.
+    """
+    os.environ["PATH"] = search_path()
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +48,4 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("PYTHONWARNINGS", WARNINGS_AS_ERRORS)

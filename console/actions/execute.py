@@ -19,7 +19,6 @@ list of every node) and its services beside it, and measures how long that took.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from console.actions.prediction import PredictionError, parse_prediction
 from console.model.errors import CibParseError
 from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
+from console.pacemaker_tools import find_tool
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 
 CIB_QUERY = ("cibadmin", "-Q")
@@ -168,7 +168,7 @@ def _notes(plan: ActionPlan) -> tuple[str, ...]:
 
 async def _simulate_here(cib: bytes) -> CommandResult | None:
     """crm_simulate on this machine, with a private shadow directory; None if not installed."""
-    binary = shutil.which("crm_simulate", path="/usr/sbin:/usr/bin:/sbin:/bin")
+    binary = find_tool("crm_simulate")
     if binary is None:
         return None
     started = time.monotonic()

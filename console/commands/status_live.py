@@ -20,8 +20,10 @@ from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Comma
 from console.commands.status_view import render_status
 from console.commands.text import printable, write_json
 from console.config import ConfigError, config_path, load_config
-from console.model.live import LiveSnapshot, NodeView
-from console.model.live_export import live_status_document
+from console.model.live.advisories import live_advisories
+from console.model.live.export import live_status_document
+from console.model.live.snapshot import LiveSnapshot, NodeView
+from console.presentation.advice import advisories_document
 
 if TYPE_CHECKING:
     from console.transport.probes import ServiceProbe
@@ -64,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
 
     snapshot = asyncio.run(take_snapshot(target))
     if args.json:
-        write_json(live_status_document(snapshot))
+        document = live_status_document(snapshot)
+        if snapshot.cluster is not None:  # what the console's Failures pane says, as JSON
+            document["advisories"] = advisories_document(
+                snapshot.cluster, live_advisories(snapshot, two_node=snapshot.two_node))
+        write_json(document)
     else:
         sys.stdout.write(render_live(snapshot, color=sys.stdout.isatty()))
     return EXIT_OK if snapshot.cluster is not None else EXIT_FAILURE

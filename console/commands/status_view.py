@@ -20,11 +20,16 @@ from console.model.cluster import (
     Resource,
     Vip,
 )
-from console.model.advice import advisory_text_lines, quoted
-from console.model.constraints import location_origin
-from console.model.leftovers import location_expiry
-from console.model.present import NOT_RUNNING, resource_tree, resource_type_text, status_cell
+from console.model.constraints.leftovers import location_expiry
+from console.model.constraints.parse import location_origin
 from console.model.types import INFINITY
+from console.presentation.advice import advisory_text_lines, quoted
+from console.presentation.rows import (
+    NOT_RUNNING,
+    resource_tree,
+    resource_type_text,
+    status_cell,
+)
 
 
 def render_status(snapshot: ClusterSnapshot) -> str:
@@ -89,7 +94,7 @@ def _vip_line(vip: Vip, resource: Resource | None) -> str:
 
 
 def _cluster_lines(snapshot: ClusterSnapshot) -> list[str]:
-    info = snapshot.cluster
+    info = snapshot.info
     parts = [f"Cluster {printable(info.name) if info.name else '(unnamed)'}"]
     if info.dc is None:
         parts.append("NO DC")

@@ -1,4 +1,4 @@
-"""`crm_simulate` on a demo node: the what-if preview of guarded actions (issue 5).
+"""`crm_simulate` on a demo node: the what-if preview of guarded actions.
 
 The demo needs no Pacemaker, so it cannot schedule by itself: when this machine has the real
 `crm_simulate`, a demo node runs it on the CIB it is given (`--xml-pipe`) or on its own
@@ -9,10 +9,11 @@ read-only options a preview uses are accepted: nothing here writes a file or tou
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+
+from console.pacemaker_tools import find_tool
 
 Answer = tuple[int, bytes, bytes]
 TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
@@ -29,7 +30,7 @@ def crm_simulate(words: Sequence[str], stdin: bytes, live_cib: bytes) -> Answer:
     if len(sources) != 1 or any(word not in PREVIEW_OPTIONS for word in rest):
         return 64, b"", (b"crm_simulate: the demo nodes run previews only: --xml-pipe or "
                          b"--live-check, with -R/-S, -s, -Q, --output-as=xml|text\n")
-    binary = shutil.which("crm_simulate", path=TOOL_PATH)
+    binary = find_tool("crm_simulate")
     if binary is None:
         return 127, b"", b"sh: 1: crm_simulate: not found (Pacemaker is not installed here)\n"
     cib = stdin if sources == {"pipe"} else live_cib

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.local_sessions import (
     DropConnection,

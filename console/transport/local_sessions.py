@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
+from console.transport.argv import unwrap_remote_command
 from console.transport.batch import Batch, parse_batch_script
-from console.transport.commands import unwrap_remote_command
 
 Resolver = Callable[[str, int], "int | None"]
 
@@ -56,7 +56,9 @@ class FakeNodeServer(asyncssh.SSHServer):
         self._conn = conn
         self._registry.add(conn)
         if self._frozen():
-            pause_connection(conn)
+            # Paused after asyncio's own start of reading, which is queued behind this call:
+            # Debian 12's Python 3.11.2 starts reading even when paused here (3.11.7 does not).
+            asyncio.get_running_loop().call_soon(pause_connection, conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._conn is not None:

@@ -13,7 +13,7 @@ import shlex
 import socket
 from typing import Any
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.base import FailureKind, HostKeyProblem, HostKeyRefused, NodeUnreachable
 from console.transport.ssh_config import (

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncssh
+from console.transport.sshlib import asyncssh
 
 from console.transport.base import NodeUnreachable
 from console.transport.connector import JumpChain

@@ -38,8 +38,8 @@ from console.actions.execute import (
     run_plan,
 )
 from console.actions.plans import ActionPlan, ActionRefused
-from console.model.advice import refusal_next_step
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
+from console.presentation.advice import refusal_next_step
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.ui.action_requests import ActionRequest
@@ -407,7 +407,7 @@ def with_next_step(reason: str | None, snapshot: LiveSnapshot | None) -> str | N
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
-    return snapshot.cluster.cluster.name if snapshot.cluster is not None else None
+    return snapshot.cluster.info.name if snapshot.cluster is not None else None
 
 
 def _version(snapshot: LiveSnapshot) -> CibVersion | None:

@@ -53,8 +53,8 @@ def test_the_demo_predicts_what_the_real_scheduler_predicts(edits: tuple[object,
 
 async def test_without_crm_simulate_the_executor_gets_the_demos_prediction(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo_simulate.shutil, "which", lambda *args, **kwargs: None)
-    monkeypatch.setattr(execute.shutil, "which", lambda *args, **kwargs: None)
+    monkeypatch.setattr(demo_simulate, "find_tool", lambda name: None)
+    monkeypatch.setattr(execute, "find_tool", lambda name: None)
     clock = FakeClock()
     runner = DemoRunner(DemoCluster(2, clock), clock)
     plan = await execute.preview(

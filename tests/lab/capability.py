@@ -44,7 +44,8 @@ def lab_unavailable_reason() -> str | None:
     if os.environ.get("HACON_NO_LAB"):
         return "HACON_NO_LAB is set (lab tests turned off on purpose)"
     if os.geteuid() != 0:
-        return "not root (the lab needs CAP_SYS_ADMIN and CAP_NET_ADMIN)"
+        return ("not root (the lab needs CAP_SYS_ADMIN and CAP_NET_ADMIN); to run them: "
+                "`sudo bash tests/run tests/lab`")
     path = "/usr/sbin:/usr/bin:/sbin:/bin"
     missing = [cmd for cmd in REQUIRED_COMMANDS if shutil.which(cmd, path=path) is None]
     missing += [file for file in REQUIRED_FILES if not os.path.exists(file)]

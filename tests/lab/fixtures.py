@@ -120,11 +120,8 @@ class LabPool:
         self.end_all()
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        """One loud line when lab tests were skipped; the measured figures otherwise."""
-        if self.skip_reason is not None:
-            terminalreporter.write_line(
-                f"LAB TESTS SKIPPED: {self.skip_reason}", red=True, bold=True
-            )
+        """Lab start-ups that needed a retry, and the measured figures (a skipped lab is one line
+        of pytest's own summary: see skip_if_no_lab)."""
         for retry in self.retries:
             first_lines = "\n".join(retry.splitlines()[:40])
             terminalreporter.write_line(f"LAB UP FAILED (retried): {first_lines}", yellow=True)
@@ -153,11 +150,15 @@ def mark_and_skip_lab_items(config: pytest.Config, items: list[pytest.Item]) -> 
             lab_items.append(item)
     if not lab_items:
         return
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        lab_pool(config).skip_reason = reason
-        for item in lab_items:
-            item.add_marker(pytest.mark.skip(reason=f"LAB TESTS SKIPPED: {reason}"))
+    lab_pool(config).skip_reason = lab_unavailable_reason()
+
+
+def skip_if_no_lab(item: pytest.Item) -> None:
+    """Skip a lab test when no lab can run, from this one line, so that pytest's summary folds
+    every lab test into one "SKIPPED [n] ... LAB TESTS SKIPPED: why" line."""
+    reason = lab_pool(item.config).skip_reason
+    if reason is not None and item.get_closest_marker("lab") is not None:
+        pytest.skip(f"LAB TESTS SKIPPED: {reason}")
 
 
 LAB_FIXTURES = {"lab", "lab3", "healthy_lab", "healthy_lab3"}

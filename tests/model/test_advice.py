@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from console.model.advice import (
+from console.presentation.advice import (
     _DESCRIBERS,
     advisories_document,
     advisory_detail,
@@ -17,19 +17,19 @@ from console.model.advice import (
     file_advisories,
     refusal_next_step,
 )
-from console.model.advisories import Advisory, Severity
-from console.model.present import build_view, status_cell
+from console.model.live.advisories import Advisory, Severity
+from console.presentation.rows import build_view, status_cell
 from console.model.snapshot import parse_cib
 from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
+from tests.support.status_schema import schema_errors
 from tests.ui import builders as b
-
 ALL_STANDBY = REPO_ROOT / "tests" / "fixtures" / "file_mode" / "all-standby-cli-prefer-lifetime.cib.xml"
 """Every node in standby, and a `crm_resource --move --lifetime` leftover (a rule with an
 expiry) on a clone: the file-mode case where text and console disagreed."""
 ADVISORY_CODES = sorted(set(re.findall(
     r'Advisory\(\s*"([a-z0-9-]+)"',
-    (REPO_ROOT / "console" / "model" / "advisories.py").read_text(encoding="utf-8"))))
+    (REPO_ROOT / "console" / "model" / "live" / "advisories.py").read_text(encoding="utf-8"))))
 
 
 def test_the_codes_were_found() -> None:
@@ -100,6 +100,7 @@ def test_json_carries_the_same_advisories() -> None:
     assert document["advisories"] == advisories_document(file_snapshot())
     assert {a["code"] for a in document["advisories"]} >= {"vip-stopped", "all-standby",
                                                            "leftover-cli-constraint"}
+    assert schema_errors(document) == []  # the shipped schema describes them
     leftover = next(a for a in document["advisories"] if a["code"] == "leftover-cli-constraint")
     assert leftover["command"] == "hacon clear cache-clone"
 

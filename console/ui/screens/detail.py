@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from console.model.advice import Detail
+from console.presentation.advice import Detail
 
 
 def detail_lines(detail: Detail, *, with_keys: bool = True) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets.data_table import ColumnKey
 
 from console.actions.plans import ActionKind
-from console.model.present import Cell, Row
+from console.presentation.rows import Cell, Row
 from console.ui.action_requests import ActionRequest, constraint_clear_request
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
 from console.ui.widgets.greyed_keys import GuardedKeys

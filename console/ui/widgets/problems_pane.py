@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from console.actions.plans import ActionKind
-from console.model.advice import problem_detail
+from console.presentation.advice import problem_detail
 from console.ui.action_requests import ActionRequest, failure_cleanup_request
 from console.ui.actions_flow import ActionsApp, guarded_state, shown_snapshot, start_action
 from console.ui.screens.detail import DetailScreen
