@@ -24,7 +24,8 @@ from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
 from tests.support.status_schema import schema_errors
 from tests.ui import builders as b
-ALL_STANDBY = REPO_ROOT / "tests" / "fixtures" / "file_mode" / "all-standby-cli-prefer-lifetime.cib.xml"
+ALL_STANDBY = (REPO_ROOT / "tests" / "fixtures" / "file_mode"
+               / "all-standby-cli-prefer-lifetime.cib.xml")
 """Every node in standby, and a `crm_resource --move --lifetime` leftover (a rule with an
 expiry) on a clone: the file-mode case where text and console disagreed."""
 ADVISORY_CODES = sorted(set(re.findall(

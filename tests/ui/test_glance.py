@@ -346,3 +346,32 @@ async def test_failures_get_the_room_at_160x48(make_app: AppFactory) -> None:
         table_lines = pane.virtual_size.height
         assert pane.scrollable_content_region.height >= table_lines, "failures are cut"
 
+
+
+# --- 10: the demo menu moves like every list -----------------------------------------------
+
+
+async def test_j_k_g_and_G_move_in_the_demo_faults_menu() -> None:
+    from textual.app import App
+    from textual.widgets import OptionList
+
+    from console.ui.demo_panel import DemoMenuScreen
+
+    scenarios = [(f"fault-{n}", f"Fault {n}") for n in range(6)]
+
+    class MenuApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DemoMenuScreen(scenarios))
+
+    app = MenuApp()
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DemoMenuScreen))
+        options = app.screen.query_one(OptionList)
+        await pilot.press("j", "j")
+        assert options.highlighted == 2
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == 5
+        await pilot.press("g")
+        assert options.highlighted == 0

@@ -23,8 +23,8 @@ STATES = {
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("state", list(STATES))
-def test_demo_state_at_size(snap_compare, make_app: AppFactory, state: str,  # type: ignore[no-untyped-def]
-                            size: str) -> None:
+def test_demo_state_at_size(snap_compare, make_app: AppFactory,  # type: ignore[no-untyped-def]
+                            state: str, size: str) -> None:
     _, runner = demo_cluster()  # actions offered: the footer and rows show hacon's keys
     app = make_app(STATES[state](), runner=runner)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=shown())

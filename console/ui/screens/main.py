@@ -32,6 +32,13 @@ from console.presentation.rows import (
 )
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
+from console.ui.screens.layout import (
+    CRITICAL_WORDS,
+    DETAIL_PANES,
+    NARROW_WIDTH,
+    apply_layout,
+    fit_side_column,
+)
 from console.ui.toasts import hide_toasts
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
@@ -45,28 +52,12 @@ from console.ui.widgets.vip_banner import VipBanner
 if TYPE_CHECKING:
     from console.ui.app import ConsoleApp
 
-SIDE_MIN_WIDTH = 36
-"""The side column's width when the main column needs the rest (120 columns and less)."""
-NARROW_WIDTH = 110
-"""Below this many columns the side panes share one slot (the terminal is too narrow)."""
-DETAIL_PANES = ("problems-pane", "constraints-pane", "events-pane")
 FILTER_DEBOUNCE_S = 0.15
 MIN_VIEW_INTERVAL_S = 0.5
 """Snapshots are drawn at most twice a second: a burst of changes (a failover of 2,000
 resources) must not keep the loop so busy that keys wait."""
 OWN_FAILBACK_PREFER = "leftover-cli-constraint:cli-prefer-"
 """Row keys of cli-prefer advisories: during a failback, hacon's own temporary constraint."""
-CRITICAL_WORDS = ("FAILED", "critical")
-"""Failures rows with these severities are the ones that must not stay hidden."""
-
-
-def narrow_hint(problems: list[Row]) -> str:
-    """Shown under the shared slot in a narrow terminal: how to reach the panes it hides, and
-    how many findings (and how many critical) the failures pane holds."""
-    findings = [cells for key, cells in problems if key != "ok"]
-    critical = sum(1 for cells in findings if cells[0].text in CRITICAL_WORDS)
-    counted = f"{len(findings)}, {critical} critical" if critical else str(len(findings))
-    return f"3: failures ({counted}) · 4: constraints · 5: events"
 
 
 def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
@@ -268,7 +259,7 @@ class MainScreen(Screen[None]):
         self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
-        self._fit_side_column()  # the tables' widths follow their content
+        fit_side_column(self, self.app.size.width)  # the tables' widths follow their content
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         asked = self._asked_reason()
         # Unasked, the reason for a greyed key costs a line or two: at 80 columns those lines
@@ -353,38 +344,7 @@ class MainScreen(Screen[None]):
 
     def _apply_layout(self, width: int) -> None:
         """Wide: every pane. Narrow: problems, constraints and events share the bottom slot."""
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        for pane_id in DETAIL_PANES:
-            pane = self.query_one(f"#{pane_id}", KeyedTable)
-            pane.display = not narrow or pane_id == self._detail_pane
-            pane.border_subtitle = narrow_hint(self._view.problems if self._view else []) \
-                if narrow else ""
-        footer = self.query_one(Footer)
-        footer.compact = narrow  # every key fits at 80 columns; the palette stays on ctrl+p
-        footer.show_command_palette = not narrow
-        side_shown = not narrow or self._detail_pane != "problems-pane"
-        self.query_one("#side-column").display = side_shown
-        self._fit_side_column()
-
-    def _fit_side_column(self) -> None:
-        """Wide terminal: the side panes (constraints, events) take what the widest main-column
-        table leaves, from SIDE_MIN_WIDTH up to half the screen; narrow: the whole width."""
-        side = self.query_one("#side-column")
-        width = self.app.size.width
-        if width < NARROW_WIDTH:
-            wanted: int | None = None
-        else:
-            needed = max(self.query_one(ResourcesPane).natural_width,
-                         self.query_one(NodesPane).natural_width)
-            wanted = max(SIDE_MIN_WIDTH, min(width // 2, width - needed))
-        inline = side.styles.inline
-        if wanted is None:
-            if inline.has_rule("width"):
-                inline.clear_rule("width")  # the narrow layout's CSS decides
-                side.refresh(layout=True)
-        elif inline.width is None or inline.width.value != wanted:
-            side.styles.width = wanted
+        apply_layout(self, width, self._detail_pane, self._view.problems if self._view else [])
 
     # --- actions -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ presses `o` on a node that is not in standby deserves the guard's reason instead
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.binding import Binding
@@ -15,6 +15,7 @@ from console.ui.action_requests import ActionRequest
 from console.ui.actions_flow import ActionsApp, shown_snapshot
 
 
+@runtime_checkable
 class ShowsReasons(Protocol):
     """The main screen: shows an asked-for reason until the focus or selection moves."""
 
@@ -35,18 +36,22 @@ class GuardedKeys:
         app = getattr(self, "app", None)
         if not isinstance(app, ActionsApp) or not app.actions_enabled:
             return None
-        for binding in type(self).BINDINGS:  # type: ignore[attr-defined]
-            if isinstance(binding, Binding) and key in binding.key.split(","):
-                request = self.guarded_request(binding.action.split("(", 1)[0], ())
-                reason = app.blocked_reason(request, shown_snapshot(self)) if request else None  # type: ignore[arg-type]
-                if reason:
-                    return f"{key} greyed: {request.verb} unavailable: {reason}"  # type: ignore[union-attr]
+        for binding in getattr(type(self), "BINDINGS", ()):
+            if not isinstance(binding, Binding) or key not in binding.key.split(","):
+                continue
+            request = self.guarded_request(binding.action.split("(", 1)[0], ())
+            if request is None:
+                return None
+            reason = app.blocked_reason(request, shown_snapshot(self))  # type: ignore[arg-type]
+            return f"{key} greyed: {request.verb} unavailable: {reason}" if reason else None
         return None
 
     def on_key(self, event: events.Key) -> None:
+        """A greyed key of this pane: its reason goes to the status bar, the key goes no
+        further (Textual would drop it silently)."""
         reason = self.greyed_reason(event.key)
         screen = getattr(self, "screen", None)
-        if reason is not None and callable(getattr(screen, "show_reason", None)):
+        if reason is not None and isinstance(screen, ShowsReasons):
             event.stop()
             event.prevent_default()
-            screen.show_reason(reason)  # type: ignore[union-attr]
+            screen.show_reason(reason)
