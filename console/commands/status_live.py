@@ -152,7 +152,8 @@ def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None
     width = max(len(printable(name)) for name in snapshot.views) if snapshot.views else 0
     lines += [f"  {printable(name).ljust(width)}  {_view_text(view, now)}"
               for name, view in sorted(snapshot.views.items())]
-    body = render_status(snapshot.cluster) if snapshot.cluster is not None else (
+    body = render_status(snapshot.cluster, live_advisories(
+        snapshot, two_node=snapshot.two_node)) if snapshot.cluster is not None else (
         "No node gave its CIB.\n")
     return "\n".join(lines) + "\n" + body
 

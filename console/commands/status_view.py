@@ -21,6 +21,7 @@ from console.model.cluster import (
     Vip,
 )
 from console.model.constraints.leftovers import location_expiry
+from console.model.live.advisories import Advisory
 from console.model.constraints.parse import location_origin
 from console.model.types import INFINITY
 from console.presentation.advice import advisory_text_lines, quoted
@@ -32,8 +33,10 @@ from console.presentation.rows import (
 )
 
 
-def render_status(snapshot: ClusterSnapshot) -> str:
-    """The whole status text, ending with a newline."""
+def render_status(snapshot: ClusterSnapshot,
+                  advisories: tuple[Advisory, ...] | None = None) -> str:
+    """The whole status text, ending with a newline. `advisories`: a live run's (the nodes'
+    probes add some); None, those of the CIB alone."""
     sections = [
         _vip_lines(snapshot),
         _cluster_lines(snapshot),
@@ -42,7 +45,8 @@ def render_status(snapshot: ClusterSnapshot) -> str:
         _section("Leftover move/ban constraints", _leftover_lines(snapshot)),
         _section("Other bans", _ban_lines(snapshot)),
         _section("Failures", _failure_lines(snapshot)),
-        _section("Advisories", [printable(line) for line in advisory_text_lines(snapshot)]),
+        _section("Advisories", [printable(line)
+                                for line in advisory_text_lines(snapshot, advisories)]),
     ]
     return "\n".join(line for lines in sections for line in lines) + "\n"
 

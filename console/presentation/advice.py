@@ -328,11 +328,13 @@ def file_advisories(snapshot: ClusterSnapshot) -> tuple[Advisory, ...]:
     return cluster_advisories(snapshot, two_node=None)
 
 
-def advisory_text_lines(snapshot: ClusterSnapshot) -> list[str]:
+def advisory_text_lines(snapshot: ClusterSnapshot,
+                        advisories: tuple[Advisory, ...] | None = None) -> list[str]:
     """`hacon status`'s Advisories section: severity, the sentence, the command that resolves
-    it (the console's rows say the same sentence with the key)."""
+    it (the console's rows say the same sentence with the key). Without `advisories`, those
+    of the CIB alone (a file)."""
     lines: list[str] = []
-    for advisory in file_advisories(snapshot):
+    for advisory in file_advisories(snapshot) if advisories is None else advisories:
         lines.append(f"{advisory.severity.value:<8}  {advisory.text}")
         lines.append(f"{'':<8}  next: {next_step(advisory, snapshot).command}")
     return lines
