@@ -67,6 +67,7 @@ class KeyedTable(DataTable[Text]):
         self._styles: dict[str, Style] = {}
         self._narrowed = False
         """Set while syncing when a row went or a cell got shorter (columns may shrink)."""
+        self._natural: int | None = None
         self.filter_text = ""
         """Rows whose text does not contain this (case-insensitive) are hidden."""
 
@@ -135,6 +136,7 @@ class KeyedTable(DataTable[Text]):
         wanted = {key: cells for key, cells in self._all_rows if self._matches(cells)}
         cursor_key = self.cursor_key
         self._narrowed = False
+        self._natural = None
         with self.app.batch_update():
             gone = [key for key in self._shown if key not in wanted]
             if len(gone) > REBUILD_THRESHOLD or (self.WRAP_COLUMNS and self._changed(wanted)):
@@ -182,8 +184,10 @@ class KeyedTable(DataTable[Text]):
         """The pane width that shows every column of the shown rows unwrapped: cells with
         their padding, the border and the scrollbar. Read from the rows, not from DataTable's
         measurements (those come later, when idle)."""
-        widths = self._content_widths(self._shown)
-        return sum(widths) + 2 * self.cell_padding * len(widths) + 3
+        if self._natural is None:  # cached: the one-second tick asks, the rows rarely change
+            widths = self._content_widths(self._shown)
+            self._natural = sum(widths) + 2 * self.cell_padding * len(widths) + 3
+        return self._natural
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrapping columns follow the pane's width: measure them again, re-add the rows."""
