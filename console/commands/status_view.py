@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from console.commands.text import printable
 from console.model.cluster import (
     ClusterSnapshot,
     FailedOperation,
@@ -23,6 +22,7 @@ from console.model.cluster import (
 from console.model.constraints.leftovers import location_expiry
 from console.model.live.advisories import Advisory
 from console.model.constraints.parse import location_origin
+from console.model.text_safety import printable, shell_word
 from console.model.types import INFINITY
 from console.presentation.advice import advisory_text_lines, quoted
 from console.presentation.rows import (
@@ -206,8 +206,12 @@ def _leftover_line(location: LocationConstraint) -> str:
     until = f" until {printable(expiry)}" if expiry else ""
     return (
         f"{printable(location.id)}: {resource} {verb} {node}{until} "
-        f"(clear with: hacon clear {quoted(resource)})"
+        f"(clear with: hacon clear {_clear_word(location)})"
     )
+
+
+def _clear_word(location: LocationConstraint) -> str:
+    return shell_word(location.resource or location.resource_pattern or "?")
 
 
 def _rule_nodes(location: LocationConstraint) -> str:

@@ -283,7 +283,40 @@ def _off_preferred(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Part
             "preview shows what moves).", NextStep("press 1, f", "hacon failback"))
 
 
+def _maintenance_step(advisory: Advisory, snapshot: ClusterSnapshot | None) -> NextStep:
+    subject = advisory.subject
+    if subject == "cluster":
+        return NextStep("press 1, M", "hacon maintenance off")
+    if snapshot is not None and subject in snapshot.nodes:
+        return NextStep(f"press 1, select {subject}, m",
+                        f"hacon maintenance off --node {quoted(subject)}")
+    return NextStep(f"press 2, select {subject}, m",
+                    f"hacon maintenance off --resource {quoted(subject)}")
+
+
+def _maintenance_override(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "End the resource's own maintenance once its work is done.",
+            _maintenance_step(advisory, snapshot))
+
+
+def _maintenance_old(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "End the maintenance if the work is done (nothing there is monitored or "
+            "recovered meanwhile).", _maintenance_step(advisory, snapshot))
+
+
+def _expired(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why or "it no longer applies but still clutters the configuration",
+            "Remove the expired move/ban constraints.",
+            NextStep("press 4, X (clears every expired one)", "hacon clear --expired"))
+
+
 _DESCRIBERS: dict[str, Callable[[Advisory, ClusterSnapshot | None], Parts]] = {
+    "maintenance-override": _maintenance_override,
+    "maintenance-old": _maintenance_old,
+    "expired-cli-constraint": _expired,
     "vip-stopped": _vip_stopped,
     "vip-on-several": _vip_on_several,
     "stonith-disabled": _stonith,

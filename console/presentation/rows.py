@@ -20,11 +20,12 @@ from console.model.cluster import (
     ResourceKind,
     ResourceSet,
 )
-from console.model.constraints.leftovers import location_expiry, location_node
 from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.live.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
-from console.model.types import INFINITY, score_to_int
+from console.model.text_safety import printable
+from console.model.types import INFINITY
+from console.model.upkeep import lifetime_node, remaining_s
 from console.presentation.advice import console_hint, failure_detail, failure_key, next_step
 
 
@@ -35,6 +36,13 @@ class Cell:
     text: str
     tone: str | None = None
     bold: bool = False
+
+    def __post_init__(self) -> None:
+        # Every cell of every pane and banner line is built here: the one place where a name
+        # from the CIB or a node's reason is made inert before it can reach the terminal.
+        safe = printable(self.text)
+        if safe is not self.text:
+            object.__setattr__(self, "text", safe)
 
 
 Row = tuple[str, tuple[Cell, ...]]
@@ -283,9 +291,10 @@ def _failcount_cell(cluster: ClusterSnapshot, resource: Resource) -> Cell:
 # --- constraints ----------------------------------------------------------------------------
 
 
-def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
+def constraint_rows(cluster: ClusterSnapshot, now: float | None = None) -> list[Row]:
     """Location, colocation and order constraints: meaning ("A with B", "A then B",
-    "A prefers node"; leftovers of move/ban say so), score, id."""
+    "A prefers node"; leftovers of move/ban say so, with the time left of a lifetime), score,
+    id."""
     constraints = cluster.constraints
     rows: list[Row] = []
     for location in constraints.location:
@@ -293,10 +302,15 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
         tone = "constraint-leftover" if leftover else None
         what = _location_text(location.resource or location.resource_pattern, location.node,
                               location.score_int, location.rules is not None)
+        lifetime = _lifetime_cells(location, now) if leftover else None
+        if lifetime is not None:
+            what, score_cell = lifetime
+        else:
+            score_cell = Cell(location.score or "rule")
         if leftover:
-            what = f"LEFTOVER {location.origin}: {_leftover_text(location)}"
-        rows.append((location.id, (Cell(what, tone, bold=leftover),
-                                   Cell(location.score or "rule"), Cell(location.id, tone))))
+            what = f"LEFTOVER {location.origin}: {what}"
+        rows.append((location.id, (Cell(what, tone, bold=leftover), score_cell,
+                                   Cell(location.id, tone))))
     for colocation in constraints.colocation:
         what = _pair_text(colocation.resource, "with", colocation.with_resource, colocation.sets)
         rows.append((colocation.id, (Cell(what), Cell(colocation.score or "-"),
@@ -308,16 +322,17 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
     return rows
 
 
-def _leftover_text(location: LocationConstraint) -> str:
-    """A move/ban leftover by its node even when `--lifetime` made it a rule, with its expiry."""
-    node = location_node(location)
-    score = location.score_int
-    if score is None and location.rules:
-        score = score_to_int(location.rules[0].score)
-    text = _location_text(location.resource or location.resource_pattern, node, score,
-                          node is None)
-    expiry = location_expiry(location)
-    return f"{text} until {expiry}" if expiry else text
+def _lifetime_cells(location: LocationConstraint, now: float | None) -> tuple[str, Cell] | None:
+    """A move/ban with a lifetime: its meaning, and the time left ("27 min left", "EXPIRED")."""
+    left = remaining_s(location, now if now is not None else time.time())
+    if left is None:
+        return None
+    score = next((rule.score for rule in location.rules or () if rule.score), None) or ""
+    verb = "never on" if score.startswith("-") else "only on"
+    what = f"{location.resource} {verb} {lifetime_node(location)}"
+    if left <= 0:
+        return what, Cell(f"EXPIRED {age_text(-left)} ago", "status-failed", bold=True)
+    return what, Cell(f"{age_text(left)} left", "severity-warning")
 
 
 def _location_text(resource: str | None, node: str | None, score: int | None, rules: bool) -> str:
@@ -397,7 +412,7 @@ def build_view(
     return SnapshotView(
         snapshot=snapshot,
         resources=resource_rows(cluster) if cluster else [],
-        constraints=constraint_rows(cluster) if cluster else [],
+        constraints=constraint_rows(cluster, at) if cluster else [],
         problems=problem_rows(cluster, advisories, with_keys=with_keys),
         events=diff_snapshots(previous, snapshot, at),
     )

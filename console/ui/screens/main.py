@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from console.actions.plans import ActionKind
@@ -42,6 +42,7 @@ from console.ui.screens.layout import (
 from console.ui.toasts import hide_toasts
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
+from console.ui.widgets.footer import PriorityFooter
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.problems_pane import ProblemsPane
@@ -138,7 +139,7 @@ class MainScreen(Screen[None]):
         yield ProblemsPane(id="problems-pane")
         yield Input(id="filter-input")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-input", Input).display = False

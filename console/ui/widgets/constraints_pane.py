@@ -21,10 +21,19 @@ from console.ui.widgets.keyed_table import KeyedTable
 ID_INDENT = "  id "
 
 
+def two_lines(first: Cell, second: Cell) -> Cell:
+    """One cell showing `first` over `second`. Both texts are already inert (every Cell is
+    made so when built); the line break joining them is ours, so it is set after that check,
+    which would otherwise show it as a literal "\\x0a"."""
+    cell = Cell(first.text, first.tone, first.bold)
+    object.__setattr__(cell, "text", f"{first.text}\n{ID_INDENT}{second.text}")
+    return cell
+
+
 def stack_ids(rows: list[Row]) -> list[Row]:
     """Rows with each constraint's id under its meaning and the Id column empty."""
-    return [(key, (Cell(f"{what.text}\n{ID_INDENT}{ident.text}", what.tone, what.bold), score,
-                   Cell(""))) for key, (what, score, ident) in rows]
+    return [(key, (two_lines(what, ident), score, Cell("")))
+            for key, (what, score, ident) in rows]
 
 
 def one_line_width(rows: list[Row]) -> int:
@@ -40,12 +49,15 @@ class ConstraintsPane(GuardedKeys, KeyedTable):
     | Key(s) | Description |
     | :- | :- |
     | x | Clear the selected leftover cli-prefer / cli-ban (previewed, confirmed). |
+    | X | Clear every move/ban constraint whose lifetime has ended (previewed, confirmed). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "clear_constraint", "Clear", id="console.clear-constraint",
                 tooltip="Remove the leftover cli-prefer / cli-ban constraints of the selected "
                         "one's resource (asks first)"),
+        Binding("X", "clear_expired", "Clear expired", show=False, id="console.clear-expired",
+                tooltip="Remove every move/ban constraint whose lifetime has ended (asks first)"),
     ]
     COLUMNS = (("what", "Constraint"), ("score", "Score"), ("id", "Id"))
     PANE_TITLE = "Constraints"
@@ -73,9 +85,10 @@ class ConstraintsPane(GuardedKeys, KeyedTable):
                 id_column.label = Text("" if stacked else "Id")
             self.show_rows(self._given, self._styles, restyle=True)
 
-
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
         """Clear of the given resource's leftovers, or of the selected leftover's resource."""
+        if action == "clear_expired":
+            return ActionRequest(ActionKind.CLEAR_EXPIRED)
         if action != "clear_constraint":
             return None
         if parameters:
@@ -88,6 +101,10 @@ class ConstraintsPane(GuardedKeys, KeyedTable):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return guarded_state(self, self.guarded_request(action, parameters))
+
+    def action_clear_expired(self) -> None:
+        """Remove the move/ban constraints whose lifetime has ended."""
+        start_action(self, ActionRequest(ActionKind.CLEAR_EXPIRED))
 
     def action_clear_constraint(self, resource: str | None = None) -> None:
         """Remove leftover cli-prefer / cli-ban constraints."""

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from console.ui.toasts import keep_toasts_above
+from console.model.text_safety import printable
 
 
 class StatusBar(Static):
@@ -31,9 +32,9 @@ class StatusBar(Static):
              asked: bool = False) -> None:
         """Render the reason line (`hint`; bold when the operator asked for it by a key), then
         the parts separated by dots and the read-only badge."""
-        pieces: list[tuple[str, str]] = [(hint + "\n", "bold" if asked else "italic")] if hint \
-            else []
-        pieces.append((" · ".join(parts), ""))
+        pieces: list[tuple[str, str]] = [(printable(hint) + "\n", "bold" if asked else "italic")] \
+            if hint else []
+        pieces.append((printable(" · ".join(parts)), ""))
         if read_only:
             pieces.append(("  READ-ONLY", "bold"))
         content = Content.assemble(*pieces)
