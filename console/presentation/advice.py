@@ -21,6 +21,7 @@ from console.model.live.advisories import (
 from console.model.cluster import ClusterSnapshot, FailedOperation, Vip
 from console.model.live.events import failure_summary
 from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import shell_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +46,9 @@ class Detail:
 
 
 def quoted(argument: str) -> str:
-    """A command-line argument as a shell would need it (CIB ids are usually plain)."""
-    plain = argument and all(c.isalnum() or c in "-_.:@/=" for c in argument)
-    return argument if plain else "'" + argument.replace("'", "'\\''") + "'"
+    """A command-line argument as an operator would type it: the house's one quoting rule
+    (`shell_word`: quoted when a shell would split it, escaped when a terminal would act)."""
+    return shell_word(argument)
 
 
 # --- failed operations --------------------------------------------------------------------------
