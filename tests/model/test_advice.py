@@ -20,10 +20,10 @@ from console.presentation.advice import (
 from console.model.live.advisories import Advisory, Severity
 from console.presentation.rows import build_view, status_cell
 from console.model.snapshot import parse_cib
-from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
+from tests.support import snapshots as b
+from tests.support.paths import REPO_ROOT
 from tests.support.status_schema import schema_errors
-from tests.ui import builders as b
 ALL_STANDBY = (REPO_ROOT / "tests" / "fixtures" / "file_mode"
                / "all-standby-cli-prefer-lifetime.cib.xml")
 """Every node in standby, and a `crm_resource --move --lifetime` leftover (a rule with an

@@ -24,11 +24,12 @@ from console.ui.widgets.events_pane import EventsPane
 from console.ui.widgets.problems_pane import ProblemsPane
 from console.ui.widgets.resources_pane import ResourcesPane
 from console.ui.widgets.status_bar import StatusBar
-from tests.ui import builders as b
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
 from tests.ui.actions_fixtures import demo_cluster, live_from
-from tests.ui.conftest import AppFactory
 from tests.ui.test_ui_snapshots import leftover_ban, split_brain
-from tests.ui.waiting import until, until_shown
+from tests.ui.waiting import until_shown
 
 NARROW = (80, 24)
 WIDE = (120, 36)

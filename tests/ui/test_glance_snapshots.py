@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui import builders as b
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
 from tests.ui.actions_fixtures import demo_cluster
-from tests.ui.conftest import AppFactory
 from tests.ui.test_glance import critical_failcount
 from tests.ui.test_ui_snapshots import leftover_ban, shown, split_brain
 
