@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from console.actions.client_reach import clients_reached
 from console.actions.plans import ActionPlan
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError
@@ -43,6 +44,15 @@ async def follow_transition(plan: ActionPlan, runner: CommandRunner, nodes: Sequ
                             say: Callable[[str], None] | None = None) -> Verification:
     """Poll until the predicted end state holds everywhere; the verdict with the time taken."""
     deadline = committed_at + timeout
+    reach = _start_client_probe(plan, runner, nodes, committed_at, timeout)
+    verdict = await _follow(plan, runner, nodes, deadline, committed_at, say)
+    return await _with_clients(verdict, reach)
+
+
+async def _follow(plan: ActionPlan, runner: CommandRunner, nodes: Sequence[str],
+                  deadline: float, committed_at: float,
+                  say: Callable[[str], None] | None) -> Verification:
+    timeout = deadline - committed_at
     problem = "nothing checked yet"
     version: CibVersion | None = None
     while time.monotonic() < deadline:
@@ -64,6 +74,29 @@ async def follow_transition(plan: ActionPlan, runner: CommandRunner, nodes: Sequ
             problem = found
         await asyncio.sleep(POLL_INTERVAL_S)
     return Verification(False, f"not verified after {timeout:.0f} s: {problem}", None, version)
+
+
+def _start_client_probe(plan: ActionPlan, runner: CommandRunner, nodes: Sequence[str],
+                        committed_at: float, timeout: float) -> asyncio.Task[str] | None:
+    """Beside the verification: when clients first reach the VIP's predicted new holder."""
+    prediction = plan.prediction
+    holders = prediction.running_after.get(plan.vip or "", ()) if prediction else ()
+    moves = prediction is not None and any(
+        action.resource == plan.vip and action.action in ("move", "start", "recover")
+        for action in prediction.actions)
+    if plan.vip is None or len(holders) != 1 or not moves:
+        return None
+    return asyncio.create_task(clients_reached(runner, plan.run_on, nodes, holders[0], plan.vip,
+                                               committed_at, timeout))
+
+
+async def _with_clients(verdict: Verification, reach: asyncio.Task[str] | None) -> Verification:
+    if reach is None:
+        return verdict
+    if not verdict.ok:
+        reach.cancel()
+        return verdict
+    return replace(verdict, message=f"{verdict.message}; {await reach}")
 
 
 def _verified(plan: ActionPlan, snapshot: ClusterSnapshot, elapsed: float,

@@ -13,20 +13,28 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
+from console.commands.status_partitions import (
+    client_lines,
+    doubt_text_lines,
+    fenced_by_text,
+    fencing_lines,
+    partition_lines,
+)
 from console.commands.status_view import render_status
 from console.commands.text import write_json
 from console.config import ConfigError, config_path, load_config
-from console.model.live.advisories import live_advisories
+from console.model.live.live_advisories import live_advisories
 from console.model.live.export import live_status_document
 from console.model.live.snapshot import LiveSnapshot, NodeView
 from console.model.text_safety import printable
 from console.presentation.advice import advisories_document
 
 if TYPE_CHECKING:
+    from console.transport.client_poll import ClientProbeSettings
     from console.transport.probes import ServiceProbe
     from console.transport.ssh import SshCluster
 
@@ -43,6 +51,10 @@ class Target:
     user: str | None = None
     service: str | None = None
     service_process: str | None = None
+    probe_clients: bool = False
+    probe_from_host: bool = False
+    sip_port: int = 5060
+    sip_transport: str = "udp"
 
 
 def add_arguments(parser: argparse.ArgumentParser, title: str = "live cluster") -> None:
@@ -58,6 +70,21 @@ def add_arguments(parser: argparse.ArgumentParser, title: str = "live cluster") 
                       help="systemd unit colocated with the VIP, probed on every node")
     live.add_argument("--service-process", metavar="NAME",
                       help="or a process name to probe with pgrep -x (nodes without systemd)")
+    add_client_arguments(live)
+
+
+def add_client_arguments(group: argparse._ArgumentGroup) -> None:
+    """The VIP as clients see it: ARP duplicate detection and a SIP OPTIONS (opt-in: it sends
+    traffic on the LAN)."""
+    group.add_argument("--probe-clients", action="store_true",
+                       help="from every node: who answers ARP for each VIP (arping -D) and "
+                            "whether the service answers SIP OPTIONS on it")
+    group.add_argument("--probe-from-host", action="store_true",
+                       help="also send the SIP OPTIONS from this host (VIP routable from here)")
+    group.add_argument("--sip-port", type=int, default=5060, metavar="PORT",
+                       help="the service's SIP port on the VIP (default 5060)")
+    group.add_argument("--sip-transport", choices=("udp", "tcp"), default="udp",
+                       help="the SIP probe's transport (default udp)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,8 +112,8 @@ def resolve_target(args: argparse.Namespace) -> Target:
         nodes = tuple(name.strip() for name in args.nodes.split(",") if name.strip())
         if not nodes:
             raise CommandError("--nodes needs at least one node name")
-        return Target(nodes, tuple(args.ssh_config), args.jump, args.user, args.service,
-                      args.service_process)
+        return _with_client_options(Target(nodes, tuple(args.ssh_config), args.jump, args.user,
+                                           args.service, args.service_process), args)
     try:
         config = load_config()
         if not args.cluster and not config.clusters:
@@ -95,10 +122,30 @@ def resolve_target(args: argparse.Namespace) -> Target:
         cluster = config.cluster(args.cluster)
     except ConfigError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
-    return Target(cluster.nodes, tuple(args.ssh_config) or cluster.ssh_config,
-                  args.jump or cluster.jump, args.user or cluster.user,
-                  args.service or cluster.service,
-                  args.service_process or cluster.service_process)
+    return _with_client_options(
+        Target(cluster.nodes, tuple(args.ssh_config) or cluster.ssh_config,
+               args.jump or cluster.jump, args.user or cluster.user,
+               args.service or cluster.service, args.service_process or cluster.service_process),
+        args)
+
+
+def _with_client_options(target: Target, args: argparse.Namespace) -> Target:
+    """The target with --probe-clients and its companions (absent on the action commands)."""
+    return replace(target, probe_clients=bool(getattr(args, "probe_clients", False)),
+                   probe_from_host=bool(getattr(args, "probe_from_host", False)),
+                   sip_port=int(getattr(args, "sip_port", 5060)),
+                   sip_transport=str(getattr(args, "sip_transport", "udp")))
+
+
+def client_settings(target: Target) -> ClientProbeSettings | None:
+    """The client probes `target` asks for, or None."""
+    from console.transport.client_poll import ClientProbeSettings
+    from console.transport.client_probes import SipSettings
+
+    if not (target.probe_clients or target.probe_from_host):
+        return None
+    return ClientProbeSettings(SipSettings(target.sip_port, target.sip_transport),
+                               from_host=target.probe_from_host)
 
 
 async def take_snapshot(target: Target) -> LiveSnapshot:
@@ -110,10 +157,10 @@ async def take_snapshot(target: Target) -> LiveSnapshot:
     # One round, no push channel; wait for every node's first answer (a dead node's connect
     # timeout ends its round), but not for a command that hangs.
     poll = PollSettings(push=False, command_timeout=10.0, first_snapshot_wait=30.0,
-                        service=probe)
+                        service=probe, clients=client_settings(target))
     async with (ssh_cluster as cluster,
                 ClusterPoller(cluster, target.nodes, poll) as poller):
-        return await poller.next_snapshot()
+        return await poller.snapshot_with_clients()
 
 
 def build_ssh_cluster(target: Target) -> tuple[SshCluster, ServiceProbe | None]:
@@ -144,19 +191,28 @@ def build_ssh_cluster(target: Target) -> tuple[SshCluster, ServiceProbe | None]:
 def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None) -> str:
     """The live header (split brain first, then each node's view) and the cluster's status."""
     now = time.time() if now is None else now
-    lines = []
+    alarms = []
     if snapshot.split_brain:
-        text = "SPLIT BRAIN: " + _split_brain_detail(snapshot)
-        lines.append(f"{RED}{text}{RESET}" if color else text)
+        alarms.append("SPLIT BRAIN: " + _split_brain_detail(snapshot))
+    alarms += doubt_text_lines(snapshot)
+    lines = [f"{RED}{text}{RESET}" if color else text for text in alarms]
     source = printable(snapshot.source_node) if snapshot.source_node else "none"
     lines.append(f"Live: {snapshot.verdict.value}; cluster as {source} sees it")
     width = max(len(printable(name)) for name in snapshot.views) if snapshot.views else 0
-    lines += [f"  {printable(name).ljust(width)}  {_view_text(view, now)}"
-              for name, view in sorted(snapshot.views.items())]
+    lines += [f"  {printable(name).ljust(width)}  {_node_text(snapshot, name, now)}"
+              for name in sorted(snapshot.views)]
+    lines += partition_lines(snapshot)
     body = render_status(snapshot.cluster, live_advisories(
         snapshot, two_node=snapshot.two_node)) if snapshot.cluster is not None else (
         "No node gave its CIB.\n")
-    return "\n".join(lines) + "\n" + body
+    fencing = fencing_lines(snapshot) + client_lines(snapshot)
+    return "\n".join(lines) + "\n" + body + "".join(line + "\n" for line in fencing)
+
+
+def _node_text(snapshot: LiveSnapshot, name: str, now: float) -> str:
+    text = _view_text(snapshot.views[name], now)
+    fenced = fenced_by_text(snapshot, name)
+    return f"{text}  {fenced}" if fenced else text
 
 
 def _split_brain_detail(snapshot: LiveSnapshot) -> str:

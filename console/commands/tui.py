@@ -76,6 +76,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        metavar="FILE", help="OpenSSH client config file (repeatable)")
     group.add_argument("-J", "--jump", dest="tui_jump", metavar="HOST",
                        help="jump host(s), like ssh -J ([user@]host[:port], comma separated)")
+    group.add_argument("--probe-clients", dest="tui_probe_clients", action="store_true",
+                       help="probe each VIP as clients do: ARP duplicate detection and SIP "
+                            "OPTIONS from every node (sends traffic on the LAN)")
     group.add_argument("--read-only", dest="tui_read_only", action="store_true",
                        help="offer no action that changes the cluster")
     group.add_argument("--theme", dest="tui_theme", metavar="NAME",
@@ -153,11 +156,13 @@ def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only
               notify: NotifyConfig | None = None, name: str = "") -> int:
     """The console on live nodes: one SSH connection per node, the poller, every node's view
     (and the `[notify]` hook told about its changes, when clusters.toml has one)."""
+    from console.transport.client_poll import ClientProbeSettings
     from console.transport.history_source import SshHistorySource, cache_key
     from console.transport.poller import ClusterPoller, PollSettings
 
     cluster, probe = build_ssh_cluster(target)
-    poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe))
+    clients = ClientProbeSettings() if getattr(args, "tui_probe_clients", False) else None
+    poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe, clients=clients))
     source: ClusterSource = poller
     notifier = None
     if notify is not None:

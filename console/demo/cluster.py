@@ -46,6 +46,8 @@ class DemoCluster:
         self.node_names = NODE_NAMES[:node_count]
         self.runtimes = {name: NodeRuntime(name) for name in self.node_names}
         self.isolated: set[str] = set()
+        self.unplugged: set[str] = set()
+        """Isolated nodes whose cable is pulled: the host cannot reach them either (silent)."""
         self.journal: list[tuple[int, str]] = []
         """(wall seconds, what happened) for the demo panel."""
         config = DemoConfig(node_names=self.node_names)
@@ -171,11 +173,18 @@ class DemoCluster:
         self._note(f"{node_name}: network to its peers cut")
         self.timeline.after(timings.DETECT_LOSS, self._reform)
 
+    def pull_cable(self, node_name: str) -> None:
+        """A pulled cable: cut off from its peers AND from the host; it keeps running."""
+        self.runtime(node_name)
+        self.unplugged.add(node_name)
+        self.cut_network(node_name)
+
     def heal_network(self) -> None:
         """Reconnect every isolated node; the partitions merge after the join."""
         if not self.isolated:
             return
         self.isolated.clear()
+        self.unplugged.clear()
         self._note("network healed")
         self.timeline.after(timings.HEAL_MERGE, self._reform)
 

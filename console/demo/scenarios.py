@@ -84,6 +84,28 @@ def split_brain(cluster: DemoCluster) -> str:
             f"elects its own DC and starts it (two DCs, one VIP).")
 
 
+def standby_then_split(cluster: DemoCluster) -> str:
+    """The DC goes to standby (the VIP moves to its peer), then the network is cut."""
+    if len(cluster.node_names) != 2:
+        return "This one needs the 2-node demo (hacon demo without --nodes 3)."
+    dc = cluster.partition_of(_holder(cluster)).dc
+    cluster.set_standby(dc, dc, "on", "forever")
+    cluster.timeline.settle(limit=30.0)  # the move first, as an operator would have done it
+    cluster.cut_network(dc)
+    return (f"{dc} (the DC) went to standby, the VIP moved to its peer, then the network was "
+            f"cut: both sides stay quorate; {dc}'s side runs nothing while the other serves "
+            f"every call. Each partition is shown on its own.")
+
+
+def cable_pull(cluster: DemoCluster) -> str:
+    """The holder's cable is pulled: hacon loses it too, and it keeps the VIP."""
+    node = _holder(cluster)
+    cluster.pull_cable(node)
+    return (f"{node}'s cable pulled: neither its peer nor hacon can reach it. With fencing off "
+            f"it keeps the VIP while the peer starts it too; hacon cannot see that, so it says "
+            f"{node} may still hold it (uncertain).")
+
+
 def heal(cluster: DemoCluster) -> str:
     """Reconnect the network."""
     if not cluster.isolated:
@@ -160,6 +182,8 @@ SCENARIOS: dict[str, Scenario] = {scenario.name: scenario for scenario in (
     Scenario("power-loss", "Power loss of the VIP holder", power_loss),
     Scenario("power-on", "Power the dead node on again", power_on),
     Scenario("split-brain", "Split brain: cut the network between the nodes", split_brain),
+    Scenario("standby-split", "Standby of the DC, then cut the network", standby_then_split),
+    Scenario("cable-pull", "Pull the VIP holder's cable (hacon loses it too)", cable_pull),
     Scenario("heal", "Heal the network", heal),
     Scenario("service-failure", "The service fails once (fail-count, recovery)", service_failure),
     Scenario("flapping", "Broken service configuration (flapping)", flapping, False),

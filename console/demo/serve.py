@@ -106,8 +106,10 @@ async def running_demo(node_count: int = 2, scenario: str | None = None,
 
 
 async def _follow_power(cluster: DemoCluster, server: LocalSshServer) -> None:
-    """Keep each node's SSH server up exactly while the node is powered on."""
+    """Keep each node's SSH server up exactly while the node is powered on, and silent while
+    its cable is pulled."""
     listening = dict.fromkeys(cluster.node_names, True)
+    frozen: set[str] = set()
     while True:
         cluster.catch_up()
         for node in cluster.node_names:
@@ -117,7 +119,20 @@ async def _follow_power(cluster: DemoCluster, server: LocalSshServer) -> None:
             elif listening[node] and not powered:
                 await server.stop_node(node)
             listening[node] = powered
+            _follow_cable(cluster, server, node, frozen)
         await asyncio.sleep(POWER_CHECK_INTERVAL)
+
+
+def _follow_cable(cluster: DemoCluster, server: LocalSshServer, node: str,
+                  frozen: set[str]) -> None:
+    """A pulled cable makes the node silent (no reset, no refusal): only keepalives tell."""
+    pulled = node in cluster.unplugged
+    if pulled and node not in frozen:
+        server.freeze_node(node)
+        frozen.add(node)
+    elif not pulled and node in frozen:
+        server.thaw_node(node)
+        frozen.discard(node)
 
 
 async def run_demo_console(node_count: int = 2, scenario: str | None = None, *,

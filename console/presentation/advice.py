@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from console.model.live.advisories import (
     Advisory,
     cluster_advisories,
-    live_advisories,
     member_names,
     vip_services,
 )
 from console.model.cluster import ClusterSnapshot, FailedOperation, Vip
 from console.model.live.events import failure_summary
+from console.model.live.live_advisories import live_advisories
 from console.model.live.snapshot import LiveSnapshot
 from console.model.text_safety import shell_word
 
@@ -314,7 +314,26 @@ def _expired(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
             NextStep("press 4, X (clears every expired one)", "hacon clear --expired"))
 
 
+def _two_sides(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "Make sure one side gives up the VIP: restore the link, or fence (or "
+            "stop) the side that should lose. hacon has no action for this.",
+            NextStep(None, "stonith_admin --reboot NODE   (or pcs cluster stop NODE on the side "
+                           "that should lose)"))
+
+
+def _no_fence_device(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "Configure a fence device for every node. hacon has no action for this.",
+            NextStep(None, "pcs stonith create NAME AGENT ...   (see pcs stonith list)"))
+
+
 _DESCRIBERS: dict[str, Callable[[Advisory, ClusterSnapshot | None], Parts]] = {
+    "fence-race": _two_sides,
+    "stonith-off-doubt": _two_sides,
+    "vip-in-two-partitions": _two_sides,
+    "vip-may-be-held": _two_sides,
+    "no-fence-device": _no_fence_device,
     "maintenance-override": _maintenance_override,
     "maintenance-old": _maintenance_old,
     "expired-cli-constraint": _expired,

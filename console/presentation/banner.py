@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.model.cluster import ClusterSnapshot
+from console.model.live.doubt import doubt_lines
+from console.model.live.fencing import event_text
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
 from console.model.upkeep import maintenance_of
 from console.presentation.rows import (
@@ -24,6 +26,8 @@ class BannerLine:
 
     text: tuple[Cell, ...]
     alert: bool
+    wraps: bool = False
+    """A sentence that must be read whole (the doubt): wrapped, never cut at the edge."""
 
 
 def vip_lines(live: LiveSnapshot) -> list[BannerLine]:
@@ -40,19 +44,51 @@ def _vip_line(live: LiveSnapshot, vip_id: str) -> BannerLine:
     assert live.cluster is not None
     vip = live.cluster.vips[vip_id]
     address = f"{vip.ip}/{vip.cidr_netmask}" if vip.ip and vip.cidr_netmask else vip.ip or "?"
-    holders = ", ".join(vip.holder_nodes) if vip.holder_nodes else "NO NODE (stopped)"
+    nodes = holders_across_partitions(live, vip_id)
+    holders = ", ".join(nodes) if nodes else "NO NODE (stopped)"
     truth = live.vip_truth.get(vip_id)
     cells = [Cell("VIP "), Cell(address, "vip-holder", bold=True), Cell(f" {vip_id} on "),
-             Cell(holders, "vip-holder" if len(vip.holder_nodes) == 1 else "status-failed",
-                  bold=True)]
-    alert = len(vip.holder_nodes) != 1
+             Cell(holders, "vip-holder" if len(nodes) == 1 else "status-failed", bold=True)]
+    alert = len(nodes) != 1
+    maybe = live.vip_may_be_on.get(vip_id, ())
+    if maybe:
+        cells.append(Cell(f" · MAY ALSO BE ON {', '.join(maybe)} (unreachable)",
+                          "status-failed", bold=True))
+        alert = True
     if truth is not None:
         cells.append(Cell(" · kernel: "))
         cells.append(_truth_cell(truth.truth, truth.bound_on))
         alert = alert or truth.truth is not KernelTruth.ON_HOLDER
     elif not is_file_snapshot(live):
         cells.append(Cell(" · kernel: not probed", "data-stale"))
-    return BannerLine(tuple(cells), alert)
+    client = _client_cells(live, vip_id)
+    cells.extend(client)
+    return BannerLine(tuple(cells), alert or any(cell.tone == "status-failed" for cell in client))
+
+
+def _client_cells(live: LiveSnapshot, vip_id: str) -> list[Cell]:
+    """" · LAN: ARP node-b · SIP 3/3": who answers ARP, how many SIP probes were answered."""
+    view = live.client_view.get(vip_id)
+    if view is None:
+        return []
+    owners = ", ".join(view.arp_nodes) or "nobody"
+    arp = Cell(f"ARP {owners}", "status-failed" if len(view.macs) != 1 else "node-online",
+               bold=len(view.macs) != 1)
+    answered = sum(answer.answered for answer in view.service.values())
+    sip = Cell(f"SIP {answered}/{len(view.service)}",
+               "node-online" if answered == len(view.service) else "status-failed",
+               bold=answered != len(view.service))
+    return [Cell(" · LAN: "), arp, *([Cell(" · "), sip] if view.service else [])]
+
+
+def holders_across_partitions(live: LiveSnapshot, vip_id: str) -> tuple[str, ...]:
+    """Where Pacemaker runs the VIP: every partition's own word when the nodes see several
+    partitions (the chosen CIB speaks for its side only), else the chosen CIB's."""
+    assert live.cluster is not None
+    if len(live.partition_views) < 2:
+        return live.cluster.vips[vip_id].holder_nodes
+    return tuple(sorted({node for side in live.partition_views
+                         for node in side.vip_holders.get(vip_id, ())}))
 
 
 def _truth_cell(truth: KernelTruth, bound_on: tuple[str, ...]) -> Cell:
@@ -67,21 +103,31 @@ def _truth_cell(truth: KernelTruth, bound_on: tuple[str, ...]) -> Cell:
 
 
 def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[BannerLine]:
-    """Red lines above the VIPs: split brain, partition, unreachable nodes, stale data."""
+    """Red lines above the VIPs: split brain, uncertain, partition, unreachable nodes, the doubt
+    an unreachable once-holder leaves (in words), stale data; a resolved doubt is not red."""
     alerts: list[str] = []
     if live.split_brain or live.verdict is Verdict.SPLIT_BRAIN:
         alerts.append("SPLIT BRAIN: " + _partitions_text(live))
+    elif live.verdict is Verdict.UNCERTAIN:
+        alerts.append("UNCERTAIN: a node hacon cannot reach may still hold a VIP")
     elif live.verdict is Verdict.PARTITIONED:
         alerts.append("PARTITION: " + _partitions_text(live))
     for name, reason in sorted(live.unreachable.items()):
         alerts.append(f"{name} UNREACHABLE: {reason}")
     if live.cluster is not None:
         alerts += [line for line in (maintenance_text(live.cluster, now),) if line]
+    doubts = doubt_lines(live)
+    alerts += [f"DOUBT: {line.text}" for line in doubts if line.open]
+    alerts += [f"FENCING FAILED: {event_text(event)}" for event in live.fencing.history
+               if event.failed and not event.superseded]
     age = now - live.fetched_at if live.fetched_at is not None else None
     if not is_file_snapshot(live) and (age is None or age > stale_after):
         seen = f"data is {age_text(age)} old" if age is not None else "no data yet"
         alerts.append(f"STALE: {seen}, the cluster may have changed since")
-    return [BannerLine((Cell(text, bold=True),), True) for text in alerts]
+    lines = [BannerLine((Cell(text, bold=True),), True, text.startswith("DOUBT: "))
+             for text in alerts]
+    return lines + [BannerLine((Cell(f"RESOLVED: {line.text}", "node-online"),), False, True)
+                    for line in doubts if not line.open]
 
 
 def maintenance_text(cluster: ClusterSnapshot, now: float) -> str | None:

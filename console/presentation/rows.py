@@ -20,7 +20,8 @@ from console.model.cluster import (
     ResourceKind,
     ResourceSet,
 )
-from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
+from console.model.live.advisories import Advisory, Severity, vip_services
+from console.model.live.live_advisories import live_advisories
 from console.model.live.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
 from console.model.text_safety import printable
@@ -135,7 +136,20 @@ def _node_cells(live: LiveSnapshot, name: str, now: float) -> tuple[Cell, ...]:
     dc = Cell("DC", bold=True) if node and node.is_dc else Cell("")
     running = Cell(str(node.resources_running)) if node else Cell("")
     return (Cell(name, bold=True), state, dc, _quorum_cell(live, node, view),
-            _reach_cell(view), _age_cell(live, view, now), running)
+            _fenced_cell(live, name) or _reach_cell(view), _age_cell(live, view, now), running)
+
+
+def _fenced_cell(live: LiveSnapshot, name: str) -> Cell | None:
+    """"UNREACHABLE · fenced by node-b at 12:01:10" (or "reachable · ..."): why it went."""
+    event = live.fencing.last_fencing_of(name)
+    if event is None:
+        return None
+    view = live.views.get(name)
+    where = "reachable" if view is not None and view.reachable else "UNREACHABLE"
+    by = event.delegate or event.origin or "?"
+    when = clock_text(event.completed_at) if event.completed_at is not None else "?"
+    return Cell(f"{where} · fenced by {by} at {when}", "node-unclean" if where != "reachable"
+                else "node-online", bold=where != "reachable")
 
 
 def _quorum_cell(live: LiveSnapshot, node: Node | None, view: NodeView | None) -> Cell:

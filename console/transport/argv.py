@@ -111,6 +111,11 @@ def crm_node_partition() -> Argv:
     return ("crm_node", "--partition")
 
 
+def fence_history() -> Argv:
+    """This node's fencer history for every target, as XML (who fenced whom, when, result)."""
+    return ("stonith_admin", "--history", "*", "--output-as=xml")
+
+
 def ip_addresses() -> Argv:
     """Every address on every interface, one per line (`ip -o`): the kernel's truth for VIPs."""
     return ("ip", "-o", "addr", "show")

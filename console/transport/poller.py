@@ -41,8 +41,16 @@ from console.model.live.verdict import build_live_snapshot
 from console.model.types import CibVersion
 from console.transport import argv as argvs
 from console.transport import probes
-from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
+from console.transport.base import (
+    CommandResult,
+    CommandRunner,
+    FailureKind,
+    NodeUnreachable,
+    Unreachable,
+)
 from console.transport.batch import run_batch
+from console.transport.client_poll import ClientProbeSettings, ClientProber
+from console.transport.client_probes import VipTarget, vip_targets
 from console.transport.probes import ServiceProbe
 
 CibParser = Callable[[bytes], ClusterSnapshot]
@@ -77,6 +85,7 @@ class PollSettings:
             and rounds after a problem, always read it: a membership change makes Pacemaker
             write the CIB (node_state, then a DC election), which wakes the poller.
         service: the service probe, or None.
+        clients: the client probes (ARP duplicate detection, SIP OPTIONS), or None.
     """
 
     interval: float = 5.0
@@ -88,6 +97,8 @@ class PollSettings:
     split_on_wake: bool = True
     membership_interval: float = 30.0
     service: ServiceProbe | None = None
+    clients: ClientProbeSettings | None = None
+    """Probe the VIPs as clients do (ARP, SIP); None: not probed."""
 
 
 class ClusterPoller:
@@ -120,6 +131,7 @@ class ClusterPoller:
         self._parser = parser
         self._views: dict[str, NodeView] = {}
         self._membership: dict[str, tuple[float, Section]] = {}
+        self._fencing: dict[str, Section] = {}
         self._cibs: dict[str, ClusterSnapshot] = {}
         self._parsed: OrderedDict[bytes, ClusterSnapshot | CibParseError] = OrderedDict()
         self._wake = {node: asyncio.Event() for node in self._nodes}
@@ -127,6 +139,10 @@ class ClusterPoller:
         self._first_deadline: float | None = None
         self._latest: LiveSnapshot | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._listening = False
+        self._clients = (ClientProber(runner, self._nodes, self._settings.clients,
+                                      self._vip_targets, self._published, clock)
+                         if self._settings.clients is not None else None)
         self.rounds: dict[str, int] = dict.fromkeys(self._nodes, 0)
         """Rounds finished per node (answered or not), for tests and benchmarks."""
         self.events: dict[str, int] = dict.fromkeys(self._nodes, 0)
@@ -148,6 +164,13 @@ class ClusterPoller:
         self._first_deadline = time.monotonic() + self._settings.first_snapshot_wait
         for node in self._nodes:
             self._tasks.append(asyncio.create_task(self._node_loop(node), name=f"poll {node}"))
+        if self._clients is not None:
+            for name, loop in self._clients.coroutines():
+                self._tasks.append(asyncio.create_task(loop, name=name))  # type: ignore[arg-type]
+        listen = getattr(self._runner, "add_state_listener", None)
+        if listen is not None and not self._listening:
+            listen(self._connection_state)
+            self._listening = True
         stream = getattr(self._runner, "stream", None)
         if self._settings.push and stream is not None:
             for node in self._nodes:
@@ -159,6 +182,8 @@ class ClusterPoller:
         """Ask every node for a round now (merged with a round already under way)."""
         for event in self._wake.values():
             event.set()
+        if self._clients is not None:
+            self._clients.wake()
 
     async def close(self) -> None:
         """Stop every loop and push channel.
@@ -199,6 +224,18 @@ class ClusterPoller:
                 continue
             yield self._build()
 
+    async def snapshot_with_clients(self, limit: float = 10.0) -> LiveSnapshot:
+        """The first snapshot after every node's client probes ran once (a one-shot status
+        with --probe-clients), or the newest one after `limit` seconds."""
+        snapshot = await self.next_snapshot()
+        if self._clients is None:
+            return snapshot
+        deadline = time.monotonic() + limit
+        async for snapshot in self.snapshots():
+            if self._clients.done or time.monotonic() > deadline:
+                return snapshot
+        raise RuntimeError("unreachable: snapshots() never ends")
+
     async def next_snapshot(self) -> LiveSnapshot:
         """The next snapshot (a one-shot `hacon status` takes the first)."""
         async for snapshot in self.snapshots():
@@ -219,8 +256,17 @@ class ClusterPoller:
             for node in self._nodes
         }
         previous_source = self._latest.source_node if self._latest is not None else None
-        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source)
+        clients = self._clients.results() if self._clients is not None else None
+        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source,
+                                           clients)
         return self._latest
+
+    def _vip_targets(self) -> tuple[VipTarget, ...]:
+        """The VIPs to probe as clients, from the newest snapshot's CIB."""
+        cluster = self._latest.cluster if self._latest is not None else None
+        if cluster is None:
+            return ()
+        return vip_targets([(vip.id, vip.ip, vip.nic) for vip in cluster.vips.values()])
 
     # -- per-node loop ---------------------------------------------------------------------
 
@@ -278,11 +324,16 @@ class ClusterPoller:
         return time.monotonic() - kept[0] >= self._settings.membership_interval
 
     def _keep_membership(self, node: str, sections: dict[ProbeSection, Section]) -> None:
-        """Remember a fresh membership answer; lend the kept one to a round that had none."""
+        """Remember a fresh membership (and fence history) answer; lend the kept one to a
+        round that had none."""
         if ProbeSection.MEMBERSHIP in sections:
             self._membership[node] = (time.monotonic(), sections[ProbeSection.MEMBERSHIP])
+            if ProbeSection.FENCING in sections:
+                self._fencing[node] = sections[ProbeSection.FENCING]
         elif node in self._membership:
             sections[ProbeSection.MEMBERSHIP] = self._membership[node][1]
+            if node in self._fencing:
+                sections[ProbeSection.FENCING] = self._fencing[node]
 
     def _known_version(self, node: str) -> CibVersion | None:
         cib = self._cibs.get(node)
@@ -342,6 +393,14 @@ class ClusterPoller:
                 view, stack_error="; ".join(part for part in (view.stack_error, cib_error) if part)
             )
         return view
+
+    def _connection_state(self, node: str, state: object) -> None:
+        """A connection that dropped (keepalive expired, peer gone) is news at once: the node's
+        next round may be seconds away, and a silent node must show within 5 s."""
+        if (node in self._wake and isinstance(state, Unreachable)
+                and state.kind is FailureKind.DROPPED):
+            self._mark_unreachable(node, state.reason)
+            self._published.set()
 
     def _mark_unreachable(self, node: str, reason: str) -> None:
         """Keep the node's last view, marked unreachable with its reason and old fetched_at."""

@@ -66,12 +66,15 @@ def round_commands(known: CibVersion | None, probe: ServiceProbe | None, *,
     """The named commands of one round on one node, in the order they run.
 
     `membership=False` leaves out `corosync-quorumtool` (the costliest probe on an idle node,
-    ~22 ms of CPU with corosync's side of the IPC, against ~13 ms for the version check); the
-    poller does that on idle rounds, see `PollSettings.membership_interval`.
+    ~22 ms of CPU with corosync's side of the IPC, against ~13 ms for the version check) and the
+    fencer's history, which changes only when membership does (a fencing follows a membership
+    change, and its end rewrites the CIB, which wakes the poller); the poller does that on idle
+    rounds, see `PollSettings.membership_interval`.
     """
     named: list[tuple[ProbeSection, Argv]] = [(ProbeSection.VERSION, version_argv(known))]
     if membership:
         named.append((ProbeSection.MEMBERSHIP, argvs.membership()))
+        named.append((ProbeSection.FENCING, argvs.fence_history()))
     named.append((ProbeSection.ADDRESSES, argvs.ip_addresses()))
     if probe is not None:
         named.append((probe.section, probe.argv()))

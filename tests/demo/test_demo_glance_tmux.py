@@ -10,12 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from console.demo.scenarios import SCENARIOS
 from tests.support.paths import REPO_ROOT
 from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 SCREEN_TIMEOUT_S = 30.0
-FLAPPING = 5
-"""The flapping fault's place in the demo menu (0-based)."""
+FLAPPING = list(SCENARIOS).index("flapping")
+"""The flapping fault's place in the demo menu (0-based, menu order)."""
 
 pytestmark = requires_tmux
 

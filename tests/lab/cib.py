@@ -18,7 +18,8 @@ CLUSTER_PROPERTIES = {
 }
 
 
-def build_initial_cib(path: Path, vip: str, service_binary: Path, dc_deadtime: str) -> None:
+def build_initial_cib(path: Path, vip: str, service_binary: Path, dc_deadtime: str,
+                      fence_device: str | None = None) -> None:
     """Write the initial CIB to `path`: properties, defaults, the VIP, the SIP service, constraints.
 
     Args:
@@ -26,9 +27,12 @@ def build_initial_cib(path: Path, vip: str, service_binary: Path, dc_deadtime: s
         vip: the ClusterIP address, a /24 on eth0.
         service_binary: the fake-opensips script that `ocf:heartbeat:anything` runs.
         dc_deadtime: seeded `dc-deadtime` (README.md gotcha 3: the 20 s default dominates start-up).
+        fence_device: a stonith primitive (XML); with it, stonith-enabled=true.
     """
     path.write_bytes(_tool(["cibadmin", "--empty"], path=None))
     properties = {**CLUSTER_PROPERTIES, "dc-deadtime": dc_deadtime}
+    if fence_device is not None:
+        properties["stonith-enabled"] = "true"
     for name, value in properties.items():
         _tool(["crm_attribute", "--type", "crm_config", "--name", name, "--update", value], path)
     # `crm_attribute -t rsc_defaults` fails against a CIB_file in 2.1.5 (README.md gotcha 5).
@@ -37,6 +41,8 @@ def build_initial_cib(path: Path, vip: str, service_binary: Path, dc_deadtime: s
     _create(path, "resources", _service_primitive(vip, service_binary))
     _create(path, "constraints", _COLOCATION)
     _create(path, "constraints", _ORDER)
+    if fence_device is not None:
+        _create(path, "resources", fence_device)
 
 
 def _create(path: Path, section: str, xml: str) -> None:

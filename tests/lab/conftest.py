@@ -7,8 +7,10 @@ import pytest
 from .fixtures import (  # noqa: F401 - fixtures are found by name
     healthy_lab,
     healthy_lab3,
+    healthy_lab_fenced,
     lab,
     lab3,
+    lab_fenced,
     lab_figures,
     mark_and_skip_lab_items,
     skip_if_no_lab,

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import render
+from . import fencing as fencing_module
 from .cib import build_initial_cib
 from .procs import run
 
@@ -48,17 +49,24 @@ class LabFiles:
         self.hosts = state_dir / "hosts"
         self.nodeinit = state_dir / "bin" / "nodeinit.py"
         self.fake_opensips = state_dir / "bin" / "fake-opensips"
+        self.fencebin = state_dir / "fencebin"
+        self.fence_requests = state_dir / "fence"
 
     def node_dir(self, node: str) -> Path:
         """Everything private to one node."""
         return self.root / "nodes" / node
 
     def write_all(
-        self, addresses: Mapping[str, str], vip: str, token_ms: int, dc_deadtime: str
+        self, addresses: Mapping[str, str], vip: str, token_ms: int, dc_deadtime: str,
+        fencing: bool = False,
     ) -> None:
         """Create the state dir with keys, configs, scripts and each node's seeded state."""
         self.root.mkdir(mode=0o700, parents=True, exist_ok=False)
         self._write_scripts()
+        device = None
+        if fencing:
+            fencing_module.write_agent(self.fencebin, self.fence_requests, system_python())
+            device = fencing_module.device_primitive(list(addresses))
         host_keys = self._write_keys(list(addresses))
         self.hosts.write_text(render.hosts_file(addresses, vip))
         self.known_hosts.write_text(render.known_hosts(addresses, host_keys, vip))
@@ -66,7 +74,7 @@ class LabFiles:
             render.ssh_config(addresses, vip, self.identity, self.known_hosts)
         )
         initial_cib = self.root / "initial-cib.xml"
-        build_initial_cib(initial_cib, vip, self.fake_opensips, dc_deadtime)
+        build_initial_cib(initial_cib, vip, self.fake_opensips, dc_deadtime, device)
         corosync_conf = render.corosync_conf(addresses, token_ms)
         for node in addresses:
             self._write_node(node, corosync_conf, initial_cib)

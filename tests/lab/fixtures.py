@@ -46,47 +46,49 @@ class LabPool:
     """The session's running labs, by node count, and the figures measured on them."""
 
     def __init__(self) -> None:
-        self.labs: dict[int, Lab] = {}
-        self.failures: dict[int, str] = {}
+        self.labs: dict[tuple[int, bool], Lab] = {}
+        self.failures: dict[tuple[int, bool], str] = {}
         self.figures: list[tuple[str, float]] = []
         self.skip_reason: str | None = None
         self.retries: list[str] = []
         self._handlers_installed = False
 
-    def get(self, nodes: int) -> Lab:
-        """The running lab with that many nodes; brought up on first use."""
+    def get(self, nodes: int, fencing: bool = False) -> Lab:
+        """The running lab with that many nodes (and fencing, or not); up on first use."""
         reason = lab_unavailable_reason()
         if reason is not None:
             self.skip_reason = reason
             pytest.skip(f"LAB TESTS SKIPPED: {reason}")
-        if nodes in self.failures:
-            pytest.fail(f"the {nodes}-node lab failed to come up earlier: {self.failures[nodes]}")
-        if nodes not in self.labs:
+        key = (nodes, fencing)
+        if key in self.failures:
+            pytest.fail(f"the {nodes}-node lab failed to come up earlier: {self.failures[key]}")
+        if key not in self.labs:
             self._install_teardown()
-            self.labs[nodes] = self._bring_up(nodes)
-        return self.labs[nodes]
+            self.labs[key] = self._bring_up(nodes, fencing)
+        return self.labs[key]
 
-    def _bring_up(self, nodes: int) -> Lab:
+    def _bring_up(self, nodes: int, fencing: bool) -> Lab:
         """Up a lab; one retry, reported loudly, because a loaded CI box can miss a deadline."""
         try:
-            return self._up_once(nodes, attempt=1)
+            return self._up_once(nodes, fencing, attempt=1)
         except LabError:
             try:
-                return self._up_once(nodes, attempt=2)
+                return self._up_once(nodes, fencing, attempt=2)
             except LabError as error:
-                self.failures[nodes] = str(error)
+                self.failures[(nodes, fencing)] = str(error)
                 raise
 
-    def _up_once(self, nodes: int, attempt: int) -> Lab:
-        lab = Lab(
-            LabSettings(nodes=nodes, state_dir=Path(f"/tmp/hacon-lab-{os.getpid()}-{nodes}n"))
-        )
+    def _up_once(self, nodes: int, fencing: bool, attempt: int) -> Lab:
+        suffix = "f" if fencing else ""
+        lab = Lab(LabSettings(nodes=nodes, fencing=fencing,
+                              state_dir=Path(f"/tmp/hacon-lab-{os.getpid()}-{nodes}n{suffix}")))
         try:
             seconds = lab.up()  # on failure, up() has already torn the lab down
         except LabError as error:
             self.retries.append(f"{nodes}-node lab, attempt {attempt}: {error}")
             raise
-        self.record(f"up ({nodes} nodes, until converged)", seconds)
+        with_fencing = ", fencing" if fencing else ""
+        self.record(f"up ({nodes} nodes{with_fencing}, until converged)", seconds)
         return lab
 
     def record(self, name: str, seconds: float) -> None:
@@ -161,7 +163,8 @@ def skip_if_no_lab(item: pytest.Item) -> None:
         pytest.skip(f"LAB TESTS SKIPPED: {reason}")
 
 
-LAB_FIXTURES = {"lab", "lab3", "healthy_lab", "healthy_lab3"}
+LAB_FIXTURES = {"lab", "lab3", "healthy_lab", "healthy_lab3", "lab_fenced",
+                "healthy_lab_fenced"}
 
 
 @pytest.fixture(scope="session")
@@ -174,6 +177,19 @@ def lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
 def lab3(request: pytest.FixtureRequest) -> Iterator[Lab]:
     """A converged 3-node lab, shared by the session."""
     yield lab_pool(request.config).get(3)
+
+
+@pytest.fixture(scope="session")
+def lab_fenced(request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """A converged 2-node lab with fencing on (a fence agent that powers nodes off)."""
+    yield lab_pool(request.config).get(2, fencing=True)
+
+
+@pytest.fixture
+def healthy_lab_fenced(lab_fenced: Lab) -> Lab:
+    """The fencing lab restored to healthy (fenced nodes powered on again) before the test."""
+    lab_fenced.restore()
+    return lab_fenced
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Self
 
 from . import netns
+from .fencing import Fencer
 from .files import LabFiles, system_python
 from .operations import LabError, LabOperations
 from .procs import HOST_ENV, kill_namespace_init, netns_inode, wait_for_namespace_init
@@ -43,6 +44,8 @@ class Lab(LabOperations):
         super().__init__(LabFiles(self.settings.root))
         self._launchers: dict[str, subprocess.Popen[bytes]] = {}
         self.up_seconds: float | None = None
+        self.fencer: Fencer | None = None
+        """The host-side power switch of a lab with fencing (None without)."""
 
     @classmethod
     def attach(cls, state_dir: Path) -> Lab:
@@ -79,6 +82,9 @@ class Lab(LabOperations):
         started = time.monotonic()
         try:
             self._create_network_and_files()
+            if self.settings.fencing:
+                self.fencer = Fencer(self, self.files.fence_requests)
+                self.fencer.start()
             for node in self.state.nodes.values():
                 self._launch(node)
             self.wait(self.settings.up_timeout)
@@ -96,7 +102,8 @@ class Lab(LabOperations):
             self.state = self._new_state(self._choose_subnet())
             addresses = {name: node.address for name, node in self.state.nodes.items()}
             self.files.write_all(
-                addresses, self.vip_address, self.settings.token_ms, self.settings.dc_deadtime
+                addresses, self.vip_address, self.settings.token_ms, self.settings.dc_deadtime,
+                fencing=self.settings.fencing,
             )
             self.state.save(self.files.root)
             host_cidr = f"{subnet_address(self.state.subnet, HOST_OCTET)}/24"
@@ -164,6 +171,7 @@ class Lab(LabOperations):
             node.name,
             os.fspath(self.files.node_dir(node.name)),
             os.fspath(self.files.hosts),
+            *([os.fspath(self.files.fencebin)] if self.settings.fencing else []),
         ]
         with open(self.files.node_dir(node.name) / "init.log", "ab") as log:
             self._launchers[node.name] = subprocess.Popen(
@@ -210,6 +218,8 @@ class Lab(LabOperations):
 
     def down(self) -> None:
         """End the lab completely; safe to call twice, after a failed `up`, or from atexit."""
+        if self.fencer is not None:
+            self.fencer.stop()
         state = self._known_state()
         if state is not None:
             for record in state.nodes.values():
@@ -263,6 +273,8 @@ def _only_ours(path: Path) -> bool:
         "nodes",
         "hosts",
         "initial-cib.xml",
+        "fencebin",
+        "fence",
     }
 
 

@@ -1,6 +1,6 @@
 """PID 1 of a lab node: private mounts, then corosync, pacemakerd and sshd; then reap forever.
 
-Run as `python3 -I nodeinit.py NODE NODE_DIR HOSTS_FILE` inside fresh mount/uts/ipc/pid
+Run as `python3 -I nodeinit.py NODE NODE_DIR HOSTS_FILE [FENCEBIN]` inside fresh mount/uts/ipc/pid
 namespaces of the node's netns (the harness does that with `ip netns exec ... unshare`).
 Standard library only. Killing this process with SIGKILL from the host kills the whole node
 at once (PID-namespace semantics), which is how the lab simulates power loss.
@@ -89,13 +89,23 @@ def _run(argv: list[str]) -> None:
     subprocess.run(argv, env=CLEAN_ENV, check=True)
 
 
-def main(node: str, node_dir: Path, hosts_file: Path) -> None:
+def mount_fence_agents(fencebin: Path) -> None:
+    """pacemaker-fenced runs agents from /usr/sbin only: overlay the lab's agent on it, read-only,
+    in this node's mount namespace (the host's /usr/sbin is untouched)."""
+    _run(["mount", "-t", "overlay", "overlay", "-o",
+          f"lowerdir={os.fspath(fencebin)}:/usr/sbin", "/usr/sbin"])
+
+
+def main(node: str, node_dir: Path, hosts_file: Path, fencebin: Path | None = None) -> None:
     """Boot the node."""
     socket.sethostname(node)
     mount_private_state(node_dir, hosts_file)
+    if fencebin is not None:
+        mount_fence_agents(fencebin)
     start_cluster_stack(node_dir)
     reap_forever()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]),
+         Path(sys.argv[4]) if len(sys.argv) > 4 else None)

@@ -33,6 +33,7 @@ class LabSettings:
             Default /tmp/hacon-lab-<pid>-<tag>, so several labs of one process never collide.
         up_timeout: seconds `up` waits for convergence before giving up (and tearing down).
         tag: short unique tag in every interface and namespace name of this lab.
+        fencing: stonith-enabled with a real fence agent that powers nodes off (fencing.py).
     """
 
     nodes: int = 2
@@ -42,6 +43,7 @@ class LabSettings:
     state_dir: Path | None = None
     up_timeout: float = 60.0
     tag: str = field(default_factory=lambda: secrets.token_hex(2))
+    fencing: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.nodes <= len(NODE_LETTERS):

@@ -28,9 +28,11 @@ ALL_STANDBY = (REPO_ROOT / "tests" / "fixtures" / "file_mode"
                / "all-standby-cli-prefer-lifetime.cib.xml")
 """Every node in standby, and a `crm_resource --move --lifetime` leftover (a rule with an
 expiry) on a clone: the file-mode case where text and console disagreed."""
-ADVISORY_CODES = sorted(set(re.findall(
-    r'Advisory\(\s*"([a-z0-9-]+)"',
-    (REPO_ROOT / "console" / "model" / "live" / "advisories.py").read_text(encoding="utf-8"))))
+ADVISORY_CODES = sorted({code for name in ("advisories.py", "live_advisories.py")
+                         for code in re.findall(r'Advisory\(\s*"([a-z0-9-]+)"', (
+                             REPO_ROOT / "console" / "model" / "live" / name
+                         ).read_text(encoding="utf-8"))})
+"""Every advisory code the model can raise (found in its source, so a new one needs a detail)."""
 
 
 def test_the_codes_were_found() -> None:
@@ -44,7 +46,7 @@ def test_every_advisory_names_a_key_or_an_exact_command(code: str) -> None:
                              b.cluster())
     assert detail.what and detail.todo
     assert detail.step.command.split()[0] in ("hacon", "pcs", "crm_mon", "corosync-cfgtool",
-                                              "ssh")
+                                              "ssh", "stonith_admin")
     if detail.step.command.startswith("hacon "):
         assert detail.step.keys, f"{code}: hacon has an action, so the console has a key"
     if detail.step.keys:

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from console.model.cluster import Constraints
-from console.model.live.advisories import Severity, cluster_advisories, live_advisories
+from console.model.live.advisories import Severity, cluster_advisories
+from console.model.live.live_advisories import live_advisories
 from tests.support import snapshots as b
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
 from console.model.fleet.check import CheckState, Thresholds, evaluate, plugin_output
+from console.model.live.client_view import ClientView, SipAnswer
+from console.model.live.fencing import FenceEvent, FencingState
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, VipTruth
 
 from tests.support.lab_live import NOW, lab_live
@@ -109,41 +111,31 @@ def test_a_pipe_in_a_name_cannot_start_the_performance_data_early() -> None:
     assert plugin_output("a|b", result, DEFAULT).splitlines()[0].count("|") == 1
 
 
-@dataclass(frozen=True, slots=True)
-class _Fencing:
-    target: str
-    status: str
+def _fencing(*statuses: str) -> FencingState:
+    history = tuple(FenceEvent("node-b", "reboot", "node-a", "node-a", None, status,
+                               f"2027-01-15 08:00:0{index}Z")
+                    for index, status in enumerate(statuses))
+    return FencingState(True, history=history, history_from=("node-a",))
 
 
-@dataclass(frozen=True, slots=True)
-class _ClientView:
-    answered: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _LiveWithProbes(LiveSnapshot):
-    """A snapshot that also carries the fencing history and a client-side probe of the VIP."""
-
-    fencing: tuple[_Fencing, ...] = ()
-    client_view: _ClientView | None = None
+def _client(answered: bool) -> dict[str, ClientView]:
+    return {"ClusterIP": ClientView({}, (), {"node-a": SipAnswer(answered)})}
 
 
 def _with_probes(**probes: object) -> LiveSnapshot:
-    live = lab_live("healthy-2node")
-    fields = {name: getattr(live, name) for name in LiveSnapshot.__dataclass_fields__}
-    return _LiveWithProbes(**fields, **probes)  # type: ignore[arg-type]
+    return replace(lab_live("healthy-2node"), **probes)  # type: ignore[arg-type]
 
 
 def test_failed_fencing_is_critical_when_the_snapshot_carries_the_history() -> None:
-    result = evaluate(_with_probes(fencing=(_Fencing("node-b", "failed"),)), DEFAULT, NOW)
+    result = evaluate(_with_probes(fencing=_fencing("failed")), DEFAULT, NOW)
     assert result.state is CheckState.CRITICAL and "fencing of node-b failed" in result.summary
-    done = evaluate(_with_probes(fencing=(_Fencing("node-b", "success"),)), DEFAULT, NOW)
+    done = evaluate(_with_probes(fencing=_fencing("success")), DEFAULT, NOW)
     assert done.state is CheckState.OK
 
 
 def test_the_service_not_answering_on_the_vip_is_critical_when_a_client_probe_exists() -> None:
-    silent = evaluate(_with_probes(client_view=_ClientView(False)), DEFAULT, NOW)
+    silent = evaluate(_with_probes(client_view=_client(False)), DEFAULT, NOW)
     assert silent.state is CheckState.CRITICAL
     assert "does not answer on the VIP" in silent.summary
-    assert evaluate(_with_probes(client_view=_ClientView(True)), DEFAULT, NOW).state is (
+    assert evaluate(_with_probes(client_view=_client(True)), DEFAULT, NOW).state is (
         CheckState.OK)

@@ -38,6 +38,8 @@ def test_live_object_for_a_split_brain_with_an_unreachable_third_node() -> None:
 def test_no_node_answered_still_gives_a_document() -> None:
     document = assert_conforms(live_status_document(build_live_snapshot(
         {"node-a": unreachable("node-a", "host key changed")}, {}, now=1.0)))
-    assert document == {"schema_version": 1, "live": document["live"]}
+    assert document == {"schema_version": 1, "live": document["live"],
+                        "fencing": {"enabled": None, "devices": [], "history": [],
+                                    "history_from": []}}
     assert document["live"]["reached"] == [] and document["live"]["verdict"] == "unknown"
     assert document["live"]["source_node"] is None

@@ -38,7 +38,7 @@ async def test_hacon_keepalive_applies_unless_the_config_sets_one(
     settings = settings_for(files, connect_timeout=None)
     default = liveness(settings, await client_options("node-a", settings))
     configured = liveness(settings, await client_options("node-b", settings))
-    assert default == {"connect_timeout": 10.0, "keepalive_interval": 5.0, "keepalive_count_max": 3}
+    assert default == {"connect_timeout": 10.0, "keepalive_interval": 1.0, "keepalive_count_max": 3}
     assert (configured["keepalive_interval"], configured["keepalive_count_max"]) == (2, 7)
 
 

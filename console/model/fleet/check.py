@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
 
 from console.model.cluster import ClusterSnapshot, NodeState, NodeType, ResourceKind
 from console.model.live.snapshot import KernelTruth, LiveSnapshot
@@ -215,41 +214,20 @@ def _service_findings(live: LiveSnapshot) -> Iterator[Finding]:
 
 
 def _client_answered(live: LiveSnapshot) -> bool | None:
-    """Whether a client-side probe of the VIP got an answer (None: no such probe was made)."""
-    client = getattr(live, "client_view", None)
-    if client is None:
-        return None
-    for name in ("answered", "ok", "reachable"):
-        value = getattr(client, name, None)
-        if isinstance(value, bool):
-            return value
-    return None
+    """Whether the VIP's service answered the client-side SIP probes (None: none was made).
+
+    False only when some probe was made and none answered, from any origin, for any VIP.
+    """
+    answers = [answer.answered for view in live.client_view.values()
+               for answer in view.service.values()]
+    return any(answers) if answers else None
 
 
 def _fencing_findings(live: LiveSnapshot) -> Iterator[Finding]:
-    """Failed fencing actions, when the snapshot carries the fencing history."""
-    for action in _as_list(getattr(live, "fencing", None)):
-        status = str(_field(action, "status") or "").lower()
-        if status in ("failed", "failure", "error") or _field(action, "failed") is True:
-            target = _field(action, "target") or "a node"
-            yield Finding(CheckState.CRITICAL, f"fencing of {target} failed")
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None or isinstance(value, (str, bytes)):
-        return []
-    for name in ("actions", "history", "events"):
-        inner = getattr(value, name, None)
-        if inner is not None and not isinstance(inner, (str, bytes)):
-            return list(inner)
-    try:
-        return list(value.values() if isinstance(value, dict) else value)
-    except TypeError:
-        return []
-
-
-def _field(item: Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+    """Failed fencing actions no later success replaced (from the merged fencer history)."""
+    for event in live.fencing.history:
+        if event.failed and not event.superseded:
+            yield Finding(CheckState.CRITICAL, f"fencing of {event.target} failed")
 
 
 def _cluster_findings(cluster: ClusterSnapshot) -> Iterator[Finding]:

@@ -23,7 +23,6 @@ from console.model.cluster import (
     Vip,
 )
 from console.model.constraints.leftovers import LEFTOVER_ORIGINS, leftover_words
-from console.model.live.snapshot import LiveSnapshot
 from console.model.types import INFINITY, score_to_int
 from console.model.upkeep import (
     OLD_MAINTENANCE_S,
@@ -88,21 +87,11 @@ def cluster_advisories(
         *_off_preferred(snapshot),
         *_maintenance_overrides(snapshot),
     ]
-    return _sorted(found)
+    return sorted_advisories(found)
 
 
-def live_advisories(
-    live: LiveSnapshot, *, two_node: bool | None = None
-) -> tuple[Advisory, ...]:
-    """The CIB's advisories plus what only the nodes' own probes can show."""
-    found = list(cluster_advisories(live.cluster, two_node=two_node)) if live.cluster else []
-    found.extend(_service_where_vip_is_not(live))
-    if live.cluster is not None and live.fetched_at is not None:
-        found.extend(_leftover_upkeep(live.cluster, live.fetched_at))
-    return _sorted(found)
-
-
-def _sorted(advisories: list[Advisory]) -> tuple[Advisory, ...]:
+def sorted_advisories(advisories: list[Advisory]) -> tuple[Advisory, ...]:
+    """Unique by key, most urgent first, then by subject."""
     unique = {advisory.key: advisory for advisory in advisories}
     return tuple(sorted(unique.values(), key=lambda a: (SEVERITY_ORDER[a.severity], a.subject)))
 
@@ -332,7 +321,7 @@ def _maintenance_overrides(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
                            f"`hacon maintenance off --resource {item.subject}`")
 
 
-def _leftover_upkeep(snapshot: ClusterSnapshot, now: float) -> Iterator[Advisory]:
+def leftover_upkeep(snapshot: ClusterSnapshot, now: float) -> Iterator[Advisory]:
     """Maintenance on for too long; move/ban constraints whose lifetime has ended."""
     hours = OLD_MAINTENANCE_S / 3600
     for item in maintenance_of(snapshot):
@@ -347,23 +336,6 @@ def _leftover_upkeep(snapshot: ClusterSnapshot, now: float) -> Iterator[Advisory
         yield Advisory("expired-cli-constraint", Severity.INFO, location.id,
                        f"{location.id} expired at {end:%Y-%m-%d %H:%M:%SZ} and no longer "
                        "applies; remove it with `hacon clear --expired`")
-
-
-def _service_where_vip_is_not(live: LiveSnapshot) -> Iterator[Advisory]:
-    """From each node's own probes: the service runs there but no VIP address is bound."""
-    if not live.views:
-        return
-    vip_nodes = {name for name, view in live.views.items()
-                 if any(interfaces for interfaces in view.vip_interfaces.values())}
-    for name, view in sorted(live.views.items()):
-        if view.reachable and view.service_running and name not in vip_nodes and vip_nodes:
-            yield Advisory("service-without-vip", Severity.WARNING, name,
-                           f"the service runs on {name}, where no VIP is bound (the kernel says "
-                           f"{', '.join(sorted(vip_nodes))})")
-        if view.reachable and view.service_running is False and name in vip_nodes:
-            yield Advisory("vip-without-service", Severity.CRITICAL, name,
-                           f"a VIP is bound on {name} but the service does not run there: "
-                           "calls to the address fail")
 
 
 def preferred_home(snapshot: ClusterSnapshot, vip: Vip) -> str | None:

@@ -31,9 +31,12 @@ class EventKind(str, Enum):
     NODE_UNREACHABLE = "node-unreachable"
     NODE_REACHABLE = "node-reachable"
     VERDICT = "verdict"
+    FENCED = "fenced"
+    FENCING_FAILED = "fencing-failed"
 
 
-ALARMING = frozenset({EventKind.FAILURE, EventKind.NODE_UNREACHABLE})
+ALARMING = frozenset({EventKind.FAILURE, EventKind.NODE_UNREACHABLE, EventKind.FENCED,
+                      EventKind.FENCING_FAILED})
 """Kinds shown as alarms; a verdict change is alarming only when it turns bad (see `alarming`)."""
 
 
@@ -63,7 +66,8 @@ def diff_snapshots(
     """
     if before is None:
         return ()
-    events = [*_reachability(before, after, at), *_verdict(before, after, at)]
+    events = [*_reachability(before, after, at), *_verdict(before, after, at),
+              *_fencing(before, after, at)]
     if before.cluster is not None and after.cluster is not None:
         events.extend(_cluster_changes(before.cluster, after.cluster, at))
     return tuple(events)
@@ -95,7 +99,29 @@ def _reachability(before: LiveSnapshot, after: LiveSnapshot, at: float) -> Itera
             yield ClusterEvent(at, EventKind.NODE_REACHABLE, name, f"{name} reachable again")
 
 
-BAD_VERDICTS = frozenset({Verdict.PARTITIONED, Verdict.SPLIT_BRAIN})
+BAD_VERDICTS = frozenset({Verdict.PARTITIONED, Verdict.SPLIT_BRAIN, Verdict.UNCERTAIN})
+
+
+def _fencing(before: LiveSnapshot, after: LiveSnapshot, at: float) -> Iterator[ClusterEvent]:
+    """Fencings that entered the merged history since the last snapshot.
+
+    Only once some fencer's history was read before: the first read brings the whole past,
+    which is not news.
+    """
+    if not before.fencing.history_from:
+        return
+    known = {(e.target, e.action, e.status, e.completed) for e in before.fencing.history}
+    for event in after.fencing.history:
+        if (event.target, event.action, event.status, event.completed) in known:
+            continue
+        by = event.delegate or event.origin or "?"
+        if event.fenced:
+            yield ClusterEvent(at, EventKind.FENCED, event.target,
+                               f"{event.target} fenced by {by} ({event.action})", alarming=True)
+        elif event.failed:
+            yield ClusterEvent(at, EventKind.FENCING_FAILED, event.target,
+                               f"fencing of {event.target} by {by} FAILED ({event.action})",
+                               alarming=True)
 
 
 # Every CIB change reaches the nodes a few milliseconds apart, so one round often sees a node

@@ -15,7 +15,9 @@ Sources, chosen to be cheap and right (checked on a live 2.1.5 lab, tests/lab/):
     to write them. One process (~6 ms CPU) instead of `crm_node -l` + `crm_node -q` (~20 ms)
     on the lab, which matters for the idle cost on each node;
   * `ip -o addr show`: every address bound on the node's interfaces;
-  * the service probe: `systemctl is-active UNIT` or `pgrep -x NAME`.
+  * the service probe: `systemctl is-active UNIT` or `pgrep -x NAME`;
+  * `stonith_admin --history '*' --output-as=xml`: this node's fencer history (each side of a
+    partition keeps its own), read with the membership.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from enum import StrEnum
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError, describe
+from console.model.live.fencing import FenceEvent, parse_fence_history
 from console.model.live.snapshot import NodeView
 from console.model.types import CibVersion, cib_version, parse_bool
 from console.model.xmlsafe import parse_xml
@@ -45,6 +48,8 @@ class ProbeSection(StrEnum):
     """systemctl is-active UNIT."""
     SERVICE_PROCESS = "service_process"
     """pgrep -x NAME, where no systemd runs the service."""
+    FENCING = "fencing"
+    """stonith_admin --history '*' --output-as=xml: this node's fencer history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +236,19 @@ def build_node_view(node: str, sections: Mapping[ProbeSection, Section], fetched
         service_running=parse_service_state(service),
         fetched_at=fetched_at, addresses=addresses,
         stack_error="; ".join(problems) or None,
+        fence_history=fence_history_of(sections.get(ProbeSection.FENCING)),
     )
+
+
+def fence_history_of(section: Section | None) -> tuple[FenceEvent, ...] | None:
+    """The node's fencer history; None when not read or unreadable (never a stack error: a
+    node without fencing configured still runs its cluster)."""
+    if section is None or not section.ok:
+        return None
+    try:
+        return parse_fence_history(section.stdout)
+    except CibParseError:
+        return None
 
 
 def _root_of(section: Section | None, problems: list[str]) -> CibRoot | None:

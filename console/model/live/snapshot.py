@@ -12,8 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from typing import TYPE_CHECKING
+
 from console.model.cluster import ClusterSnapshot
+from console.model.live.fencing import FenceEvent, FencingState
 from console.model.types import CibVersion
+
+if TYPE_CHECKING:
+    from console.model.live.client_view import ClientView
+    from console.model.live.partitions import LastFacts, PartitionView
 
 
 class Verdict(str, Enum):
@@ -27,6 +34,9 @@ class Verdict(str, Enum):
     """Views disagree on membership or DC."""
     SPLIT_BRAIN = "split_brain"
     """Two or more partitions each run the VIP, or the VIP is bound on two or more nodes."""
+    UNCERTAIN = "uncertain"
+    """A node that held a VIP when last seen is unreachable, unfenced, and no reachable
+    partition speaks for it: it may still hold the VIP (a split brain cannot be ruled out)."""
     UNKNOWN = "unknown"
     """No node could be reached, or there is nothing to compare."""
 
@@ -66,6 +76,8 @@ class NodeView:
     """Every address bound on the node (normalised text) -> interfaces; None: not probed."""
     stack_error: str | None = None
     """The node answered over SSH but (part of) its cluster stack did not: one line, else None."""
+    fence_history: tuple[FenceEvent, ...] | None = None
+    """This node's fencer history (`stonith_admin --history`); None: not read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +109,16 @@ class LiveSnapshot:
     """Groups of nodes that see each other, sorted."""
     built_at: float | None = None
     """When hacon built this snapshot (time.time()); ages are measured against fetched_at."""
+    partition_views: tuple[PartitionView, ...] = ()
+    """Each partition from its own members' views (one entry when all agree)."""
+    last_facts: Mapping[str, LastFacts] = field(default_factory=dict)
+    """Unreachable node -> what it showed when last reached."""
+    vip_may_be_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """VIP id -> unreachable, unfenced nodes that held it when last seen."""
+    fencing: FencingState = field(default_factory=lambda: FencingState(None))
+    """Fence devices and the history merged from every reachable node."""
+    client_view: Mapping[str, ClientView] = field(default_factory=dict)
+    """VIP id -> who answers ARP for it and whether the service answers (when probed)."""
 
     @property
     def unreachable(self) -> dict[str, str]:

@@ -30,6 +30,7 @@ from console.presentation.rows import (
     is_file_snapshot,
     node_rows,
 )
+from console.presentation.partitions import partition_columns
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.screens.layout import (
@@ -45,6 +46,7 @@ from console.ui.widgets.events_pane import EventsPane
 from console.ui.widgets.footer import PriorityFooter
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
+from console.ui.widgets.partitions_panel import PartitionsPanel
 from console.ui.widgets.problems_pane import ProblemsPane
 from console.ui.widgets.resources_pane import ResourcesPane
 from console.ui.widgets.status_bar import StatusBar
@@ -129,6 +131,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield VipBanner(id="vip-banner")
+        yield PartitionsPanel(id="partitions-panel")
         with Horizontal(id="body"):
             with Vertical(id="main-column"):
                 yield NodesPane(id="nodes-pane")
@@ -260,6 +263,7 @@ class MainScreen(Screen[None]):
         self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
+        self.query_one(PartitionsPanel).show_columns(partition_columns(snapshot))
         fit_side_column(self, self.app.size.width)  # the tables' widths follow their content
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
         asked = self._asked_reason()

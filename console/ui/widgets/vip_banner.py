@@ -34,6 +34,7 @@ class VipBanner(Vertical):
         & > Static { height: auto; padding: 0 1; }  /* a long line wraps: nothing is cut */
         & > .-alert { background: $banner-alert; color: $banner-alert-text; text-style: bold; }
         & > .-vip { background: $surface; }
+        & > .-wraps { height: auto; }
     }
     """
 
@@ -55,4 +56,5 @@ class VipBanner(Vertical):
             widget.update(content)
         widget.set_class(line.alert, "-alert")
         widget.set_class(not line.alert, "-vip")
+        widget.set_class(line.wraps, "-wraps")
         return widget
