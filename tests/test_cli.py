@@ -14,6 +14,7 @@ from console.cli import main
 from console.commands.text import printable
 from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
+from tests.support.status_schema import assert_conforms
 
 SAMPLE = REPO_ROOT / "console" / "data" / "sample-cib.xml"
 
@@ -40,7 +41,7 @@ def test_status_text_puts_the_vip_holder_first() -> None:
 def test_status_json_follows_the_contract() -> None:
     result = hacon("status", "--cib-file", str(SAMPLE), "--json")
     assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
+    document = assert_conforms(json.loads(result.stdout))
     assert document["schema_version"] == 1
     assert document["vips"]["ClusterIP"]["holder_nodes"] == ["node-a"]
     assert document["vips"]["ClusterIP"]["ip"] == "192.0.2.10"

@@ -64,7 +64,7 @@ def test_shipped_sample_still_matches_crm_mon() -> None:
     )
     current_dc = mon.find("summary/current_dc")
     assert current_dc is not None
-    assert current_dc.get("name") == snapshot.cluster.dc == "node-a"
+    assert current_dc.get("name") == snapshot.info.dc == "node-a"
     assert mon.find("bans") is None and snapshot.bans == ()
     assert mon.find("failures") is None and snapshot.failures == ()
     assert snapshot.vips["ClusterIP"].holder_nodes == ("node-a",)

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 PURE_MODULES = [
-    "console.model", "console.actions.guards", "console.actions.plans", "console.actions.requests",
+    "console.model", "console.presentation", "console.actions.guards", "console.actions.plans",
+    "console.actions.requests",
 ]
 FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
 

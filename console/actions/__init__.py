@@ -1,4 +1,4 @@
-"""Guarded actions: pure guards and plans, one executor (issue 5).
+"""Guarded actions: pure guards and plans, one executor.
 
 API (the TUI, the palette and the CLI use the same functions):
   guards.<action>_blocked_reason(snapshot, target) -> str | None   (pure; "why not?")

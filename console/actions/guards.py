@@ -20,7 +20,7 @@ from console.actions.eligibility import (
     vip_candidates,
 )
 from console.model.cluster import ClusterSnapshot, Vip
-from console.model.live import LiveSnapshot, Verdict
+from console.model.live.snapshot import LiveSnapshot, Verdict
 
 Snapshot = LiveSnapshot | ClusterSnapshot
 MAX_DATA_AGE_S = 30.0
@@ -35,7 +35,7 @@ def standby_blocked_reason(snapshot: Snapshot, node: str, *,
         return reason
     if cluster.nodes[node].standby:
         return f"{node} is already in standby"
-    if cluster.cluster.maintenance_mode:
+    if cluster.info.maintenance_mode:
         return "the cluster is in maintenance mode: nothing would move"
     for vip in cluster.vips.values():
         reason = _no_vip_node_after_standby(cluster, vip, node)
@@ -97,7 +97,7 @@ def failback_blocked_reason(snapshot: Snapshot, *, now: float | None = None) -> 
     node, _ = preferred
     if vip.holder_nodes == (node,):
         return f"{vip.id} already runs on its preferred node {node}"
-    if cluster.cluster.maintenance_mode:
+    if cluster.info.maintenance_mode:
         return "the cluster is in maintenance mode: nothing would move"
     blocker = vip_blockers_on(cluster, vip, node)
     # A cli-ban there is what failback clears; anything else keeps the VIP away.
@@ -163,6 +163,6 @@ def _usable(snapshot: Snapshot, now: float | None) -> tuple[ClusterSnapshot | No
 
 
 def _quorate(cluster: ClusterSnapshot) -> tuple[ClusterSnapshot | None, str | None]:
-    if cluster.cluster.have_quorum is False:
+    if cluster.info.have_quorum is False:
         return None, "this partition has no quorum: its CIB may not be the cluster's"
     return cluster, None

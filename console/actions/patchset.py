@@ -8,7 +8,8 @@ position among the parent's elements, and a first change that bumps the root to 
 num_updates 0. The `<version>` carries the source the edits were made on: `cibadmin --patch`
 applies the patch only when the live CIB is at exactly that version and the target is higher,
 and otherwise fails with exit 103 ("Update was older than existing configuration"). That is the
-compare-and-swap guarded actions rely on (TECH-NOTES short list item 9).
+compare-and-swap guarded actions rely on (checked on a live 2.1.5 cluster; the demo's
+console/demo/patch.py behaves the same).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from copy import deepcopy
 
 from lxml import etree
 
-from console.model.types import CibVersion
+from console.model.errors import CibParseError
+from console.model.types import VERSION_ATTRIBUTES, CibVersion, cib_version
 
 Element = etree._Element
-VERSION_FIELDS = ("admin_epoch", "epoch", "num_updates")
 
 
 class PatchError(ValueError):
@@ -30,8 +31,8 @@ class PatchError(ValueError):
 def cib_version_of(cib: Element) -> CibVersion:
     """The version triple of a CIB root element."""
     try:
-        return CibVersion(*(int(cib.get(name, "")) for name in VERSION_FIELDS))
-    except ValueError:
+        return cib_version(cib)
+    except CibParseError:
         raise PatchError("the CIB has no usable admin_epoch/epoch/num_updates") from None
 
 
@@ -134,4 +135,4 @@ class PatchBuilder:
 
 
 def _version_attributes(version: CibVersion) -> dict[str, str]:
-    return {name: str(value) for name, value in zip(VERSION_FIELDS, version, strict=True)}
+    return {name: str(value) for name, value in zip(VERSION_ATTRIBUTES, version, strict=True)}

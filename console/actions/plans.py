@@ -33,7 +33,6 @@ from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
 
 Element = etree._Element
-TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
 PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
 """Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
 SHADOW_DIR = "/tmp"

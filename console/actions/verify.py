@@ -105,7 +105,7 @@ def placement_problem(snapshot: ClusterSnapshot, plan: ActionPlan) -> str | None
 
 async def _idle_problem(runner: CommandRunner, run_on: str,
                         snapshot: ClusterSnapshot) -> str | None:
-    dc = snapshot.cluster.dc
+    dc = snapshot.info.dc
     if dc is None:
         return "no DC elected"
     result = await runner.run(run_on, ("crmadmin", "-q", "-S", dc), timeout=10.0)

@@ -16,7 +16,7 @@ from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.text import printable
 from console.config import ConfigError, load_config
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.base import CommandRunner, NodeUnreachable
 
 EXIT_REFUSED = 3
@@ -57,7 +57,7 @@ async def _act(target: status_live.Target, request: GuardedRequest, args: argpar
     async with ssh_cluster as cluster:
         async with ClusterPoller(cluster, target.nodes, poll) as poller:
             live = await poller.next_snapshot()
-        name = cluster_name or (live.cluster.cluster.name if live.cluster else None)
+        name = cluster_name or (live.cluster.info.name if live.cluster else None)
         return await _guarded(request, live, cluster, target, args, name)
 
 

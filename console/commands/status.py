@@ -15,7 +15,7 @@ from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
 from console.commands.text import write_json
 from console.model.cluster import ClusterSnapshot
-from console.model.export import status_document
+from console.model.export import status_document, status_schema_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +35,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print the JSON contract (shared/docs/STATUS-JSON.md) instead of text",
+        help="print the JSON contract instead of text (its schema: --json-schema)",
+    )
+    parser.add_argument(
+        "--json-schema",
+        action="store_true",
+        help="print the JSON Schema of the --json output and exit",
     )
     status_live.add_arguments(parser, "live cluster (instead of --cib-file)")
     parser.set_defaults(run=run)
@@ -43,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Print the status of the CIB file named on the command line."""
+    if args.json_schema:
+        sys.stdout.write(status_schema_text())
+        return EXIT_OK
     if args.cib_file is None:
         return status_live.run(args)
     if args.nodes or args.cluster:

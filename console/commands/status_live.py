@@ -20,8 +20,8 @@ from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Comma
 from console.commands.status_view import render_status
 from console.commands.text import printable, write_json
 from console.config import ConfigError, config_path, load_config
-from console.model.live import LiveSnapshot, NodeView
-from console.model.live_export import live_status_document
+from console.model.live.export import live_status_document
+from console.model.live.snapshot import LiveSnapshot, NodeView
 
 if TYPE_CHECKING:
     from console.transport.probes import ServiceProbe

@@ -20,9 +20,9 @@ from console.model.cluster import (
     Resource,
     Vip,
 )
-from console.model.constraints import location_origin
-from console.model.present import resource_tree, resource_type_text, status_cell
+from console.model.constraints.parse import location_origin
 from console.model.types import INFINITY
+from console.presentation.rows import resource_tree, resource_type_text, status_cell
 
 
 def render_status(snapshot: ClusterSnapshot) -> str:
@@ -85,7 +85,7 @@ def _vip_line(vip: Vip, resource: Resource | None) -> str:
 
 
 def _cluster_lines(snapshot: ClusterSnapshot) -> list[str]:
-    info = snapshot.cluster
+    info = snapshot.info
     parts = [f"Cluster {printable(info.name) if info.name else '(unnamed)'}"]
     if info.dc is None:
         parts.append("NO DC")

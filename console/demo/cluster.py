@@ -2,7 +2,7 @@
 
 It knows no SSH and no terminal. It holds each node's power and network, the corosync
 partitions with their own CIB copy, and each node's executor history; it reacts to changes on a
-timeline with the lab's timings (shared/docs/LAB.md): a standby moves the VIP in about 1.5 s, a
+timeline with the lab's timings (tests/lab/README.md): a standby moves the VIP in about 1.5 s, a
 dead node is noticed after the token and consensus timeouts, a healed partition is one again
 after about 10 s. Each node's own view is rendered by `console.demo.cib`.
 """
@@ -18,7 +18,6 @@ from console.demo.config import (
     NODE_NAMES,
     RESOURCE_IDS,
     SERVICE_ID,
-    VIP_ID,
     Ban,
     DemoConfig,
     Prefer,
@@ -330,13 +329,3 @@ class DemoCluster:
         return replace(base, members=group, dc=dc, version=(admin, epoch, updates + 1),
                        quorate=quorate(len(group), len(self.node_names)), generation=0,
                        action_numbers={}, ring=ring, departed=departed)
-
-
-def is_settled(cluster: DemoCluster) -> bool:
-    """Nothing pending on the timeline (tests)."""
-    return cluster.timeline.next_due() is None
-
-
-def vip_holders(cluster: DemoCluster) -> tuple[str, ...]:
-    """Where the VIP is bound now."""
-    return cluster.holders(VIP_ID)

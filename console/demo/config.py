@@ -1,6 +1,6 @@
 """The demo cluster's configuration: what `cibadmin -Q` shows under <configuration>.
 
-It is the lab's CIB (shared/docs/LAB.md) built with the real tools, with a documentation
+It is the lab's CIB (tests/lab/README.md) built with the real tools, with a documentation
 address (TEST-NET-1, never contacted) for the VIP. The configuration is immutable: a change
 makes a new `DemoConfig`, so each side of a partition can keep its own copy, as each side of a
 real partition keeps its own CIB until the heal.

@@ -2,7 +2,7 @@
 
 A versioned patch (`crm_diff` format 2) applies only when its <source> version equals the live
 CIB's exactly and its <target> is higher; anything else is refused with exit 103, "Update was
-older than existing configuration" (TECH-NOTES section 4, checked on a live 2.1.5 cluster). An
+older than existing configuration" (checked on a live 2.1.5 cluster). An
 accepted patch is applied to the node's own CIB, the configuration is read back into the demo's
 model, and the live version becomes the patch's target. A patch that changes what the demo does
 not model (anything beyond standby nvpairs and cli-ban constraints) is refused whole.
@@ -20,6 +20,7 @@ from console.demo.cluster import DemoCluster
 from console.demo.config import Ban, DemoConfig, Prefer
 from console.demo.partition import Version
 from console.model.errors import CibParseError
+from console.model.types import cib_version
 from console.model.xmlsafe import parse_xml
 
 Element = etree._Element
@@ -43,9 +44,8 @@ def patch_versions(patch: Element) -> tuple[Version, Version]:
         if element is None:
             raise PatchRefused(1, f"Call failed: the patch has no <{tag}> version\n")
         try:
-            return tuple(int(element.get(name, "")) for name in  # type: ignore[return-value]
-                         ("admin_epoch", "epoch", "num_updates"))
-        except ValueError:
+            return tuple(cib_version(element))  # type: ignore[return-value]
+        except CibParseError:
             raise PatchRefused(1, f"Call failed: the patch's <{tag}> version is garbled\n") \
                 from None
     return version("source"), version("target")

@@ -19,9 +19,7 @@ from console.demo.config import (
     DemoConfig,
 )
 from console.demo.state import NodeRuntime
-
-INFINITY = 1_000_000
-TRUE_WORDS = frozenset({"on", "true", "yes", "y", "1"})
+from console.model.types import INFINITY, is_true
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +37,7 @@ def is_standby(config: DemoConfig, runtime: NodeRuntime) -> bool:
     value = runtime.transient.get("standby")
     if value is None:
         value = config.standby_value(runtime.name)
-    return value is not None and value.lower() in TRUE_WORDS
+    return is_true(value)
 
 
 def allowed(resource: str, config: DemoConfig, runtime: NodeRuntime) -> bool:

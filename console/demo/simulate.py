@@ -1,4 +1,4 @@
-"""`crm_simulate` on a demo node: the what-if preview of guarded actions (issue 5).
+"""`crm_simulate` on a demo node: the what-if preview of guarded actions.
 
 The demo needs no Pacemaker, so it cannot schedule by itself: when this machine has the real
 `crm_simulate`, a demo node runs it on the CIB it is given (`--xml-pipe`) or on its own

@@ -1,4 +1,4 @@
-"""How long things take on the lab cluster (shared/docs/LAB.md, measured there), in seconds."""
+"""How long things take on the lab cluster (tests/lab/README.md, measured there), in seconds."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Frozen snapshot objects: one CIB (configuration + status) as hacon understands it.
 
 Everything here is immutable once built, so a guard or a plan computed from one snapshot can never
-see half of the next one. Field names follow the JSON contract (shared/docs/STATUS-JSON.md); the
-★ fields of that contract are the ones the truth tests hold against `crm_mon --output-as=xml`.
+see half of the next one. Field names follow the JSON contract of `hacon status --json`
+(its schema: console/data/status.schema.json); the truth tests hold those fields against
+`crm_mon --output-as=xml`.
 Sequences are tuples and node lists are sorted; mappings are plain dicts that nobody mutates after
 the snapshot is built.
 """
@@ -35,7 +36,7 @@ class ResourceKind(str, Enum):
 
 
 class NodeState(str, Enum):
-    """One word for a node, with crm_mon's text-output precedence (STATUS-JSON.md)."""
+    """One word for a node, with crm_mon's text-output precedence (unclean first, online last)."""
 
     UNCLEAN = "unclean"
     PENDING = "pending"
@@ -284,7 +285,8 @@ class Constraints:
 class ClusterSnapshot:
     """One CIB as hacon understands it: configuration and derived status, immutable."""
 
-    cluster: ClusterInfo
+    info: ClusterInfo
+    """Cluster-wide facts: name, CIB version, DC, quorum and the cluster properties."""
     nodes: Mapping[str, Node]
     resources: Mapping[str, Resource]
     """Every configured resource keyed by config id, in configuration order."""
@@ -299,4 +301,4 @@ class ClusterSnapshot:
     @property
     def version(self) -> CibVersion:
         """The CIB version triple this snapshot was built from."""
-        return self.cluster.version
+        return self.info.version

@@ -1,4 +1,5 @@
-"""Constraints, bans and VIPs for the snapshot, from H2's modules (constraints, bans, vips).
+"""Constraints, bans and VIPs for the snapshot, from the constraints room (parse, bans)
+and the VIPs of the unpacking (cib.vips).
 
 Kept as one small seam so parse_cib reads as a list of steps and the bans get the node liveness
 (online / shutting down) that hacon itself derived, which is what crm_mon's rule evaluation uses.
@@ -11,10 +12,10 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from console.model.bans import bans_from_cib
+from console.model.cib.vips import derive_vips as _derive_vips
 from console.model.cluster import Ban, Constraints, Node, Resource, Vip
-from console.model.constraints import parse_constraints as _parse_constraints
-from console.model.vips import derive_vips as _derive_vips
+from console.model.constraints.bans import bans_from_cib
+from console.model.constraints.parse import parse_constraints as _parse_constraints
 
 
 def parse_constraints(root: etree._Element) -> Constraints:

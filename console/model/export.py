@@ -1,14 +1,21 @@
-"""status_document: a ClusterSnapshot as the JSON contract of shared/docs/STATUS-JSON.md."""
+"""status_document: a ClusterSnapshot as the JSON contract of `hacon status --json`.
+
+The contract is a JSON Schema shipped in the package (console/data/status.schema.json, printed
+by `hacon status --json-schema`); the tests validate every document they produce against it.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 from console.model.cluster import Ban, ClusterSnapshot, FailedOperation, Node, Resource, Vip
-from console.model.constraints import constraints_document
+from console.model.constraints.parse import constraints_document
 from console.model.types import INFINITY
 
 SCHEMA_VERSION = 1
+STATUS_SCHEMA = "data/status.schema.json"
+"""The JSON Schema of these documents, shipped inside the `console` package."""
 
 
 def _clamp(value: int) -> int:
@@ -16,7 +23,7 @@ def _clamp(value: int) -> int:
 
 
 def _cluster(snapshot: ClusterSnapshot) -> dict[str, Any]:
-    info = snapshot.cluster
+    info = snapshot.info
     return {
         "name": info.name,
         "dc": info.dc,
@@ -112,6 +119,11 @@ def _failure(failure: FailedOperation) -> dict[str, Any]:
 def _ban(ban: Ban) -> dict[str, Any]:
     return {"id": ban.id, "resource": ban.resource, "node": ban.node,
             "score": _clamp(ban.score), "promoted_only": ban.promoted_only}
+
+
+def status_schema_text() -> str:
+    """The JSON Schema (draft 2020-12) every `hacon status --json` document satisfies."""
+    return resources.files("console").joinpath(STATUS_SCHEMA).read_text(encoding="utf-8")
 
 
 def status_document(snapshot: ClusterSnapshot) -> dict[str, Any]:

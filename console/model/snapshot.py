@@ -13,20 +13,20 @@ from collections.abc import Mapping
 from lxml import etree
 
 from console.model import constraints_bridge
-from console.model.cluster import ClusterInfo, ClusterSnapshot, Resource
-from console.model.derive import build_world, walk_status
-from console.model.errors import NotACibError
-from console.model.failures import failcounts, failed_operations
-from console.model.freeze import ResourceFreezer, freeze_nodes
-from console.model.properties import (
+from console.model.cib.derive import build_world, walk_status
+from console.model.cib.failures import failcounts, failed_operations
+from console.model.cib.freeze import ResourceFreezer, freeze_nodes
+from console.model.cib.properties import (
     cluster_properties,
     property_flag,
     unpack_sets,
 )
-from console.model.setrules import RuleScope, SetRules
-from console.model.tickets import apply_ticket_constraints
-from console.model.types import CibVersion
-from console.model.world import World
+from console.model.cib.setrules import RuleScope, SetRules
+from console.model.cib.tickets import apply_ticket_constraints
+from console.model.cib.world import World
+from console.model.cluster import ClusterInfo, ClusterSnapshot, Resource
+from console.model.errors import NotACibError
+from console.model.types import cib_version, is_true
 from console.model.xmlsafe import parse_xml
 
 
@@ -36,17 +36,8 @@ def _root_of(data: bytes) -> etree._Element:
         raise NotACibError(f"not a CIB: the document root is <{root.tag}>, expected <cib>")
     if root.find("configuration") is None:
         raise NotACibError("not a CIB: <cib> has no <configuration> section")
+    cib_version(root)  # refused without its version triple, as Pacemaker's schema refuses it
     return root
-
-
-def _version(root: etree._Element) -> CibVersion:
-    def number(name: str) -> int:
-        try:
-            return int(root.get(name) or 0)
-        except ValueError:
-            return 0
-
-    return CibVersion(number("admin_epoch"), number("epoch"), number("num_updates"))
 
 
 def parse_cib(data: bytes) -> ClusterSnapshot:
@@ -70,7 +61,7 @@ def parse_cib(data: bytes) -> ClusterSnapshot:
     nodes = freeze_nodes(world)
     constraints = constraints_bridge.parse_constraints(root)
     return ClusterSnapshot(
-        cluster=_cluster_info(root, properties, world, resources),
+        info=_cluster_info(root, properties, world, resources),
         nodes=nodes,
         resources=resources,
         vips=constraints_bridge.derive_vips(resources),
@@ -90,10 +81,9 @@ def _cluster_info(root: etree._Element, properties: Mapping[str, str], world: Wo
     configured, disabled, blocked = world.counts
     return ClusterInfo(
         name=properties.get("cluster-name"),
-        version=_version(root),
+        version=cib_version(root),
         dc=dc,
-        have_quorum=(root.get("have-quorum") or "0").lower() in ("1", "true", "yes", "on", "y")
-        if dc is not None else None,
+        have_quorum=is_true(root.get("have-quorum")) if dc is not None else None,
         stonith_enabled=property_flag(properties, "stonith-enabled"),
         symmetric_cluster=property_flag(properties, "symmetric-cluster"),
         no_quorum_policy=world.node_ctx.quorum_policy,

@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from console.transport import argv as argvs
 from console.transport.base import Argv, CommandResult, CommandRunner, FailureKind, NodeUnreachable
 
 MARKER_PREFIX = "HACON-BATCH-"
@@ -57,7 +58,7 @@ class Batch:
 
     def argv(self) -> Argv:
         """The batch as one command for a `CommandRunner`."""
-        return ("sh", "-c", self.script())
+        return argvs.shell_script(self.script())
 
     def split(self, stdout: bytes, stderr: bytes) -> list[BatchPart]:
         """Each command's exit status, stdout and stderr, in order.

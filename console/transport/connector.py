@@ -110,7 +110,8 @@ class JumpChain:
     """The `-J` hops, opened in order (each through the previous) and shared by all nodes.
 
     The last hop's connection is the `tunnel=` for every node: asyncssh's string tunnels would
-    ignore our known_hosts handling (TECH-NOTES section 3), so hacon opens hops itself.
+    ignore our known_hosts handling (asyncssh opens a string tunnel with only the config files, not
+    the `known_hosts=`/`client_keys=` arguments), so hacon opens hops itself.
     """
 
     def __init__(self, spec: str, settings: SshSettings) -> None:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from console.model.cluster import ClusterSnapshot
-from console.model.live import LiveSnapshot, Verdict
+from console.model.live.snapshot import LiveSnapshot, Verdict
 from console.transport.cib_file import read_cib_bytes
 
 LAST_WRITTEN = re.compile(rb'cib-last-written="([^"]+)"')

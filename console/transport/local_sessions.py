@@ -14,8 +14,8 @@ from typing import Any, cast
 
 from console.transport.sshlib import asyncssh
 
+from console.transport.argv import unwrap_remote_command
 from console.transport.batch import Batch, parse_batch_script
-from console.transport.commands import unwrap_remote_command
 
 Resolver = Callable[[str, int], "int | None"]
 

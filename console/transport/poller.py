@@ -26,14 +26,20 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError, describe
-from console.model.live import LiveSnapshot, NodeView
+from console.model.live.node_view import (
+    ProbeSection,
+    Section,
+    build_node_view,
+    split_version_output,
+)
+from console.model.live.snapshot import LiveSnapshot, NodeView
+from console.model.live.verdict import build_live_snapshot
 from console.model.types import CibVersion
-from console.model.verdict import build_live_snapshot
-from console.model.views import Section, build_node_view, split_version_output
+from console.transport import argv as argvs
 from console.transport import probes
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 from console.transport.batch import run_batch
@@ -47,14 +53,6 @@ def parse_whole_cib(data: bytes) -> ClusterSnapshot:
     from console.model import parse_cib
 
     return parse_cib(data)
-
-
-class StreamingRunner(Protocol):
-    """A runner that can also stream a long-running command (`ssh.SshCluster.stream`)."""
-
-    def stream(self, node: str, argv: Sequence[str], *, max_lifetime: float | None = None) -> Any:
-        """An async context manager yielding an async iterator of output lines."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,12 +277,12 @@ class ClusterPoller:
             return True
         return time.monotonic() - kept[0] >= self._settings.membership_interval
 
-    def _keep_membership(self, node: str, sections: dict[str, Section]) -> None:
+    def _keep_membership(self, node: str, sections: dict[ProbeSection, Section]) -> None:
         """Remember a fresh membership answer; lend the kept one to a round that had none."""
-        if "membership" in sections:
-            self._membership[node] = (time.monotonic(), sections["membership"])
+        if ProbeSection.MEMBERSHIP in sections:
+            self._membership[node] = (time.monotonic(), sections[ProbeSection.MEMBERSHIP])
         elif node in self._membership:
-            sections["membership"] = self._membership[node][1]
+            sections[ProbeSection.MEMBERSHIP] = self._membership[node][1]
 
     def _known_version(self, node: str) -> CibVersion | None:
         cib = self._cibs.get(node)
@@ -293,14 +291,14 @@ class ClusterPoller:
     async def _sections(
         self,
         node: str,
-        named: Sequence[tuple[str, Sequence[str]]],
+        named: Sequence[tuple[ProbeSection, Sequence[str]]],
         results: Sequence[CommandResult],
-    ) -> tuple[dict[str, Section], str | None]:
-        sections: dict[str, Section] = {}
+    ) -> tuple[dict[ProbeSection, Section], str | None]:
+        sections: dict[ProbeSection, Section] = {}
         cib_error = None
         for (name, _), result in zip(named, results):
             stdout = result.stdout
-            if name == "version" and result.ok:
+            if name == ProbeSection.VERSION and result.ok:
                 stdout, whole = split_version_output(stdout)
                 if whole is not None:
                     cib_error = await self._store_cib(node, whole)
@@ -363,7 +361,7 @@ class ClusterPoller:
             opened = time.monotonic()
             try:
                 async with stream(
-                    node, probes.watch_argv(), max_lifetime=self._settings.watch_lifetime
+                    node, argvs.watch_changes(), max_lifetime=self._settings.watch_lifetime
                 ) as lines:
                     async for line in lines:
                         if probes.is_change(line):

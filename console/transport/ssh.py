@@ -20,6 +20,7 @@ from typing import Self
 
 from console.transport.sshlib import asyncssh
 
+from console.transport.argv import remote_command
 from console.transport.base import (
     CommandResult,
     CommandTimedOut,
@@ -31,7 +32,6 @@ from console.transport.base import (
     NodeUnreachable,
     Unreachable,
 )
-from console.transport.commands import remote_command
 from console.transport.connector import (
     JumpChain,
     close_connection,

@@ -1,8 +1,8 @@
 """Lines from a long-running remote command (the crm_mon event feed), closed by closing its channel.
 
-OpenSSH ignores the SSH "signal" request (TECH-NOTES section 3), so the only reliable stop is to
-close the channel; `LineStream` does that when its `async with` block ends, and releases the
-session slot it held.
+OpenSSH ignores the SSH "signal" request (seen with OpenSSH 9.2: the process kept running), so
+the only reliable stop is to close the channel; `LineStream` does that when its `async with`
+block ends, and releases the session slot it held.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Self
 
 from console.transport.sshlib import asyncssh
 
+from console.transport.argv import remote_command
 from console.transport.base import Argv, FailureKind, NodeUnreachable
-from console.transport.commands import remote_command
 from console.transport.ssh_errors import classify
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from console.actions.eligibility import CLI_ORIGINS, preferred_node
 from console.actions.plans import ActionKind
 from console.actions.requests import GuardedRequest
 from console.model.cluster import ClusterSnapshot, LocationConstraint
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 VERBS = {ActionKind.STANDBY: "standby", ActionKind.ONLINE: "online",
          ActionKind.CLEANUP: "cleanup", ActionKind.CLEAR: "clear",

@@ -38,7 +38,7 @@ from console.actions.execute import (
     run_plan,
 )
 from console.actions.plans import ActionPlan, ActionRefused
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
 from console.ui.action_requests import ActionRequest
@@ -367,7 +367,7 @@ class ActionsApp(App[None]):
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
-    return snapshot.cluster.cluster.name if snapshot.cluster is not None else None
+    return snapshot.cluster.info.name if snapshot.cluster is not None else None
 
 
 def _version(snapshot: LiveSnapshot) -> CibVersion | None:

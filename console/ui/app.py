@@ -20,9 +20,9 @@ from textual.worker import Worker, WorkerState
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
 from console.ui.actions_flow import ActionsApp
-from console.ui.commands import ConsoleCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
+from console.ui.palette import ConsoleCommands
 from console.ui.screens.help import HelpScreen
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen

@@ -1,7 +1,7 @@
 """Every key binding of the console in one list, for the help screen and the command palette.
 
 Nothing is dispatched here: keys stay `BINDINGS` on the app, the screen and the panes. This
-module only *reads* them, so a binding added later (issue 5's node actions on `NodesPane`)
+module only *reads* them, so a binding added later (like the node actions on `NodesPane`)
 appears in `?` and in ctrl+p without further work.
 """
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from console.model.live import LiveSnapshot
-from console.model.present import SnapshotView
+from console.model.live.snapshot import LiveSnapshot
+from console.presentation.rows import SnapshotView
 
 
 class SnapshotReceived(Message):

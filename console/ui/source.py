@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 
 
 @runtime_checkable

@@ -22,7 +22,7 @@ from cib_edits import (
 
 from console.actions import guards
 from console.model import parse_cib
-from console.model.live import LiveSnapshot, NodeView, Verdict
+from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
 
 TWO = lab_cib("healthy-2node")
 THREE = lab_cib("healthy-3node")

@@ -8,7 +8,7 @@ warm-up. Per node it reports the CPU of every process in the node's PID namespac
 + reaped children's times, from /proc, so short-lived commands are counted), as % of one core,
 for both windows, and the processes the node spawned per minute (its namespace's
 `ns_last_pid`). For hacon it reports this process's own CPU (getrusage) over the window.
-Targets (issue 3): each node <= 1% of one core, hacon < 1% CPU.
+Targets: each node <= 1% of one core, hacon < 1% CPU.
 """
 
 from __future__ import annotations

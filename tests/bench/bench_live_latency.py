@@ -8,7 +8,7 @@ an SSH connection opened beforehand (the operator's own tool, behind hacon's bac
 starts just before that command is sent, so the figure includes sending it, crm_attribute's
 own start-up and the CIB write: it is an upper bound of change-to-snapshot. It stops at the
 first snapshot whose cluster shows the new standby value. Flips are 3 s apart (resources move on
-the first ones). Target (issue 3): p50 <= 0.3 s, p95 <= 1 s.
+the first ones). Target: p50 <= 0.3 s, p95 <= 1 s.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 
 from bench_live_lab import lab_for_bench, ssh_config
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.poller import ClusterPoller
 from console.transport.ssh import SshCluster
 from console.transport.ssh_config import SshSettings

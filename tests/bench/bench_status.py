@@ -7,14 +7,14 @@ Run on demand (pytest does not collect it), from the checkout, with hacon instal
     python tests/bench/bench_status.py --profile        # also cProfile one hacon run
     python tests/bench/bench_status.py --model-only     # also time parse_cib + export alone
 
-It writes (with lxml, in about a second) a CIB the size issue 2 asks for: 32 nodes, 500
+It writes (with lxml, in about a second) a CIB of the size hacon is held to: 32 nodes, 500
 `ocf:pacemaker:Dummy` primitives, 500 location and 450 colocation constraints, and 16,000
 resource histories (a probe with rc 7 on every node, start + recurring monitor on the owner),
 16,500 operations, 10 MB. crm_mon must read it and report 500 resources Started, or the run stops. Then it times
 the two commands alternately, `--rounds` times each, as whole processes (start-up included: that
 is what an operator or a monitoring script pays), and prints both medians, the ratio hacon /
 crm_mon (target <= 0.5) and each command's peak resident memory (the child's own max RSS from
-wait4). Target from issue 2: hacon <= 0.5 x crm_mon.
+wait4). Target: hacon <= 0.5 x crm_mon.
 """
 
 from __future__ import annotations

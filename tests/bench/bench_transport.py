@@ -4,7 +4,7 @@
 
 Prints medians: connect+auth to one node, one command per session, a 4-command batch, 20
 concurrent runs on one connection (session cap 8), and connecting to N nodes at once compared
-with connecting to one (issue 3's "32 fake nodes against one" target is <= 1.5x).
+with connecting to one (the target: 32 fake nodes <= 1.5x one).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from console.transport import commands
+from console.transport import argv as argvs
 from console.transport.batch import run_batch
 from console.transport.local_server import LocalSshServer
 from console.transport.ssh import SshCluster
@@ -102,15 +102,15 @@ async def measure(names: list[str], config: Path, runs: int) -> None:
 
 async def per_run_costs(cluster: SshCluster, node: str, runs: int) -> tuple[list[float], ...]:
     probe = [
-        commands.cib_version(),
-        commands.crm_node_quorum(),
-        commands.ip_addresses(),
-        commands.process_running("opensips"),
+        argvs.cib_version(),
+        argvs.crm_node_quorum(),
+        argvs.ip_addresses(),
+        argvs.process_running("opensips"),
     ]
     single, batch = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        await cluster.run(node, commands.cib_version(), timeout=5)
+        await cluster.run(node, argvs.cib_version(), timeout=5)
         single.append(time.perf_counter() - started)
         started = time.perf_counter()
         await run_batch(cluster, node, probe, timeout=5)

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from console.model.cluster import ClusterSnapshot
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.ui.app import ConsoleApp
 from tests.ui import builders as b
 

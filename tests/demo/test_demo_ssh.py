@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from console.demo.serve import running_demo
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.poller import ClusterPoller
 
 WAIT = 15.0

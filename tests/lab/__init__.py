@@ -3,7 +3,7 @@
 Each node is corosync + pacemakerd + sshd, PID 1 of its own pid/mount/uts/ipc namespaces inside
 its own netns; the nodes share a bridge that lives in a netns of its own. The host has one veth
 (`.1`) into that bridge and nothing else: no default route, no NAT, ip_forward untouched, so lab
-traffic never leaves the namespaces the lab created. Recipe and gotchas: shared/docs/LAB.md.
+traffic never leaves the namespaces the lab created. Recipe, timings and gotchas: tests/lab/README.md.
 
 ```
  host netns                       <tag>-sw netns               node netns (+ mnt/uts/ipc/pid ns)
@@ -40,7 +40,7 @@ pytest: fixtures `lab` (2 nodes, session) and `lab3` (3 nodes, session), marker 
 tests/lab/conftest.py (see fixtures.py to use them from another test folder). Without root or
 namespaces the lab tests skip with one "LAB TESTS SKIPPED: <reason>" line in the summary.
 
-Gotchas found beyond LAB.md:
+Gotchas of the harness itself (the cluster's are in README.md):
 * `os.path.ismount` cannot see the /run/netns self-bind (same st_dev): read mountinfo.
 * Right after a partition the VIP is on the new side's eth0 before OSIPS starts there, and in a
   3-node isolation the VIP is briefly on no eth0 at all: poll the views, not just interfaces.

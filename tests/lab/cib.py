@@ -25,13 +25,13 @@ def build_initial_cib(path: Path, vip: str, service_binary: Path, dc_deadtime: s
         path: where the CIB file goes (overwritten).
         vip: the ClusterIP address, a /24 on eth0.
         service_binary: the fake-opensips script that `ocf:heartbeat:anything` runs.
-        dc_deadtime: seeded `dc-deadtime` (LAB.md gotcha 3: the 20 s default dominates start-up).
+        dc_deadtime: seeded `dc-deadtime` (README.md gotcha 3: the 20 s default dominates start-up).
     """
     path.write_bytes(_tool(["cibadmin", "--empty"], path=None))
     properties = {**CLUSTER_PROPERTIES, "dc-deadtime": dc_deadtime}
     for name, value in properties.items():
         _tool(["crm_attribute", "--type", "crm_config", "--name", name, "--update", value], path)
-    # `crm_attribute -t rsc_defaults` fails against a CIB_file in 2.1.5 (LAB.md gotcha 5).
+    # `crm_attribute -t rsc_defaults` fails against a CIB_file in 2.1.5 (README.md gotcha 5).
     _create(path, "configuration", _RSC_DEFAULTS)
     _create(path, "resources", _vip_primitive(vip))
     _create(path, "resources", _service_primitive(vip, service_binary))

@@ -2,7 +2,7 @@
 
 Lifecycle verbs live here (`up`, `down`, `kill`, `start`); what tests do to a running cluster
 (partitions, sshd, standby, reading views) is in `LabOperations` (operations.py), which `Lab`
-inherits. See the package docstring for the picture and LAB.md for the recipe behind it.
+inherits. See the package docstring for the picture and README.md for the recipe behind it.
 """
 
 from __future__ import annotations

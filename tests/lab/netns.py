@@ -1,7 +1,7 @@
 """The lab network: a bridge in its own netns, one host veth, one netns per node.
 
 Nothing here adds a default route, NAT or forwarding: lab traffic cannot leave the namespaces.
-Partitions are nftables rules inside a node's own netns (LAB.md gotcha 10), or the node's
+Partitions are nftables rules inside a node's own netns (README.md gotcha 9), or the node's
 bridge port set down ("pull the cable").
 """
 

@@ -2,7 +2,7 @@
 
 Every signal goes to a PID we verified: it must live in the node's network namespace (compared by
 inode with /run/netns/<name>) and, for the node's init, be PID 1 of its own PID namespace
-(`NSpid:` ends in 1). LAB.md gotcha 1: the PID right after `unshare --fork` is not the init.
+(`NSpid:` ends in 1). README.md gotcha 1: the PID right after `unshare --fork` is not the init.
 """
 
 from __future__ import annotations

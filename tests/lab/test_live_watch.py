@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from console.commands.status_live import Target, take_snapshot
-from console.model.live import KernelTruth, LiveSnapshot, Verdict
+from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe
 from console.transport.ssh import SshCluster

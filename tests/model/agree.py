@@ -7,6 +7,7 @@ from pathlib import Path
 
 from console.model import ClusterSnapshot, parse_cib, status_document
 from tests.oracle import compare, crm_mon_available, crm_mon_xml, reference_document
+from tests.support.status_schema import assert_conforms
 
 
 def derive(data: bytes) -> ClusterSnapshot:
@@ -19,4 +20,5 @@ def derive(data: bytes) -> ClusterSnapshot:
             reference = reference_document(crm_mon_xml(path), data)
         assert reference is not None, "crm_mon could not read the test CIB"
         assert compare(status_document(snapshot), reference) == []
+    assert_conforms(status_document(snapshot))
     return snapshot

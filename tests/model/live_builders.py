@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from console.model.cluster import ClusterInfo, ClusterSnapshot, Constraints, Node, NodeType, Vip
-from console.model.live import NodeView
+from console.model.live.snapshot import NodeView
 from console.model.types import CibVersion
 
 VIP_IP = "10.213.47.100"
@@ -29,7 +29,7 @@ def cluster_snapshot(*, online: Iterable[str] = ("node-a", "node-b"),
                        maintenance_mode=False, stop_all_resources=False,
                        nodes_configured=len(node_map), resources_configured=len(vip_map),
                        resources_disabled=0, resources_blocked=0)
-    return ClusterSnapshot(cluster=info, nodes=node_map, resources={}, vips=vip_map,
+    return ClusterSnapshot(info=info, nodes=node_map, resources={}, vips=vip_map,
                            failures=(), failcounts={}, bans=(), constraints=Constraints())
 
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from console.model.advisories import Severity, cluster_advisories, live_advisories
 from console.model.cluster import Constraints
+from console.model.live.advisories import Severity, cluster_advisories, live_advisories
 from tests.ui import builders as b
 
 

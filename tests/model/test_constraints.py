@@ -7,7 +7,7 @@ import json
 import pytest
 from lxml import etree
 
-from console.model.constraints import (
+from console.model.constraints.parse import (
     constraints_document,
     location_origin,
     normalise_role,

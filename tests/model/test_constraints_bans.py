@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from console.model.bans import bans_from_cib
 from console.model.cluster import Ban
-from console.model.constraints import parse_constraints
-from console.model.rule_nodes import compare_node_names
+from console.model.constraints.bans import bans_from_cib
+from console.model.constraints.parse import parse_constraints
+from console.model.constraints.rule_nodes import compare_node_names
 from console.model.xmlsafe import parse_xml
 from tests.conftest import CORPUS_DIR
 

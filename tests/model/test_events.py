@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from console.model.events import EventKind, diff_snapshots
-from console.model.live import Verdict
+from console.model.live.events import EventKind, diff_snapshots
+from console.model.live.snapshot import Verdict
 from tests.ui import builders as b
 
 AT = 1_800_000_100.0

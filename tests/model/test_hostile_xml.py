@@ -14,7 +14,7 @@ from console.model.errors import (
 from console.model.snapshot import parse_cib
 
 BODY = (
-    '<cib><configuration><crm_config/><nodes/><resources><primitive id="{rid}" class="ocf" '
+    '<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/><nodes/><resources><primitive id="{rid}" class="ocf" '
     'provider="heartbeat" type="Dummy"/></resources><constraints/></configuration>'
     "<status/></cib>"
 )
@@ -70,6 +70,8 @@ def test_hostile_documents_are_refused(name: str) -> None:
         (b"\xff\xfe\x00garbage", HostileXmlError),
         (b"<html/>", NotACibError),
         (b"<cib/>", NotACibError),
+        (b'<cib epoch="1" num_updates="0"><configuration/></cib>', NotACibError),
+        (b'<cib admin_epoch="0" epoch="x" num_updates="0"><configuration/></cib>', NotACibError),
         (b'<status xmlns="x"/>', NotACibError),
     ],
 )

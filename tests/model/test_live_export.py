@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from console.model.live_export import live_status_document
-from console.model.verdict import build_live_snapshot
+from console.model.live.export import live_status_document
+from console.model.live.verdict import build_live_snapshot
 from tests.model.live_builders import VIP_IP, cluster_snapshot, unreachable, view
+from tests.support.status_schema import assert_conforms
 
 
 def test_live_object_for_a_split_brain_with_an_unreachable_third_node() -> None:
@@ -16,7 +17,7 @@ def test_live_object_for_a_split_brain_with_an_unreachable_third_node() -> None:
                                    last=view("node-c", fetched_at=3.0))}
     cibs = {"node-a": cluster_snapshot(online=["node-a"], vip_on=["node-a"], dc="node-a"),
             "node-b": cluster_snapshot(online=["node-b"], vip_on=["node-b"], dc="node-b")}
-    document = live_status_document(build_live_snapshot(views, cibs, now=200.0))
+    document = assert_conforms(live_status_document(build_live_snapshot(views, cibs, now=200.0)))
     json.dumps(document)  # serialisable as is
     live = document["live"]
     assert document["schema_version"] == 1 and document["cluster"]["dc"] == "node-a"
@@ -35,8 +36,8 @@ def test_live_object_for_a_split_brain_with_an_unreachable_third_node() -> None:
 
 
 def test_no_node_answered_still_gives_a_document() -> None:
-    document = live_status_document(build_live_snapshot(
-        {"node-a": unreachable("node-a", "host key changed")}, {}, now=1.0))
+    document = assert_conforms(live_status_document(build_live_snapshot(
+        {"node-a": unreachable("node-a", "host key changed")}, {}, now=1.0)))
     assert document == {"schema_version": 1, "live": document["live"]}
     assert document["live"]["reached"] == [] and document["live"]["verdict"] == "unknown"
     assert document["live"]["source_node"] is None

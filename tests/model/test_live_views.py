@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from console.model.errors import CibParseError
-from console.model.types import CibVersion
-from console.model.views import (
+from console.model.live.node_view import (
     Section,
     build_node_view,
     normalise_address,
@@ -17,6 +16,7 @@ from console.model.views import (
     split_version_output,
     vip_interfaces,
 )
+from console.model.types import CibVersion
 from tests.model.live_builders import cluster_snapshot
 
 # As printed by `cibadmin --query --no-children` on a live 2.1.5 node (lab, node-a).

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from console.model.cluster import Rule, RuleExpression
-from console.model.dates import add_duration, moon_phase, parse_iso_datetime
-from console.model.rules import (
+from console.model.constraints.dates import add_duration, moon_phase, parse_iso_datetime
+from console.model.constraints.rules import (
     RuleContext,
     add_scores,
     char_to_score,

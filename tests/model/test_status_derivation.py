@@ -7,6 +7,7 @@ import pytest
 from console.model import NodeState, NotACibError, parse_cib, status_document
 from tests.model.agree import derive
 from tests.model.cibs import cib, lrm_resource, node_state, op, primitive, started, stopped_probe
+from tests.support.status_schema import assert_conforms
 
 
 class TestStandby:
@@ -135,7 +136,7 @@ class TestMaintenance:
                                  properties={"maintenance-mode": "true"},
                                  status=node_state("node-a", resources=[started("web",
                                                                                 "node-a")])))
-        assert snapshot.cluster.maintenance_mode
+        assert snapshot.info.maintenance_mode
         assert not snapshot.resources["web"].managed
 
 
@@ -215,15 +216,15 @@ class TestTickets:
 class TestContract:
     def test_cluster_facts(self) -> None:
         snapshot = derive(cib(status=node_state("node-a") + node_state("node-b")))
-        assert snapshot.cluster.dc == "node-a"
-        assert not snapshot.cluster.stonith_enabled
+        assert snapshot.info.dc == "node-a"
+        assert not snapshot.info.stonith_enabled
         assert str(snapshot.version) == "0.5.7"
         assert snapshot.nodes["node-a"].is_dc
 
     def test_document_has_every_star_field(self) -> None:
-        document = status_document(derive(cib(
+        document = assert_conforms(status_document(derive(cib(
             resources=primitive("vip", "ocf:heartbeat:IPaddr2", params={"ip": "2001:db8::1"}),
-            status=node_state("node-a", resources=[started("vip", "node-a")]))))
+            status=node_state("node-a", resources=[started("vip", "node-a")])))))
         assert document["cluster"]["dc"] == "node-a"
         assert set(document["nodes"]["node-a"]) >= {"online", "standby", "maintenance",
                                                     "unclean", "state"}

@@ -18,6 +18,7 @@ import pytest
 from console.model import parse_cib, status_document
 from tests.conftest import CORPUS_DIR
 from tests.oracle import compare, crm_mon_available, crm_mon_xml, reference_document
+from tests.support.status_schema import assert_conforms
 
 CORPUS = sorted(CORPUS_DIR.glob("*.xml")) if CORPUS_DIR.is_dir() else []
 
@@ -27,7 +28,7 @@ ACCEPTED_DISAGREEMENTS: dict[str, str] = {
         "fencing) on an UNCLEAN node, and Pacemaker adds an unmanaged instance's node to its "
         "parents' running_on only when the node is online, so resource_list() filters the "
         "clone out as 'active but running nowhere'. hacon lists clvm and clvm-clone as active "
-        "on pcmk-3, as crm_resource --locate does; STATUS-JSON.md accepts either answer."
+        "on pcmk-3, as crm_resource --locate does; the contract accepts either answer."
     ),
 }
 
@@ -73,7 +74,7 @@ def test_the_corpus_is_there() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=[path.stem for path in CORPUS])
 def test_agrees_with_crm_mon(path: Path, crm_mon_outputs: CrmMonPrefetch | None) -> None:
     cib = path.read_bytes()
-    document = status_document(parse_cib(cib))
+    document = assert_conforms(status_document(parse_cib(cib)))
     if crm_mon_outputs is None:
         pytest.skip("crm_mon is not installed (tests/run installs pacemaker-cli-utils as root)")
     reference = reference_document(crm_mon_outputs.get(path), cib)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from console.model.cib.vips import derive_vips
 from console.model.cluster import Resource, ResourceKind
-from console.model.vips import derive_vips
 
 
 def resource(

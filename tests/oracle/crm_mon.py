@@ -1,4 +1,4 @@
-"""The truth oracle: Pacemaker's own `crm_mon` read into the ★ fields of STATUS-JSON.md.
+"""The truth oracle: Pacemaker's own `crm_mon` read into the ★ fields of `hacon status --json`.
 
 API (shared with the case generator in tests/cases):
     crm_mon_available() -> bool
@@ -8,8 +8,8 @@ API (shared with the case generator in tests/cases):
     compare(hacon_document, reference_document) -> list[str]   # human-readable differences
 
 The reference document has the shape of `console.model.export.status_document()` for every field
-crm_mon reports, aggregated by configured id with the rules written in STATUS-JSON.md. Facts
-crm_mon does not print (a VIP's `ip`, which primitive a bundle wraps) are read from the CIB
+crm_mon reports, aggregated by configured id with the contract's rules (console/model/export.py).
+Facts crm_mon does not print (a VIP's `ip`, which primitive a bundle wraps) are read from the CIB
 when it is given. This module deliberately does not import hacon's model.
 """
 

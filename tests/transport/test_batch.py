@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from console.transport.argv import remote_command
 from console.transport.base import CommandResult, FailureKind, NodeUnreachable
 from console.transport.batch import (
     MARKER_PREFIX,
@@ -17,7 +18,6 @@ from console.transport.batch import (
     parse_batch_script,
     run_batch,
 )
-from console.transport.commands import remote_command
 
 
 def run_in_sh(argv: Sequence[str]) -> tuple[bytes, bytes]:

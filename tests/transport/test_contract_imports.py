@@ -13,7 +13,7 @@ import pytest
     [
         "console.transport",
         "console.transport.base",
-        "console.transport.commands",
+        "console.transport.argv",
         "console.transport.batch",
     ],
 )

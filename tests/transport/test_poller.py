@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.model.live import KernelTruth, LiveSnapshot, Verdict
+from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
 from console.transport.local_server import LocalSshServer
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.ssh import SshCluster

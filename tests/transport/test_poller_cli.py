@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from console.commands.status_live import render_live
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.transport.local_server import LocalSshServer
 from tests.conftest import REPO_ROOT
+from tests.support.status_schema import assert_conforms
 from tests.transport.poller_nodes import PACEMAKER_MISSING, VIP, PacemakerNodes
 
 NODES = ["node-a", "node-b"]
@@ -55,8 +56,8 @@ async def test_status_json_has_the_contract_and_the_live_object(fake_nodes) -> N
         "status", "--nodes", "node-a,node-b", "--ssh-config", str(config), "--json"
     )
     assert status == 0, err
-    document = json.loads(out)
-    assert document["vips"]["ClusterIP"]["ip"] == VIP, "the STATUS-JSON contract is there"
+    document = assert_conforms(json.loads(out))
+    assert document["vips"]["ClusterIP"]["ip"] == VIP, "the file-mode contract is there"
     live = document["live"]
     assert live["reached"] == ["node-a", "node-b"] and live["unreachable"] == {}
     assert live["split_brain"] is True
@@ -90,7 +91,7 @@ async def test_status_without_any_cluster_says_what_to_give() -> None:
 
 
 def test_split_brain_line_is_red_only_on_a_terminal() -> None:
-    from console.model.verdict import build_live_snapshot
+    from console.model.live.verdict import build_live_snapshot
     from tests.model.live_builders import VIP_IP, cluster_snapshot, view
 
     views = {

@@ -7,7 +7,7 @@ import asyncio
 import asyncssh
 import pytest
 
-from console.transport import commands
+from console.transport import argv as argvs
 from console.transport.base import (
     CommandRunner,
     CommandTimedOut,
@@ -54,7 +54,7 @@ async def test_non_zero_exit_and_garbage_output_come_back_verbatim(
 
     handler.on("cibadmin", broken)
     async with SshCluster(["node-a"], settings) as cluster:
-        result = await cluster.run("node-a", commands.cib_query(), timeout=5)
+        result = await cluster.run("node-a", argvs.cib_query(), timeout=5)
     assert (result.exit_status, result.stdout) == (7, garbage)
     assert result.stderr_line() == "the error"
 
@@ -143,15 +143,15 @@ async def test_a_batch_runs_in_one_session_and_splits_per_command(
 ) -> None:
     async with SshCluster(["node-b"], settings) as cluster:
         results = await run_batch(
-            cluster, "node-b", [commands.cib_version(), commands.ip_addresses()], timeout=5
+            cluster, "node-b", [argvs.cib_version(), argvs.ip_addresses()], timeout=5
         )
     assert [r.stdout for r in results] == [
         b"node-b: cibadmin -Q -n\n",
         b"node-b: ip -o addr show\n",
     ]
     assert fake_nodes.commands == [
-        ("node-b", commands.cib_version()),
-        ("node-b", commands.ip_addresses()),
+        ("node-b", argvs.cib_version()),
+        ("node-b", argvs.ip_addresses()),
     ]
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from console.transport import commands
+from console.transport import argv as argvs
 from console.transport.base import FailureKind, NodeUnreachable
 from console.transport.local_server import ClientFiles, LocalSshServer
 from console.transport.ssh import SshCluster
@@ -41,14 +41,14 @@ async def test_lines_arrive_as_produced_and_closing_stops_the_remote_command(
     settings: SshSettings, feed: Feed, fake_nodes: LocalSshServer
 ) -> None:
     async with SshCluster(["node-a"], settings) as cluster:
-        async with cluster.stream("node-a", commands.crm_mon_events()) as lines:
+        async with cluster.stream("node-a", argvs.crm_mon_events()) as lines:
             await feed.lines.put(b"CRM_notify_rsc=vip\n")
             assert await anext(lines) == b"CRM_notify_rsc=vip\n"
             await feed.lines.put(b"CRM_notify_task=start\n")
             assert await anext(lines) == b"CRM_notify_task=start\n"
             assert not feed.stopped.is_set()
         await asyncio.wait_for(feed.stopped.wait(), 10)
-    assert fake_nodes.commands == [("node-a", commands.crm_mon_events())]
+    assert fake_nodes.commands == [("node-a", argvs.crm_mon_events())]
 
 
 async def test_a_finished_stream_ends_iteration_with_its_exit_status(

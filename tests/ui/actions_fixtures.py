@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from console import audit
 from console.demo.cluster import DemoCluster
 from console.demo.timeline import FakeClock
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.model.snapshot import parse_cib
 from console.transport.base import CommandResult
 from console.ui.app import ConsoleApp

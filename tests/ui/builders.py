@@ -25,7 +25,7 @@ from console.model.cluster import (
     ResourceKind,
     Vip,
 )
-from console.model.live import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
+from console.model.live.snapshot import KernelTruth, LiveSnapshot, NodeView, Verdict, VipTruth
 from console.model.types import INFINITY, CibVersion, score_to_int
 
 DEFAULT_VERSION = CibVersion(0, 42, 7)
@@ -108,7 +108,7 @@ def cluster(
     running = {n.name: vip_nodes.count(n.name) + service_nodes.count(n.name) for n in node_list}
     node_map = {n.name: replace(n, resources_running=running[n.name]) for n in node_list}
     return ClusterSnapshot(
-        cluster=ClusterInfo(name="sipcluster", version=version,
+        info=ClusterInfo(name="sipcluster", version=version,
                             dc=next((n.name for n in node_list if n.is_dc), None),
                             have_quorum=True, stonith_enabled=stonith, symmetric_cluster=True,
                             no_quorum_policy="stop", maintenance_mode=False,
@@ -148,7 +148,7 @@ def live(
     running = service_running or {}
     views = {name: _view(snapshot, name, fetched_at, gone.get(name), bound, running.get(name))
              for name in snapshot.nodes}
-    return LiveSnapshot(cluster=snapshot, source_node=snapshot.cluster.dc, views=views,
+    return LiveSnapshot(cluster=snapshot, source_node=snapshot.info.dc, views=views,
                         verdict=verdict, split_brain=verdict is Verdict.SPLIT_BRAIN,
                         vip_truth={"ClusterIP": VipTruth("ClusterIP", vip.ip, vip.holder_nodes,
                                                          bound, _truth(vip.holder_nodes, bound))},
@@ -160,7 +160,7 @@ def _view(snapshot: ClusterSnapshot, name: str, fetched_at: float, reason: str |
     if reason is not None:
         return NodeView(node=name, reachable=False, reason=reason, fetched_at=fetched_at - 30)
     return NodeView(node=name, reachable=True, cib_version=snapshot.version,
-                    dc=snapshot.cluster.dc, quorate=True, online=tuple(sorted(snapshot.nodes)),
+                    dc=snapshot.info.dc, quorate=True, online=tuple(sorted(snapshot.nodes)),
                     vip_interfaces={"ClusterIP": ("eth0",) if name in bound else ()},
                     service_running=service_running, fetched_at=fetched_at)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from console.ui.app import ConsoleApp
 from tests.ui.fakes import FixedClock, ScriptedSource
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 
-from console.model.live import LiveSnapshot
+from console.model.live.snapshot import LiveSnapshot
 from tests.ui.builders import FETCHED_AT
 
 

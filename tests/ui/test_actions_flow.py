@@ -263,8 +263,8 @@ async def test_the_plan_stays_pinned_while_live_updates_arrive_under_the_modal(
     _, runner = demo_cluster()
     first = live_from(runner)
     assert first.cluster is not None
-    newer = b.live(replace(first.cluster, cluster=replace(first.cluster.cluster,
-                                                          version=b.CibVersion(0, 99, 0))))
+    newer = b.live(replace(first.cluster, info=replace(first.cluster.info,
+                                                       version=b.CibVersion(0, 99, 0))))
     source = ScriptedSource([first])
     received: list[object] = []
     app = make_app(source=source, runner=runner)

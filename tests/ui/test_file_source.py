@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from console.model import parse_cib
-from console.model.advisories import cluster_advisories
 from console.model.errors import CibParseError
-from console.model.live import Verdict
-from console.model.present import constraint_rows, is_file_snapshot, problem_rows, resource_rows
-from console.model.present_banner import vip_lines
+from console.model.live.advisories import cluster_advisories
+from console.model.live.snapshot import Verdict
+from console.presentation.banner import vip_lines
+from console.presentation.rows import constraint_rows, is_file_snapshot, problem_rows, resource_rows
 from console.transport.file_source import FileSource, file_snapshot
 from tests.conftest import CORPUS_DIR, REPO_ROOT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from console.model.cluster import ResourceKind
-from console.model.present import age_text, node_rows, resource_rows
-from console.model.present_banner import alert_lines, source_text, vip_lines
+from console.presentation.banner import alert_lines, source_text, vip_lines
+from console.presentation.rows import age_text, node_rows, resource_rows
 from tests.ui import builders as b
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from textual.pilot import Pilot
 
-from console.model.live import Verdict
+from console.model.live.snapshot import Verdict
 from tests.ui import builders as b
 from tests.ui.conftest import AppFactory
 from tests.ui.waiting import until_shown

@@ -19,9 +19,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from console.model.live import LiveSnapshot
-from console.model.present import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
-from console.model.present_banner import BannerLine, alert_lines, source_text, vip_lines
+from console.model.live.snapshot import LiveSnapshot
+from console.presentation.banner import BannerLine, alert_lines, source_text, vip_lines
+from console.presentation.rows import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
 from console.ui.widgets.constraints_pane import ConstraintsPane
@@ -248,7 +248,7 @@ class MainScreen(Screen[None]):
         parts = [source_text(self.snapshot, self.console.source_label, now)]
         cluster = self.snapshot.cluster if self.snapshot else None
         if cluster is not None:
-            parts.append(f"DC {cluster.cluster.dc or 'none'}")
+            parts.append(f"DC {cluster.info.dc or 'none'}")
             parts.append(f"CIB {cluster.version}")
         return parts
 

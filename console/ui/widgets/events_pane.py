@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from console.model.events import ClusterEvent, summarise
-from console.model.present import Row, event_row
+from console.model.live.events import ClusterEvent, summarise
+from console.presentation.rows import Row, event_row
 from console.ui.widgets.keyed_table import KeyedTable
 
 EVENT_LIMIT = 500

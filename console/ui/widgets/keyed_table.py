@@ -1,6 +1,6 @@
 """KeyedTable: a DataTable whose rows are replaced in place, by key, on every snapshot.
 
-A rebuild of 2,000 rows blocks the loop for half a second (TECH-NOTES §2); updating only the
+A rebuild of 2,000 rows blocks the loop for half a second (measured with Textual 8); updating only the
 changed cells takes a fraction of that. So each pane hands over its full list of rows, and this
 widget removes the rows that went, updates the cells that changed, adds the rows that came, and
 keeps the cursor on the same row *key* (not the same index). `/` filters rows by text.
@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable
 
-from console.model.present import Cell, Row
+from console.presentation.rows import Cell, Row
 
 REBUILD_THRESHOLD = 200
 """Above this many removals or re-insertions a clear-and-add is cheaper than row-by-row work

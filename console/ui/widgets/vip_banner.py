@@ -6,8 +6,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from console.model.present import Cell
-from console.model.present_banner import BannerLine
+from console.presentation.banner import BannerLine
+from console.presentation.rows import Cell
 
 
 def line_content(line: BannerLine) -> Content:
