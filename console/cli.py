@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from console import __version__
 from console.commands import COMMANDS, tui
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
-from console.commands.text import printable
+from console.commands.placement import carry_console_options
 from console.model.errors import CibParseError, describe
+from console.model.text_safety import printable
 
 EXIT_INTERRUPTED = 130
 
@@ -40,8 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run hacon with the given arguments (default: sys.argv[1:]) and return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # A subcommand may answer bad options its own way (`hacon check`: UNKNOWN, exit 3).
+        report = getattr(args, "usage_error", parser.error)
+        report(f"unrecognized arguments: {' '.join(unknown)}")
     try:
+        carry_console_options(args)
         exit_code: int = args.run(args)
     except CommandError as error:
         return _fail(str(error), error.exit_code)

@@ -13,6 +13,11 @@ Example (``~/.config/hacon/clusters.toml``)::
     # service_process = "opensips"       # or: a process name (`pgrep -x`) where no systemd runs
     # read_only = true                   # optional: offer no action (as `hacon --read-only`)
 
+    [notify]                             # optional: run a command when a verdict or VIP holder
+    command = ["/usr/local/bin/page", "--team", "sip"]   # changes (argv, never a shell string;
+    debounce = 5                         # the JSON event on stdin); a change must hold this
+    timeout = 10                         # long (s) to be told; the command may run this long
+
 Parsing is pure (tomllib, no network, nothing started); a mistake is a `ConfigError` whose text
 names the file and the key, for the CLI to print as one line.
 """
@@ -56,12 +61,26 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    """`[notify]`: the command told about verdict and VIP holder changes."""
+
+    command: tuple[str, ...]
+    """argv of the command; the event is written to its stdin as one JSON object."""
+    debounce: float = 5.0
+    """Seconds a change must hold before the command is run (a failover passes through
+    "stopped" on its way; only where it settles is reported)."""
+    timeout: float = 10.0
+    """Seconds the command may run before it is killed and reported as failed."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConsoleConfig:
     """Every configured cluster and the default one."""
 
     clusters: Mapping[str, ClusterConfig] = field(default_factory=dict)
     default: str | None = None
     source: str = CONFIG_FILE
+    notify: NotifyConfig | None = None
 
     def cluster(self, name: str | None = None) -> ClusterConfig:
         """The cluster called `name`, or the default one.
@@ -109,7 +128,9 @@ def parse_config(text: str, *, source: str = CONFIG_FILE,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
-    unknown = set(data) - {"default", "clusters"}
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise ConfigError(f"{source}: arrays or tables nested too deeply") from None
+    unknown = set(data) - {"default", "clusters", "notify"}
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")
     tables = data.get("clusters", {})
@@ -119,7 +140,31 @@ def parse_config(text: str, *, source: str = CONFIG_FILE,
     default = data.get("default")
     if default is not None and (not isinstance(default, str) or default not in clusters):
         raise ConfigError(f"{source}: default = {default!r} names no [clusters.*] table")
-    return ConsoleConfig(clusters=clusters, default=default, source=source)
+    notify = _notify(data["notify"], source) if "notify" in data else None
+    return ConsoleConfig(clusters=clusters, default=default, source=source, notify=notify)
+
+
+def _notify(table: Any, source: str) -> NotifyConfig:
+    where = f"{source}: [notify]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(table) - {"command", "debounce", "timeout"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    command = table.get("command")
+    if (not isinstance(command, list) or not command
+            or not all(isinstance(part, str) and part for part in command)):
+        raise ConfigError(f"{where}: `command` must be a non-empty list of strings (argv, "
+                          "never one shell string)")
+    return NotifyConfig(tuple(command), _seconds(table.get("debounce", 5.0), f"{where} debounce"),
+                        _seconds(table.get("timeout", 10.0), f"{where} timeout", positive=True))
+
+
+def _seconds(value: Any, where: str, *, positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+            positive and value == 0):
+        raise ConfigError(f"{where}: must be a number of seconds")
+    return float(value)
 
 
 def _cluster(name: str, table: Any, source: str, base_dir: Path | None) -> ClusterConfig:

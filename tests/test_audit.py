@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console import audit
+from console.actions import audit
 from console.cli import main
 
 
@@ -63,3 +63,41 @@ def test_read_only_removes_every_action_from_the_cli(capsys: pytest.CaptureFixtu
 def test_an_action_without_a_cluster_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["standby", "node-a"]) == 2
     assert "--nodes A,B or --cluster NAME" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("failover_s", "fast", "failover_s is not a number"),
+    ("predicted", "x", "predicted is not a list of text"),
+    ("conflicts", "2", "conflicts is not a whole number"),
+    ("time", 5, "time is not text"),
+])
+def test_a_wrong_typed_entry_is_shown_as_damaged_and_the_rest_still_prints(
+        field: str, value: object, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    audit.record("standby", outcome="done", message="first", failover_s=1.5)
+    damaged = audit.record("online", outcome="done", message="second")
+    damaged[field] = value
+    with audit.journal_path().open("a", encoding="utf-8") as journal:
+        journal.write(json.dumps(damaged) + "\n")
+    audit.record("clear", outcome="refused", message="third")
+    assert main(["audit"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and lines[0].endswith("first") and lines[3].endswith("third")
+    assert "[damaged]" in lines[2] and f"line 3: {said}" in lines[2]
+    assert main(["audit", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_creating_the_journal_fsyncs_its_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    audit.record("standby", outcome="done", message="first")
+    journal = audit.journal_path()
+    assert synced == [str(journal), str(journal.parent)]
+    audit.record("online", outcome="done", message="second")
+    assert synced[2:] == [str(journal)]  # an existing journal: its directory entry is on disk

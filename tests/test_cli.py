@@ -11,7 +11,7 @@ import pytest
 
 from console import __version__
 from console.cli import main
-from console.commands.text import printable
+from console.model.text_safety import printable
 from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
 from tests.support.status_schema import assert_conforms

@@ -86,3 +86,20 @@ def test_an_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(path)
+
+
+@pytest.mark.parametrize("nesting", ["x = " + "[" * 5000 + "]" * 5000,
+                                     "x = " + "{a = " * 3000 + "1" + "}" * 3000],
+                         ids=["arrays", "tables"])
+def test_absurdly_nested_toml_is_a_one_line_error_with_exit_2(
+        nesting: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.cli import main
+
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        parse_config(nesting)
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nesting)
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hacon: ") and "nested too deeply" in err and err.count("\n") == 1

@@ -9,7 +9,7 @@ import pytest
 
 PURE_MODULES = [
     "console.model", "console.presentation", "console.actions.guards", "console.actions.plans",
-    "console.actions.requests",
+    "console.actions.requests", "console.actions.catalog",
 ]
 FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
 

@@ -25,23 +25,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from console.actions import plans
+from console.actions import catalog, plans
+from console.actions.catalog import Executor
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.prediction import PredictionError, parse_prediction
 from console.model.errors import CibParseError
-from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
 from console.pacemaker_tools import find_tool
+from console.transport import argv as node_argv
 from console.transport.base import CommandResult, CommandRunner, NodeUnreachable
 
-CIB_QUERY = ("cibadmin", "-Q")
-CIB_VERSION = ("cibadmin", "-Q", "-n")
-IP_ADDRESSES = ("ip", "-o", "addr", "show")
 OLD_DATA = 103
+LOCAL_SIMULATE_TIMEOUT = 60.0
+"""Seconds the preview on this machine may take (as on a node): a hung one is stopped."""
 """cibadmin's exit status when a patch does not start from the live version."""
 NOT_FOUND = 127
 COMMAND_TIMEOUT_S = 30.0
-POLL_INTERVAL_S = 0.2
 Progress = Callable[[str], None]
 
 
@@ -90,7 +89,7 @@ class ExecutionError(Exception):
 
 async def fetch_cib(runner: CommandRunner, node: str) -> bytes:
     """The whole CIB as `node` holds it (`cibadmin -Q`)."""
-    result = await _run(runner, node, CIB_QUERY)
+    result = await _run(runner, node, node_argv.cib_query())
     if not result.ok:
         raise ExecutionError(f"cibadmin -Q on {node} failed ({result.exit_status}): "
                              f"{result.stderr_line()}")
@@ -99,7 +98,7 @@ async def fetch_cib(runner: CommandRunner, node: str) -> bytes:
 
 async def read_version(runner: CommandRunner, node: str) -> CibVersion:
     """The CIB version on `node` (`cibadmin -Q -n`: only the root element)."""
-    result = await _run(runner, node, CIB_VERSION)
+    result = await _run(runner, node, node_argv.cib_version())
     if not result.ok:
         raise ExecutionError(f"cibadmin -Q -n on {node} failed ({result.exit_status})")
     try:
@@ -109,24 +108,19 @@ async def read_version(runner: CommandRunner, node: str) -> CibVersion:
 
 
 async def prepare(kind: ActionKind, runner: CommandRunner, run_on: str, *,
-                  node: str | None = None, resource: str | None = None) -> ActionPlan:
+                  node: str | None = None, resource: str | None = None,
+                  when: str | None = None, force: bool = False) -> ActionPlan:
     """Read a fresh CIB on `run_on` and plan the action on it (raises ActionRefused)."""
     cib = await fetch_cib(runner, run_on)
-    if kind is ActionKind.STANDBY:
-        return plans.plan_standby(cib, _needed(node, "node"), run_on=run_on)
-    if kind is ActionKind.ONLINE:
-        return plans.plan_online(cib, _needed(node, "node"), run_on=run_on)
-    if kind is ActionKind.CLEAR:
-        return plans.plan_clear(cib, resource, run_on=run_on)
-    if kind is ActionKind.FAILBACK:
-        return plans.plan_failback(cib, run_on=run_on)
-    return plans.plan_cleanup(cib, _needed(resource, "resource"), node, run_on=run_on)
+    return catalog.plan_on(cib, kind, _Target(node, resource, when, force), run_on)
 
 
-def _needed(value: str | None, what: str) -> str:
-    if value is None:
-        raise ActionRefused(f"this action needs a {what}")
-    return value
+@dataclass(frozen=True, slots=True)
+class _Target:
+    node: str | None
+    resource: str | None
+    when: str | None
+    force: bool
 
 
 # -- preview -----------------------------------------------------------------------------------
@@ -161,7 +155,7 @@ async def preview(plan: ActionPlan, runner: CommandRunner) -> ActionPlan:
 
 
 def _notes(plan: ActionPlan) -> tuple[str, ...]:
-    if plan.kind is ActionKind.FAILBACK and plan.then_clear:
+    if plan.then_clear:
         return (f"{', '.join(plan.then_clear)} is removed once the move is verified",)
     return ()
 
@@ -175,10 +169,17 @@ async def _simulate_here(cib: bytes) -> CommandResult | None:
     with tempfile.TemporaryDirectory(prefix="hacon-simulate-") as shadow:
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C", "CIB_shadow_dir": shadow}
         process = await asyncio.create_subprocess_exec(
-            binary, *plans.SIMULATE_ARGV[3:], stdin=asyncio.subprocess.PIPE,
+            binary, *plans.SIMULATE_TOOL_ARGV[1:], stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
-        stdout, stderr = await process.communicate(cib)
-    return CommandResult("localhost", plans.SIMULATE_ARGV, process.returncode or 0, stdout,
+        try:
+            stdout, stderr = await asyncio.wait_for(process.communicate(cib),
+                                                    LOCAL_SIMULATE_TIMEOUT)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            stdout, stderr = b"", (f"crm_simulate did not finish within "
+                                   f"{LOCAL_SIMULATE_TIMEOUT:g} s").encode()
+    return CommandResult("localhost", plans.SIMULATE_TOOL_ARGV, process.returncode or 0, stdout,
                          stderr, time.monotonic() - started)
 
 
@@ -217,7 +218,7 @@ async def _run_plan(plan: ActionPlan, runner: CommandRunner, nodes: tuple[str, .
     current, conflicts = plan, 0
     for attempt in range(1, max_attempts + 1):
         live = await read_version(runner, plan.run_on)
-        if live != current.expected_version or plan.kind is ActionKind.CLEANUP:
+        if live != current.expected_version or _uses_tool(plan):
             replanned = await _replan(plan, current, runner)
             if isinstance(replanned, str):
                 return ActionOutcome(OutcomeStatus.REFUSED, replanned, current, before,
@@ -247,10 +248,10 @@ async def _replan(confirmed: ActionPlan, current: ActionPlan,
     """The action planned on the live CIB, or why it is refused now."""
     cib = await fetch_cib(runner, current.run_on)
     try:
-        fresh = plans.rebuild(current, cib)
+        fresh = catalog.rebuild(current, cib)
     except ActionRefused as refused:
         return refused.reason
-    if confirmed.prediction is None and fresh.kind is not ActionKind.CLEANUP:
+    if confirmed.prediction is None and not _uses_tool(fresh):
         return fresh
     fresh = await preview(fresh, runner)
     if fresh.refusal is not None:
@@ -278,6 +279,10 @@ async def _after_commit(plan: ActionPlan, runner: CommandRunner, nodes: tuple[st
                       verified=verdict.ok, version_after=verdict.version or done.version_after)
     if verdict.ok and plan.then_clear:
         outcome = await _clear_afterwards(outcome, runner, say)
+    if verdict.ok and plan.kind is ActionKind.RESTART:
+        from console.actions.restart import start_again  # the second half of a restart
+
+        outcome = await start_again(outcome, runner, nodes, settle_timeout, say)
     return outcome
 
 
@@ -308,10 +313,6 @@ async def _run(runner: CommandRunner, node: str, argv: Sequence[str], *,
     return await runner.run(node, argv, timeout=timeout, input=stdin)
 
 
-def cluster_nodes(cib: bytes) -> tuple[str, ...]:
-    """The node names of a CIB (where to look for the VIP address by default)."""
-    try:
-        return tuple(sorted(parse_cib(cib).nodes))
-    except CibParseError:
-        return ()
-
+def _uses_tool(plan: ActionPlan) -> bool:
+    """Whether the plan runs Pacemaker's own tool (no compare-and-swap: always re-checked)."""
+    return catalog.spec_of(plan.kind).executor is Executor.TOOL

@@ -29,17 +29,17 @@ from console.actions.patchset import PatchBuilder, cib_version_of
 from console.actions.prediction import Prediction
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
+from console.model.text_safety import shell_word
 from console.model.types import CibVersion
 from console.model.xmlsafe import parse_xml
+from console.transport import argv as node_argv
 
 Element = etree._Element
-PATCH_ARGV = ("cibadmin", "--patch", "--xml-pipe")
-"""Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
-SHADOW_DIR = "/tmp"
-"""crm_simulate writes (and deletes) shadow.<pid> here instead of the node's CIB directory."""
-SIMULATE_ARGV = ("env", f"CIB_shadow_dir={SHADOW_DIR}", "crm_simulate", "--xml-pipe", "-S",
-                 "--output-as=xml")
+PATCH_ARGV = node_argv.cib_patch()
+SIMULATE_TOOL_ARGV = node_argv.crm_simulate_tool()
 """Pacemaker's scheduler on the changed CIB (stdin): the transition and the status after it."""
+SIMULATE_ARGV = node_argv.crm_simulate_private()
+"""The preview on a node, its shadow CIB in a private directory removed afterwards."""
 
 
 class ActionKind(str, Enum):
@@ -50,6 +50,15 @@ class ActionKind(str, Enum):
     CLEANUP = "cleanup"
     CLEAR = "clear"
     FAILBACK = "failback"
+    MAINTENANCE_ON = "maintenance-on"
+    MAINTENANCE_OFF = "maintenance-off"
+    MOVE = "move"
+    BAN = "ban"
+    CLEAR_EXPIRED = "clear-expired"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    REFRESH = "refresh"
+    RESTART = "restart"
 
 
 class ActionRefused(Exception):
@@ -94,6 +103,13 @@ class ActionPlan:
     changes: tuple[str, ...] = ()
     """What the command itself changes beyond moves (constraints removed, failures forgotten);
     kept in the consequences after the preview."""
+    when: str | None = None
+    """The time written into the CIB (a move/ban's lifetime end, maintenance's start), kept
+    for a re-plan."""
+    force: bool = False
+    """The operator forced an outage (kept for a re-plan)."""
+    typed_confirmation: str | None = None
+    """A word the operator must type to go ahead (an accepted outage); None: yes/no."""
     prediction: Prediction | None = None
     refusal: str | None = None
     """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""
@@ -121,7 +137,7 @@ def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     builder, snapshot = _standby_patch(cib, node, guards.standby_blocked_reason)
     _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
     holder_note = _holder_note(snapshot, node)
-    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {node} in standby",
+    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {shell_word(node)} in standby",
                        run_on, node=node, consequences=(f"{node} stops running resources",
                                                         *holder_note))
 
@@ -133,8 +149,8 @@ def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
         builder.delete(pair)
     if not builder.changed:
         raise ActionRefused(f"{node} is in standby for another reason (on-fail=standby?)")
-    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {node} online", run_on,
-                       node=node, consequences=(f"{node} may run resources again",))
+    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {shell_word(node)} online",
+                       run_on, node=node, consequences=(f"{node} may run resources again",))
 
 
 def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> ActionPlan:
@@ -171,7 +187,8 @@ def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
              *(f"constraint {cid} is removed" for cid in removed),
              f"{prefer_id} moves it there and is removed once the move is verified")
     plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
-                       f"Fail {vip.id} back to {node}", run_on, node=node, resource=vip.id,
+                       f"Fail {shell_word(vip.id)} back to {shell_word(node)}", run_on, node=node,
+                       resource=vip.id,
                        consequences=notes)
     return replace(plan, then_clear=(prefer_id,), changes=notes[:-1])
 
@@ -186,33 +203,19 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
     """
     root, snapshot = _read(cib)
     _refuse_if(guards.cleanup_blocked_reason(snapshot, resource, node))
-    argv: tuple[str, ...] = ("crm_resource", "--cleanup", "--resource", resource)
-    if node is not None:
-        argv += ("--node", node)
     where = f" on {node}" if node else " on every node"
     vip = guards.main_vip(snapshot)
     forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
     return ActionPlan(
-        kind=ActionKind.CLEANUP, changes=(forgotten,), title=f"Clean up {resource}{where}",
-        node=node, resource=resource, run_on=run_on, argv=argv, stdin=None,
+        kind=ActionKind.CLEANUP, changes=(forgotten,),
+        title=f"Clean up {shell_word(resource)}{where}",
+        node=node, resource=resource, run_on=run_on,
+        argv=node_argv.crm_resource_cleanup(resource, node), stdin=None,
         expected_version=snapshot.version,
         consequences=(forgotten,),
         stops_service=True, simulate_cib=_without_failcounts(root, resource, node),
         vip=vip.id if vip else None,
         services=colocated_services(snapshot, vip) if vip else ())
-
-
-def rebuild(plan: ActionPlan, cib: bytes) -> ActionPlan:
-    """The same action planned again on a fresher CIB (guard included)."""
-    if plan.kind is ActionKind.STANDBY:
-        return plan_standby(cib, _required(plan.node), run_on=plan.run_on)
-    if plan.kind is ActionKind.ONLINE:
-        return plan_online(cib, _required(plan.node), run_on=plan.run_on)
-    if plan.kind is ActionKind.CLEAR:
-        return plan_clear(cib, plan.resource, run_on=plan.run_on)
-    if plan.kind is ActionKind.FAILBACK:
-        return plan_failback(cib, run_on=plan.run_on)
-    return plan_cleanup(cib, _required(plan.resource), plan.node, run_on=plan.run_on)
 
 
 def plan_removal(cib: bytes, constraint_ids: tuple[str, ...], *, run_on: str) -> ActionPlan:
@@ -239,12 +242,6 @@ def _read(cib: bytes) -> tuple[Element, ClusterSnapshot]:
 def _refuse_if(reason: str | None) -> None:
     if reason is not None:
         raise ActionRefused(reason)
-
-
-def _required(value: str | None) -> str:
-    if value is None:
-        raise ActionRefused("the plan lost its target")
-    return value
 
 
 def _patch_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,
@@ -303,7 +300,8 @@ def _transient_standby(root: Element, node: str) -> str | None:
 
 def _transient_message(node: str, value: str) -> str:
     return (f"{node} has a transient standby={value} (for this boot) that overrides the "
-            f"permanent value hacon sets; remove it first: crm_attribute --node {node} "
+            f"permanent value hacon sets; remove it first: crm_attribute --node "
+            f"{shell_word(node)} "
             f"--name standby --lifetime reboot --delete")
 
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from console.actions.plans import ActionPlan
 from console.model.cluster import ClusterSnapshot
 from console.model.errors import CibParseError
+from console.model.live.node_view import normalise_address, parse_ip_addresses
 from console.model.snapshot import parse_cib
 from console.model.types import CibVersion
+from console.transport import argv as node_argv
 from console.transport.base import CommandRunner, NodeUnreachable
 
 POLL_INTERVAL_S = 0.2
-IP_ADDRESSES = ("ip", "-o", "addr", "show")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ async def follow_transition(plan: ActionPlan, runner: CommandRunner, nodes: Sequ
     version: CibVersion | None = None
     while time.monotonic() < deadline:
         try:
-            snapshot = parse_cib((await runner.run(plan.run_on, ("cibadmin", "-Q"),
+            snapshot = parse_cib((await runner.run(plan.run_on, node_argv.cib_query(),
                                                    timeout=10.0)).stdout)
         except (CibParseError, NodeUnreachable) as error:
             problem = f"cannot read the CIB on {plan.run_on}: {error}"
@@ -108,7 +109,7 @@ async def _idle_problem(runner: CommandRunner, run_on: str,
     dc = snapshot.info.dc
     if dc is None:
         return "no DC elected"
-    result = await runner.run(run_on, ("crmadmin", "-q", "-S", dc), timeout=10.0)
+    result = await runner.run(run_on, node_argv.controller_state(dc), timeout=10.0)
     if result.exit_status == 127:
         return None  # no crmadmin on this node: the placement checks must do
     state = (result.stdout + result.stderr).decode("utf-8", "replace")
@@ -123,7 +124,7 @@ async def _kernel_problem(runner: CommandRunner, nodes: Sequence[str],
     bound: list[str] = []
     for node in nodes:
         try:
-            result = await runner.run(node, IP_ADDRESSES, timeout=10.0)
+            result = await runner.run(node, node_argv.ip_addresses(), timeout=10.0)
         except NodeUnreachable as error:
             if node in vip.holder_nodes:
                 return f"cannot check {vip.id}'s address on {node}: {error.reason}"
@@ -137,10 +138,11 @@ async def _kernel_problem(runner: CommandRunner, nodes: Sequence[str],
 
 
 def address_bound(ip_output: bytes, address: str) -> bool:
-    """Whether `ip -o addr show` lists `address` on some interface."""
-    for line in ip_output.decode("utf-8", "replace").splitlines():
-        words = line.split()
-        for index, word in enumerate(words[:-1]):
-            if word in ("inet", "inet6") and words[index + 1].split("/")[0] == address:
-                return True
-    return False
+    """Whether `ip -o addr show` lists `address` as usable on some interface.
+
+    The model's parser, as the banner reads it: IPv6 spellings compared normalised, and an
+    address whose duplicate-address detection failed does not count as bound.
+    """
+    wanted = normalise_address(address)
+    bound = parse_ip_addresses(ip_output.decode("utf-8", "replace"))
+    return wanted is not None and wanted in bound

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from console.commands import actions, demo, status, trust
+from console.commands import actions, check, demo, history, status, trust
 
-COMMANDS: tuple[ModuleType, ...] = (status, actions, trust, demo)
+COMMANDS: tuple[ModuleType, ...] = (status, history, check, actions, trust, demo)
 """Subcommand modules, in the order `hacon --help` lists them."""

@@ -1,4 +1,4 @@
-"""`hacon standby|online|cleanup|clear|failback` and `hacon audit`: the command line side.
+"""The guarded action commands (standby ... refresh) and `hacon audit`: the command line side.
 
 Each action connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
 the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
@@ -7,7 +7,8 @@ shows the plan and asks (unless --yes), applies it with compare-and-swap, and ve
 (`hacon audit` prints it).
 
 Exit status: 0 done and verified; 3 refused by a guard or the preview (reason on stderr,
-nothing changed); 1 failed (or not confirmed); 2 usage. `hacon --read-only ...` refuses every
+nothing changed); 1 failed (or not confirmed); 2 usage or bad input (an unknown node or
+resource, a malformed lifetime: one line, nothing changed). `hacon --read-only ...` refuses every
 action with exit 2.
 
 Only the arguments are declared here; the work lives in `console.commands.actions_run`, imported
@@ -30,9 +31,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _action_parser(subparsers, "cleanup", "forget a resource's failures (failcount)",
                    _cleanup_arguments)
     _action_parser(subparsers, "clear", "remove leftover cli-prefer / cli-ban constraints",
-                   lambda p: p.add_argument("resource", metavar="RESOURCE", nargs="?"))
+                   _clear_arguments)
     _action_parser(subparsers, "failback",
                    "move the VIP and its service back to the preferred node", lambda p: None)
+    _action_parser(subparsers, "maintenance",
+                   "switch maintenance on or off: the cluster, one node (--node) or one "
+                   "resource (--resource, is-managed)", _maintenance_arguments)
+    _action_parser(subparsers, "move", "move a resource to a node (a cli-prefer constraint; "
+                   "without NODE: away from where it runs, a cli-ban)", _move_arguments)
+    _action_parser(subparsers, "ban", "keep a resource off a node (a cli-ban constraint)",
+                   _ban_arguments)
+    _action_parser(subparsers, "disable", "stop a resource and keep it stopped "
+                   "(target-role=Stopped)", _disable_arguments)
+    _action_parser(subparsers, "enable", "let a disabled resource run again",
+                   lambda p: p.add_argument("resource", metavar="RESOURCE"))
+    _action_parser(subparsers, "restart", "stop a resource and start it again on the same "
+                   "node, each step verified", _disable_arguments)
+    _action_parser(subparsers, "refresh", "forget a resource's history and re-probe it "
+                   "(crm_resource --refresh)", _cleanup_arguments)
     parser = subparsers.add_parser(
         "audit", help="print the audit journal of actions",
         description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")
@@ -42,6 +58,45 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _node_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("node", metavar="NODE")
+
+
+def _clear_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE", nargs="?")
+    parser.add_argument("--expired", action="store_true",
+                        help="only the move/ban constraints whose lifetime has ended")
+
+
+def _maintenance_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("state", choices=("on", "off"))
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("--node", metavar="NODE", help="only this node")
+    scope.add_argument("--resource", metavar="RESOURCE",
+                       help="only this resource (is-managed=false)")
+
+
+def _lifetime_argument(parser: argparse.ArgumentParser, example: str) -> None:
+    parser.add_argument("--lifetime", metavar="DURATION",
+                        help=f"the constraint stops applying after this long ({example}, 90s, "
+                             "1d or ISO PT30M); it stays until cleared (`clear --expired`)")
+
+
+def _move_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE")
+    parser.add_argument("node", metavar="NODE", nargs="?")
+    _lifetime_argument(parser, "30m")
+
+
+def _ban_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE")
+    parser.add_argument("node", metavar="NODE")
+    _lifetime_argument(parser, "2h")
+
+
+def _disable_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("resource", metavar="RESOURCE")
+    parser.add_argument("--force", action="store_true",
+                        help="allow stopping the VIP or its service (an outage): asks to type "
+                             "the resource's name, even with --yes")
 
 
 def _cleanup_arguments(parser: argparse.ArgumentParser) -> None:

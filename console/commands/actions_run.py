@@ -8,29 +8,55 @@ import json
 import sys
 import time
 
-from console import audit
-from console.actions.execute import ActionOutcome, ExecutionError, prepare, preview, run_plan
-from console.actions.plans import ActionKind, ActionPlan, ActionRefused
-from console.actions.requests import GuardedRequest
+from console.actions import audit, runner
+from console.actions.execute import ActionOutcome
+from console.actions.plans import ActionKind, ActionPlan
+from console.actions.requests import GuardedRequest, unknown_target
+from console.actions.runner import Ending, RunEvents, RunReport, RunSettings
+from console.actions.upkeep import cib_time, parse_lifetime
 from console.commands import status_live
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
-from console.commands.text import printable
 from console.config import ConfigError, load_config
 from console.model.live.snapshot import LiveSnapshot
-from console.transport.base import CommandRunner, NodeUnreachable
+from console.model.text_safety import printable
+from console.transport.base import CommandRunner
 
 EXIT_REFUSED = 3
+NO_TERMINAL = "no terminal to confirm on"
 
 
-def request_of(args: argparse.Namespace) -> GuardedRequest:
-    """The guarded request the command line names (`args.action` is the subcommand)."""
-    return GuardedRequest(ActionKind(args.action), node=getattr(args, "node", None),
-                          resource=getattr(args, "resource", None))
+def request_of(args: argparse.Namespace, now: float) -> GuardedRequest:
+    """The guarded request the command line names (`args.action` is the subcommand).
+
+    Raises:
+        CommandError: exit 2 for a malformed lifetime.
+    """
+    node, resource = getattr(args, "node", None), getattr(args, "resource", None)
+    return GuardedRequest(_kind_of(args), node=node, resource=resource, when=_when(args, now),
+                          force=getattr(args, "force", False))
+
+
+def _kind_of(args: argparse.Namespace) -> ActionKind:
+    if args.action == "maintenance":
+        return ActionKind.MAINTENANCE_ON if args.state == "on" else ActionKind.MAINTENANCE_OFF
+    if args.action == "clear" and args.expired:
+        return ActionKind.CLEAR_EXPIRED
+    return ActionKind(args.action)
+
+
+def _when(args: argparse.Namespace, now: float) -> str | None:
+    lifetime = getattr(args, "lifetime", None)
+    if lifetime is not None:
+        try:
+            return cib_time(now + parse_lifetime(lifetime))
+        except ValueError as error:
+            raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    return None
 
 
 def run_action(args: argparse.Namespace) -> int:
     """Guard, plan, preview, confirm, apply, verify; the exit status."""
-    request = request_of(args)
+    request = request_of(args, time.time())
     if getattr(args, "tui_read_only", False):
         raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
     target = status_live.resolve_target(args)
@@ -61,59 +87,73 @@ async def _act(target: status_live.Target, request: GuardedRequest, args: argpar
         return await _guarded(request, live, cluster, target, args, name)
 
 
-async def _guarded(request: GuardedRequest, live: LiveSnapshot, runner: CommandRunner,
+async def _guarded(request: GuardedRequest, live: LiveSnapshot, cluster_runner: CommandRunner,
                    target: status_live.Target, args: argparse.Namespace,
                    cluster: str | None) -> int:
-    reason = request.guard_reason(live, now=time.time())
-    run_on = live.source_node
-    if reason is None and run_on is None:
-        reason = "no node gave its CIB"
-    if reason is not None:
-        return _refused(request, reason, cluster, live)
-    try:
-        plan = await preview(await prepare(request.kind, runner, run_on or "",
-                                           node=request.node, resource=request.resource),
-                             runner)
-    except ActionRefused as refused:
-        return _refused(request, refused.reason, cluster, live)
-    except (ExecutionError, NodeUnreachable) as error:
-        audit.record(request.kind.value, outcome="failed", message=str(error), cluster=cluster,
-                     node=run_on, target=request.target,
-                     version_before=live.cluster.version if live.cluster else None)
-        raise CommandError(str(error), EXIT_FAILURE) from None
-    _show_plan(plan)
-    if plan.refusal is not None:
-        audit.record_plan(plan, "refused", plan.refusal, cluster=cluster)
-        _say(f"refused: {plan.refusal}")
-        return EXIT_REFUSED
-    if args.dry_run:
-        return EXIT_OK
-    if not args.yes:
+    unknown = unknown_target(request, live.cluster) if live.cluster is not None else None
+    if unknown is not None:
+        raise CommandError(unknown, EXIT_BAD_INPUT)
+    settings = RunSettings(cluster, nodes=target.nodes, dry_run=args.dry_run, now=time.time())
+    report = await runner.run_request(request, live, cluster_runner, settings,
+                                      _TerminalEvents(args.yes))
+    return _report(report)
+
+
+class _TerminalEvents(RunEvents):
+    """The plan on stdout, the steps on stderr, the question on the terminal."""
+
+    def __init__(self, assume_yes: bool) -> None:
+        self.assume_yes = assume_yes
+
+    def previewed(self, plan: ActionPlan) -> None:
+        _show_plan(plan)
+
+    async def confirm(self, plan: ActionPlan) -> str | None:
+        if plan.typed_confirmation is not None:
+            return _typed(plan, plan.typed_confirmation)  # --yes does not skip an outage
+        if self.assume_yes:
+            return None
         if not sys.stdin.isatty():
             # An attempt all the same: the journal keeps it, with why nothing happened.
-            audit.record_plan(plan, "cancelled", "no terminal to confirm on", cluster=cluster)
-            raise CommandError("no terminal to confirm on: add --yes (or --dry-run)",
-                               EXIT_BAD_INPUT)
-        if not _confirmed(plan):
-            audit.record_plan(plan, "cancelled", "not confirmed", cluster=cluster)
-            _say("not confirmed; nothing changed")
-            return EXIT_FAILURE
-    outcome = await run_plan(plan, runner, nodes=target.nodes, progress=_say)
-    audit.record_outcome(outcome, cluster=cluster)
-    return _report(outcome)
+            return NO_TERMINAL
+        return None if _confirmed(plan) else "not confirmed"
+
+    def progress(self, plan: ActionPlan, line: str) -> None:
+        _say(line)
+
+    def audit_failed(self, error: OSError) -> None:
+        _say(f"the audit journal could not be written: {error}")
 
 
-def _refused(request: GuardedRequest, reason: str, cluster: str | None,
-             live: LiveSnapshot) -> int:
-    version = live.cluster.version if live.cluster else None
-    audit.record(request.kind.value, outcome="refused", message=reason, cluster=cluster,
-                 target=request.target, version_before=version)
-    _say(f"refused: {reason}")
-    return EXIT_REFUSED
+def _typed(plan: ActionPlan, word: str) -> str | None:
+    """None when the operator typed `word` (from the terminal or stdin); else why not."""
+    sys.stderr.write(f"{printable(plan.title)}\nType {printable(word)} to confirm the outage: ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        return "no typed confirmation (stdin closed)"
+    typed = line.strip()
+    return None if typed == word else f"typed {printable(typed)!r}, not {printable(word)}"
+
+
+def _report(report: RunReport) -> int:
+    if report.ending is Ending.FAILED:
+        raise CommandError(report.message, EXIT_FAILURE)
+    if report.ending is Ending.CANCELLED and report.message == NO_TERMINAL:
+        raise CommandError(f"{NO_TERMINAL}: add --yes (or --dry-run)", EXIT_BAD_INPUT)
+    if report.ending is Ending.CANCELLED:
+        _say(f"{report.message}; nothing changed")
+    elif report.ending is Ending.REFUSED:
+        _say(f"refused: {report.message}")
+    elif report.outcome is not None:
+        _write_outcome(report.outcome)
+    return runner.exit_status(report)
 
 
 def _show_plan(plan: ActionPlan) -> None:
-    lines = [f"{plan.title} (run on {plan.run_on}, computed from CIB {plan.expected_version})"]
+    heading = (f"{printable(plan.title)} (run on {printable(plan.run_on)}, computed from CIB "
+               f"{plan.expected_version})")
+    lines = [heading]
     lines += [f"  - {printable(line)}" for line in plan.consequences]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
@@ -121,16 +161,15 @@ def _show_plan(plan: ActionPlan) -> None:
 
 def _confirmed(plan: ActionPlan) -> bool:
     # No is the default: an empty answer (Enter) changes nothing.
-    answer = input(f"{plan.title}? [y/N] ").strip().lower()
+    answer = input(f"{printable(plan.title)}? [y/N] ").strip().lower()
     return answer in ("y", "yes")
 
 
-def _report(outcome: ActionOutcome) -> int:
+def _write_outcome(outcome: ActionOutcome) -> None:
     stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
     prefix = "" if outcome.exit_code == 0 else ("refused: " if outcome.exit_code == EXIT_REFUSED
                                                  else "failed: ")
     stream.write(f"{prefix}{printable(outcome.message)}\n")
-    return outcome.exit_code
 
 
 def _say(line: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from console.commands.errors import EXIT_OK
+from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import sample_cib, snapshot_of
 from console.commands.status import print_status
 from console.demo.scenarios import SCENARIOS
@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--nodes", dest="demo_nodes", type=int, choices=(2, 3), default=2,
                         help="how many demo nodes (default 2)")
+    parser.add_argument("--clusters", dest="demo_clusters", type=int, metavar="N",
+                        help="run N demo clusters (1 to 20) and open the fleet overview")
     parser.add_argument("--scenario", dest="demo_scenario", choices=list(SCENARIOS),
                         help="start in a scripted state (split-brain, power-loss, ...)")
     # Also accepted after `demo`; SUPPRESS keeps `hacon --theme X demo` from being overwritten.
@@ -44,10 +46,26 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     import asyncio  # only when the demo really starts: `hacon status` never pays for it
 
+    clusters = getattr(args, "demo_clusters", None)
+    if clusters is not None:
+        return _run_fleet_demo(args, clusters)
     from console.demo.serve import run_demo_console
 
     asyncio.run(run_demo_console(
         getattr(args, "demo_nodes", 2), getattr(args, "demo_scenario", None),
         read_only=bool(getattr(args, "tui_read_only", False)),
+        theme=getattr(args, "tui_theme", None)))
+    return EXIT_OK
+
+
+def _run_fleet_demo(args: argparse.Namespace, count: int) -> int:
+    import asyncio
+
+    from console.demo.fleet import run_demo_fleet_console
+
+    if not 1 <= count <= 20:
+        raise CommandError("--clusters takes 1 to 20")
+    asyncio.run(run_demo_fleet_console(
+        count, read_only=bool(getattr(args, "tui_read_only", False)),
         theme=getattr(args, "tui_theme", None)))
     return EXIT_OK

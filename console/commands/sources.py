@@ -6,9 +6,9 @@ from importlib import resources
 from pathlib import Path
 
 from console.commands.errors import CommandError
-from console.commands.text import printable
 from console.model.cluster import ClusterSnapshot
 from console.model.snapshot import parse_cib
+from console.model.text_safety import printable
 from console.transport.cib_file import read_cib_bytes
 
 SAMPLE_CIB = "data/sample-cib.xml"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from console.commands import status_live
+from console.commands import status_fleet, status_live
 from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print the JSON Schema of the --json output and exit",
     )
     status_live.add_arguments(parser, "live cluster (instead of --cib-file)")
+    status_fleet.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -51,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json_schema:
         sys.stdout.write(status_schema_text())
         return EXIT_OK
+    if args.all:
+        return status_fleet.run(args)
+    if args.prometheus is not None:
+        raise CommandError("--prometheus needs --all")
     if args.cib_file is None:
         return status_live.run(args)
     if args.nodes or args.cluster:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
 from console.commands.status_view import render_status
-from console.commands.text import printable, write_json
+from console.commands.text import write_json
 from console.config import ConfigError, config_path, load_config
 from console.model.live.export import live_status_document
 from console.model.live.snapshot import LiveSnapshot, NodeView
+from console.model.text_safety import printable
 
 if TYPE_CHECKING:
     from console.transport.probes import ServiceProbe

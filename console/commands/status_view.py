@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from console.commands.text import printable
 from console.model.cluster import (
     ClusterSnapshot,
     FailedOperation,
@@ -21,6 +20,7 @@ from console.model.cluster import (
     Vip,
 )
 from console.model.constraints.parse import location_origin
+from console.model.text_safety import printable, shell_word
 from console.model.types import INFINITY
 from console.presentation.rows import resource_tree, resource_type_text, status_cell
 
@@ -191,8 +191,12 @@ def _leftover_line(location: LocationConstraint) -> str:
     verb = "prefers" if location.origin == "cli-prefer" else "is banned from"
     return (
         f"{printable(location.id)}: {resource} {verb} {node} "
-        f"(clear with: crm_resource --clear --resource {resource})"
+        f"(clear with: crm_resource --clear --resource {_clear_word(location)})"
     )
+
+
+def _clear_word(location: LocationConstraint) -> str:
+    return shell_word(location.resource or location.resource_pattern or "?")
 
 
 def _rule_nodes(location: LocationConstraint) -> str:

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from console.commands.errors import EXIT_BAD_INPUT, CommandError
-from console.commands.text import printable
+from console.model.text_safety import printable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

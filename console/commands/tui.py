@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
 from console.commands.sources import read_cib_file
 from console.commands.status_live import Target, build_ssh_cluster
-from console.config import ConfigError, ConsoleConfig, config_path, load_config
+from console.config import ConfigError, ConsoleConfig, NotifyConfig, config_path, load_config
 
 if TYPE_CHECKING:
+    from console.notify import Notifier
     from console.ui.source import ClusterSource
 
 Closer = Callable[[], Awaitable[None]]
@@ -68,6 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="open the console on these nodes over SSH")
     source.add_argument("--cluster", dest="tui_cluster", metavar="NAME",
                         help="open the console on a cluster named in clusters.toml")
+    source.add_argument("--all", dest="tui_all", action="store_true",
+                        help="open the overview of every cluster in clusters.toml (also what "
+                        "`hacon` alone opens when it lists several clusters)")
     group.add_argument("--ssh-config", dest="tui_ssh_config", action="append", default=[],
                        metavar="FILE", help="OpenSSH client config file (repeatable)")
     group.add_argument("-J", "--jump", dest="tui_jump", metavar="HOST",
@@ -87,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
                                       tuple(args.tui_ssh_config), args.tui_jump),
                          label=f"nodes {args.tui_nodes}", read_only=args.tui_read_only)
     config = _load_config()
+    if getattr(args, "tui_all", False) or (not args.tui_cluster and len(config.clusters) > 1):
+        return _run_fleet(args, config)
     if args.tui_cluster or config.clusters:
         try:
             cluster = config.cluster(args.tui_cluster)
@@ -96,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
                         args.tui_jump or cluster.jump, cluster.user, cluster.service,
                         cluster.service_process)
         return _run_live(args, target, label=f"cluster {cluster.name}",
-                         read_only=args.tui_read_only or cluster.read_only)
+                         read_only=args.tui_read_only or cluster.read_only,
+                         notify=config.notify, name=cluster.name)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from console.commands import demo
 
@@ -108,6 +115,15 @@ def run(args: argparse.Namespace) -> int:
                      setup_help=SETUP_HELP.format(config_path=config_path()))
     app.run()
     return EXIT_OK
+
+
+def _run_fleet(args: argparse.Namespace, config: ConsoleConfig) -> int:
+    if not config.clusters:
+        raise CommandError(f"--all needs clusters in {config.source} ([clusters.NAME] tables)",
+                           EXIT_BAD_INPUT)
+    from console.commands.fleet_console import run_fleet
+
+    return run_fleet(config, read_only=args.tui_read_only, theme=args.tui_theme)
 
 
 def _load_config() -> ConsoleConfig:
@@ -133,26 +149,40 @@ def _run_file(args: argparse.Namespace, path: Path) -> int:
     return run_console(source, label=source.label, read_only=True, theme=args.tui_theme)
 
 
-def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool) -> int:
-    """The console on live nodes: one SSH connection per node, the poller, every node's view."""
+def _run_live(args: argparse.Namespace, target: Target, *, label: str, read_only: bool,
+              notify: NotifyConfig | None = None, name: str = "") -> int:
+    """The console on live nodes: one SSH connection per node, the poller, every node's view
+    (and the `[notify]` hook told about its changes, when clusters.toml has one)."""
+    from console.transport.history_source import SshHistorySource, cache_key
     from console.transport.poller import ClusterPoller, PollSettings
 
     cluster, probe = build_ssh_cluster(target)
     poller = ClusterPoller(cluster, target.nodes, PollSettings(service=probe))
+    source: ClusterSource = poller
+    notifier = None
+    if notify is not None:
+        from console.notify import Notifier, ObservedSource
+
+        notifier = Notifier(notify)
+        source = ObservedSource(poller, name, notifier)
 
     async def close() -> None:
         await poller.close()
         await cluster.close()
 
-    return run_console(poller, label=label, read_only=read_only, theme=args.tui_theme,
-                       closers=[close], runner=cluster)
+    named = label.removeprefix("cluster ") if label.startswith("cluster ") else None
+    history = SshHistorySource(cluster, target.nodes, cache_key(named, target.nodes))
+    return run_console(source, label=label, read_only=read_only, theme=args.tui_theme,
+                       closers=[close], runner=cluster, notifier=notifier, history=history)
 
 
 def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: str | None,
-                closers: Sequence[Closer] = (), **app_options: Any) -> int:
+                closers: Sequence[Closer] = (), notifier: Notifier | None = None,
+                **app_options: Any) -> int:
     """Run the console on `source` until the operator quits, then close what was opened.
 
     `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
+    A `notifier`'s failures are shown in the console.
     """
     import asyncio
 
@@ -161,9 +191,14 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
     async def main() -> None:
         app = ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
                          **app_options)
+        if notifier is not None:
+            notifier.on_problem = lambda line: app.notify(line, title="notify",
+                                                          severity="error", timeout=10)
         try:
             await app.run_async()
         finally:
+            if notifier is not None:
+                await notifier.close()
             for close in closers:
                 await close()
 

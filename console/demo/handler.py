@@ -25,13 +25,17 @@ from console.demo.config import (
     node_id,
 )
 from console.demo.membership import quorumtool_status
-from console.demo.patch import PatchRefused, apply_patch
+from console.demo.patch import NOT_MODELLED, PatchRefused, apply_patch, modelled_config
 from console.demo.predict import predict
 from console.demo.simulate import crm_simulate
+from console.model.errors import CibParseError
+from console.model.xmlsafe import parse_xml
 
 Answer = tuple[int, bytes, bytes]
 NOT_INSTALLED = 127
 VERSION_SCRIPT_NAME = "hacon-version"
+PREVIEW_SCRIPT_NAME = "hacon-preview"
+"""$0 of the preview wrapper (console.actions.plans.SIMULATE_ARGV)."""
 WATCH_SCRIPT_NAME = "hacon-watch"
 WATCH_TICK = 0.25
 """How often the push channel looks for a change (the demo's stand-in for CIB notifications)."""
@@ -124,6 +128,8 @@ class DemoHandler:
     def _shell(self, node: str, words: list[str], stdin: bytes) -> Answer:
         if words[:1] == ["-c"] and words[2:3] == [VERSION_SCRIPT_NAME] and len(words) == 6:
             return self._version_check(node, words[3:6])
+        if words[:1] == ["-c"] and words[2:3] == [PREVIEW_SCRIPT_NAME] and len(words) > 3:
+            return self.answer(node, words[3:], stdin)  # its private shadow dir is not needed
         return 127, b"", b"sh: the demo nodes run only hacon's own scripts\n"
 
     def _version_check(self, node: str, known: list[str]) -> Answer:
@@ -199,11 +205,21 @@ class DemoHandler:
         return self.answer(node, words, stdin)
 
     def _crm_simulate(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if {"-p", "--xml-pipe"} & set(words) and not self._models(node, stdin):
+            # A preview of a change the demo could not apply: the action is refused here,
+            # before anything is asked or written.
+            return 1, b"", f"{NOT_MODELLED}\n".encode()
         answer = crm_simulate(words, stdin, self._cib(node))
         if answer[0] == NOT_INSTALLED and {"-p", "--xml-pipe"} & set(words) \
                 and "--output-as=xml" in words:
             return predict(self.cluster, node, stdin)  # no Pacemaker here: the demo's own
         return answer
+
+    def _models(self, node: str, cib: bytes) -> bool:
+        try:
+            return modelled_config(self.cluster, node, parse_xml(cib)) is not None
+        except CibParseError:
+            return True  # not the demo's business: crm_simulate says what is wrong with it
 
     def _crm_attribute(self, node: str, words: list[str], stdin: bytes) -> Answer:
         return tools.crm_attribute(self.cluster, node, words)

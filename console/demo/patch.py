@@ -154,10 +154,21 @@ def apply_patch(cluster: DemoCluster, via: str, data: bytes) -> None:
     patch = parse_patch(data, partition.version)
     cib = parse_xml(render_cib(partition, cluster.runtimes, cluster.node_names))
     apply_changes(cib, patch)
+    config = modelled_config(cluster, via, cib)
+    if config is None:
+        raise PatchRefused(1, f"Call failed: {NOT_MODELLED}\n")
+    cluster.commit_config(via, config, patch_versions(patch)[1])
+
+
+NOT_MODELLED = ("the demo cluster models only standby, and cli-ban / cli-prefer constraints "
+                "without a lifetime; it cannot show this change")
+
+
+def modelled_config(cluster: DemoCluster, via: str, cib: Element) -> DemoConfig | None:
+    """The demo configuration a whole CIB describes, or None when it configures more than the
+    demo models (maintenance, lifetimes, target-role...)."""
+    partition = cluster.partition_of(via)
     config = config_from_cib(cib, partition.config)
     modelled = parse_xml(render_cib(replace(partition, config=config), cluster.runtimes,
                                     cluster.node_names))
-    if configuration_signature(cib) != configuration_signature(modelled):
-        raise PatchRefused(1, "Call failed: the demo cluster models only standby, cli-ban and "
-                              "cli-prefer changes; this patch changes more\n")
-    cluster.commit_config(via, config, patch_versions(patch)[1])
+    return config if configuration_signature(cib) == configuration_signature(modelled) else None

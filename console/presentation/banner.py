@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.model.cluster import ClusterSnapshot
 from console.model.live.snapshot import KernelTruth, LiveSnapshot, Verdict
+from console.model.upkeep import maintenance_of
 from console.presentation.rows import (
     Cell,
     age_text,
@@ -73,11 +75,24 @@ def alert_lines(live: LiveSnapshot, now: float, stale_after: float) -> list[Bann
         alerts.append("PARTITION: " + _partitions_text(live))
     for name, reason in sorted(live.unreachable.items()):
         alerts.append(f"{name} UNREACHABLE: {reason}")
+    if live.cluster is not None:
+        alerts += [line for line in (maintenance_text(live.cluster, now),) if line]
     age = now - live.fetched_at if live.fetched_at is not None else None
     if not is_file_snapshot(live) and (age is None or age > stale_after):
         seen = f"data is {age_text(age)} old" if age is not None else "no data yet"
         alerts.append(f"STALE: {seen}, the cluster may have changed since")
     return [BannerLine((Cell(text, bold=True),), True) for text in alerts]
+
+
+def maintenance_text(cluster: ClusterSnapshot, now: float) -> str | None:
+    """"MAINTENANCE: the cluster for 12 min · node node-b for 2 h 5 min", or None."""
+    parts = []
+    for item in maintenance_of(cluster):
+        age = item.age_s(now)
+        subject = "the cluster" if item.scope == "cluster" else f"{item.scope} {item.subject}"
+        parts.append(f"{subject} for {age_text(age)}" if age is not None
+                     else f"{subject} (since: unknown, not switched on by hacon)")
+    return "MAINTENANCE: " + " · ".join(parts) if parts else None
 
 
 def _partitions_text(live: LiveSnapshot) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from console.model.cluster import (
     ClusterSnapshot,
+    LocationConstraint,
     Node,
     NodeState,
     Resource,
@@ -22,7 +23,9 @@ from console.model.cluster import (
 from console.model.live.advisories import Advisory, Severity, live_advisories, vip_services
 from console.model.live.events import ClusterEvent, diff_snapshots, failure_summary
 from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
+from console.model.text_safety import printable
 from console.model.types import INFINITY
+from console.model.upkeep import lifetime_node, remaining_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,13 @@ class Cell:
     text: str
     tone: str | None = None
     bold: bool = False
+
+    def __post_init__(self) -> None:
+        # Every cell of every pane and banner line is built here: the one place where a name
+        # from the CIB or a node's reason is made inert before it can reach the terminal.
+        safe = printable(self.text)
+        if safe is not self.text:
+            object.__setattr__(self, "text", safe)
 
 
 Row = tuple[str, tuple[Cell, ...]]
@@ -274,9 +284,10 @@ def _failcount_cell(cluster: ClusterSnapshot, resource: Resource) -> Cell:
 # --- constraints ----------------------------------------------------------------------------
 
 
-def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
+def constraint_rows(cluster: ClusterSnapshot, now: float | None = None) -> list[Row]:
     """Location, colocation and order constraints: meaning ("A with B", "A then B",
-    "A prefers node"; leftovers of move/ban say so), score, id."""
+    "A prefers node"; leftovers of move/ban say so, with the time left of a lifetime), score,
+    id."""
     constraints = cluster.constraints
     rows: list[Row] = []
     for location in constraints.location:
@@ -284,10 +295,15 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
         tone = "constraint-leftover" if leftover else None
         what = _location_text(location.resource or location.resource_pattern, location.node,
                               location.score_int, location.rules is not None)
+        lifetime = _lifetime_cells(location, now) if leftover else None
+        if lifetime is not None:
+            what, score_cell = lifetime
+        else:
+            score_cell = Cell(location.score or "rule")
         if leftover:
             what = f"LEFTOVER {location.origin}: {what}"
-        rows.append((location.id, (Cell(what, tone, bold=leftover),
-                                   Cell(location.score or "rule"), Cell(location.id, tone))))
+        rows.append((location.id, (Cell(what, tone, bold=leftover), score_cell,
+                                   Cell(location.id, tone))))
     for colocation in constraints.colocation:
         what = _pair_text(colocation.resource, "with", colocation.with_resource, colocation.sets)
         rows.append((colocation.id, (Cell(what), Cell(colocation.score or "-"),
@@ -297,6 +313,19 @@ def constraint_rows(cluster: ClusterSnapshot) -> list[Row]:
         rows.append((order.id, (Cell(what), Cell(order.kind or order.score or "Mandatory"),
                                 Cell(order.id))))
     return rows
+
+
+def _lifetime_cells(location: LocationConstraint, now: float | None) -> tuple[str, Cell] | None:
+    """A move/ban with a lifetime: its meaning, and the time left ("27 min left", "EXPIRED")."""
+    left = remaining_s(location, now if now is not None else time.time())
+    if left is None:
+        return None
+    score = next((rule.score for rule in location.rules or () if rule.score), None) or ""
+    verb = "never on" if score.startswith("-") else "only on"
+    what = f"{location.resource} {verb} {lifetime_node(location)}"
+    if left <= 0:
+        return what, Cell(f"EXPIRED {age_text(-left)} ago", "status-failed", bold=True)
+    return what, Cell(f"{age_text(left)} left", "severity-warning")
 
 
 def _location_text(resource: str | None, node: str | None, score: int | None, rules: bool) -> str:
@@ -369,7 +398,7 @@ def build_view(
     return SnapshotView(
         snapshot=snapshot,
         resources=resource_rows(cluster) if cluster else [],
-        constraints=constraint_rows(cluster) if cluster else [],
+        constraints=constraint_rows(cluster, at) if cluster else [],
         problems=problem_rows(cluster, advisories),
         events=diff_snapshots(previous, snapshot, at),
     )

@@ -126,6 +126,47 @@ def process_running(name: str) -> Argv:
     return ("pgrep", "-x", "--", name)
 
 
+def cib_patch() -> Argv:
+    """Apply the versioned patch on stdin; exit 103 unless the live CIB is at its source version."""
+    return ("cibadmin", "--patch", "--xml-pipe")
+
+
+PREVIEW_SCRIPT_NAME = "hacon-preview"
+"""$0 of the preview wrapper, so that a process list names it."""
+PRIVATE_SHADOW_SCRIPT = (
+    'shadow=$(mktemp -d -t hacon-preview.XXXXXXXXXX) || exit 125; '
+    'CIB_shadow_dir="$shadow" "$@"; status=$?; rm -rf -- "$shadow"; exit "$status"')
+"""Runs its arguments with crm_simulate's shadow CIB (the whole CIB, stonith passwords included)
+in a fresh 0700 directory, removed afterwards: never a predictable /tmp/shadow.<pid>."""
+
+
+def crm_simulate_tool() -> Argv:
+    """Pacemaker's scheduler on the CIB given on stdin: the transition and the status after it."""
+    return ("crm_simulate", "--xml-pipe", "-S", "--output-as=xml")
+
+
+def crm_simulate_private() -> Argv:
+    """`crm_simulate_tool` on a node: a fixed script, the tool's words passed as its arguments."""
+    return ("sh", "-c", PRIVATE_SHADOW_SCRIPT, PREVIEW_SCRIPT_NAME, *crm_simulate_tool())
+
+
+def crm_resource_cleanup(resource: str, node: str | None = None) -> Argv:
+    """Forget a resource's failures (on one node, or on every node)."""
+    argv: tuple[str, ...] = ("crm_resource", "--cleanup", "--resource", resource)
+    return argv + ("--node", node) if node is not None else argv
+
+
+def crm_resource_refresh(resource: str, node: str | None = None) -> Argv:
+    """Forget a resource's operation history and have Pacemaker probe it again."""
+    argv: tuple[str, ...] = ("crm_resource", "--refresh", "--resource", resource)
+    return argv + ("--node", node) if node is not None else argv
+
+
+def controller_state(node: str) -> Argv:
+    """The state of `node`'s controller (`S_IDLE` once a transition is over)."""
+    return ("crmadmin", "-q", "-S", node)
+
+
 def remote_command(argv: Sequence[str], *, kill_after: float | None = None) -> str:
     """The command string sent to the SSH server for `argv`: `env LC_ALL=C [timeout] argv...`.
 
@@ -172,3 +213,29 @@ def _drop_timeout_prefix(words: list[str]) -> list[str]:
         if option in ("-k", "-s", "--kill-after", "--signal"):
             words = words[1:]
     return words[1:]
+
+
+PENGINE_DIR = "/var/lib/pacemaker/pengine"
+"""Where the DC's scheduler saves its inputs (pe-input-N.bz2, pe-warn-N.bz2, pe-error-N.bz2)."""
+
+PACEMAKER_LOGS = ("/var/log/pacemaker/pacemaker.log", "/var/log/pacemaker.log")
+"""Pacemaker's own log file on a node (2.x default first, then the older place)."""
+
+
+def list_scheduler_inputs() -> Argv:
+    """Each saved input as `NAME SIZE MTIME` on one line (find -printf; nothing is read)."""
+    return ("find", PENGINE_DIR, "-maxdepth", "1", "-type", "f", "-name", "pe-*.bz2",
+            "-printf", "%f %s %T@\\n")
+
+
+def pack_scheduler_inputs(names: Sequence[str]) -> Argv:
+    """These inputs as one uncompressed tar on stdout (the files are bz2 already)."""
+    return ("tar", "-C", PENGINE_DIR, "-cf", "-", "--", *names)
+
+
+def transition_log_lines(patterns: Sequence[str], max_lines: int) -> Argv:
+    """The log lines naming transitions and fencing results (fixed strings, no regex)."""
+    argv = ["grep", "-a", "-h", "-s", "-F", "-m", str(max_lines)]
+    for pattern in patterns:
+        argv += ["-e", pattern]
+    return (*argv, "--", *PACEMAKER_LOGS)

@@ -93,6 +93,24 @@ class NodeUnreachable(Exception):
         self.kind = kind
 
 
+class OutputTooLarge(NodeUnreachable):
+    """The command sent more output than hacon reads (`limit` bytes); it was stopped there."""
+
+    def __init__(self, node: str, argv: Sequence[str], limit: int) -> None:
+        super().__init__(
+            node,
+            f"{argv[0] if argv else 'command'} sent more than {_size(limit)} of output; "
+            "hacon stopped reading and ended the command",
+            FailureKind.PROTOCOL,
+        )
+        self.argv: Argv = tuple(argv)
+        self.limit = limit
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):g} MiB" if count >= 1 << 20 else f"{count} bytes"
+
+
 class CommandTimedOut(NodeUnreachable):
     """The command ran longer than its timeout; the session was closed and its slot freed."""
 

@@ -25,6 +25,8 @@ from console.transport.ssh_config import (
 from console.transport.ssh_errors import classify, diagnose_host_key
 
 LostCallback = Callable[[Exception | None], None]
+MAX_JUMP_DEPTH = 8
+"""Config jumps through config jumps: deeper than this is a loop in the ssh config."""
 
 
 class _WatchedClient(asyncssh.SSHClient):
@@ -46,6 +48,7 @@ async def open_connection(
     username: str | None = None,
     tunnel: object = (),
     on_lost: LostCallback | None = None,
+    depth: int = 0,
 ) -> asyncssh.SSHClientConnection:
     """Connect to `name` (an ssh config alias or a host name) the way OpenSSH would.
 
@@ -54,12 +57,39 @@ async def open_connection(
         settings: config files, timeouts, agent use.
         port / username: explicit overrides (from a `-J user@host:port` hop).
         tunnel: an open `SSHClientConnection` to tunnel through (a `-J` chain), or `()` to let
-            the config's ProxyJump decide.
+            the config's ProxyJump decide (hacon opens those hops itself, see `configured_jump`).
         on_lost: called once when the connection ends, with the error if any.
+        depth: how many config jumps led here (a ProxyJump loop in the config ends).
 
     Raises:
         NodeUnreachable: with a one-line reason; `HostKeyRefused` for unknown/changed keys.
     """
+    jumps: list[JumpChain] = []  # the config's ProxyJump, when hacon opened one for `name`
+
+    def lost(exc: Exception | None) -> None:
+        for chain in jumps:
+            chain.close_now()  # a config jump serves this one connection: it ends with it
+        if on_lost is not None:
+            on_lost(exc)
+
+    try:
+        return await _open(name, settings, port, username, tunnel, lost, depth, jumps)
+    except BaseException:
+        for chain in jumps:
+            chain.close_now()
+        raise
+
+
+async def _open(
+    name: str,
+    settings: SshSettings,
+    port: int | None,
+    username: str | None,
+    tunnel: object,
+    lost: LostCallback,
+    depth: int,
+    jumps: list[JumpChain],
+) -> asyncssh.SSHClientConnection:
     timeout = settings.connect_timeout
     host = name
     try:
@@ -69,11 +99,17 @@ async def open_connection(
             port=port,
             username=username,
             tunnel=tunnel,
-            client_factory=lambda: _WatchedClient(on_lost),
+            client_factory=lambda: _WatchedClient(lost),
         )
         timing = liveness(settings, options)
         timeout, host = timing["connect_timeout"], options.host
+        chain = configured_jump(name, options, settings, depth) if tunnel == () else None
+        if chain is not None:
+            jumps.append(chain)
+            tunnel = await chain.connection()
         return await _connect(name, options, tunnel, settings, timing)
+    except NodeUnreachable:
+        raise  # a config jump's failure, already one line naming the jump host
     except asyncssh.HostKeyNotVerifiable:
         raise await diagnose_host_key(name, options, settings, tunnel=tunnel) from None
     except asyncssh.KeyExchangeFailed as error:
@@ -106,6 +142,29 @@ async def _connect(
     return await asyncssh.connect(name, options=options, **extra)
 
 
+def configured_jump(name: str, options: asyncssh.SSHClientConnectionOptions,
+                    settings: SshSettings, depth: int) -> JumpChain | None:
+    """The config's ProxyJump for `name` as a chain hacon opens itself, or None.
+
+    asyncssh would open it on its own, with its own known_hosts handling (a jump host set to
+    `UserKnownHostsFile none` would be used unchecked); opened here, each hop gets the same
+    rules as a `-J` hop, and its own ProxyJump in turn.
+
+    Raises:
+        NodeUnreachable: a malformed ProxyJump, or one that loops.
+    """
+    spec = options.config.get("ProxyJump")
+    if not spec:
+        return None
+    if depth >= MAX_JUMP_DEPTH:
+        raise NodeUnreachable(name, f"more than {MAX_JUMP_DEPTH} ProxyJump hops in the ssh "
+                                    "config (does a jump host name itself?)")
+    try:
+        return JumpChain(str(spec), settings, depth=depth + 1)
+    except ValueError as error:
+        raise NodeUnreachable(name, f"ProxyJump in the ssh config: {error}") from None
+
+
 class JumpChain:
     """The `-J` hops, opened in order (each through the previous) and shared by all nodes.
 
@@ -114,8 +173,9 @@ class JumpChain:
     the `known_hosts=`/`client_keys=` arguments), so hacon opens hops itself.
     """
 
-    def __init__(self, spec: str, settings: SshSettings) -> None:
+    def __init__(self, spec: str, settings: SshSettings, *, depth: int = 0) -> None:
         self.hops = parse_jump(spec)
+        self._depth = depth
         self._settings = settings
         self._connections: list[asyncssh.SSHClientConnection] = []
         self._alive = False
@@ -159,6 +219,7 @@ class JumpChain:
                     username=hop.username,
                     tunnel=tunnel,
                     on_lost=self._lost,
+                    depth=self._depth,
                 )
             except NodeUnreachable as failure:
                 self._close_all()
@@ -173,6 +234,10 @@ class JumpChain:
 
     def _lost(self, _exc: Exception | None) -> None:
         self._alive = False
+
+    def close_now(self) -> None:
+        """Close every hop without waiting for the goodbye (from a connection-lost callback)."""
+        self._close_all()
 
     def _close_all(self) -> None:
         for conn in reversed(self._connections):

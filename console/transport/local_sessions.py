@@ -21,7 +21,15 @@ Resolver = Callable[[str, int], "int | None"]
 
 
 class DropConnection(Exception):
-    """Raised by a handler: the fake node cuts the connection mid-command (no exit status)."""
+    """Raised by a handler: the fake node cuts the connection mid-command (no exit status).
+
+    With a `reason`, it says goodbye first (an SSH DISCONNECT carrying that text, which a
+    hostile server may fill with anything); without, the connection is simply gone.
+    """
+
+    def __init__(self, *args: object, reason: str | None = None) -> None:
+        super().__init__(*args)
+        self.reason = reason
 
 
 @dataclass
@@ -127,8 +135,10 @@ class FakeNodeServer(asyncssh.SSHServer):
             return
         try:
             status = work.result()
-        except DropConnection:
-            if self._conn is not None:
+        except DropConnection as drop:
+            if self._conn is not None and drop.reason is not None:
+                self._conn.disconnect(asyncssh.DISC_SERVICE_NOT_AVAILABLE, drop.reason)
+            elif self._conn is not None:
                 self._conn.abort()
             return
         channel.exit(min(max(status, 0), 255))

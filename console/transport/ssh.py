@@ -30,8 +30,10 @@ from console.transport.base import (
     FailureKind,
     Idle,
     NodeUnreachable,
+    OutputTooLarge,
     Unreachable,
 )
+from console.transport.budget import READ_CHUNK, OutputBudget
 from console.transport.connector import (
     JumpChain,
     close_connection,
@@ -82,6 +84,11 @@ class NodeSession:
     def state(self) -> ConnectionState:
         """Idle, Connecting, Connected or Unreachable (with reason, since and next retry)."""
         return self._state
+
+    @property
+    def max_output_bytes(self) -> int:
+        """The most output hacon reads from one command (or one streamed line)."""
+        return self._settings.max_output_bytes
 
     def add_state_listener(self, listener: StateListener) -> None:
         """Call `listener(node, state)` on every state change (from the event loop)."""
@@ -188,24 +195,34 @@ class NodeSession:
 
         Raises:
             CommandTimedOut: not finished in time; the channel was closed, its slot freed.
+            OutputTooLarge: more output than `settings.max_output_bytes`; likewise ended.
             NodeUnreachable: no connection, or it dropped before the command's exit status.
         """
         conn = await self.connect()
         command = remote_command(argv, kill_after=timeout + 1)
+        budget = OutputBudget(self._settings.max_output_bytes)
         started = time.monotonic()
         try:
             async with asyncio.timeout(timeout):
                 async with self.sessions:
-                    status, out, err = await _exchange(conn, command, input)
+                    status, out, err = await _exchange(conn, command, input, budget)
+        except OutputBudget.Exceeded:
+            raise OutputTooLarge(self.node, argv, budget.limit) from None
         except TimeoutError:
             raise CommandTimedOut(self.node, argv, timeout) from None
         except (OSError, asyncssh.Error) as error:
             raise self._session_failure(conn, error) from error
         if status is None:
-            raise NodeUnreachable(
-                self.node, "connection dropped before the command finished", FailureKind.DROPPED
-            )
+            raise NodeUnreachable(self.node, self._drop_reason(), FailureKind.DROPPED)
         return CommandResult(self.node, tuple(argv), status, out, err, time.monotonic() - started)
+
+    def _drop_reason(self) -> str:
+        """Why a command got no exit status: the connection's end, when asyncssh said why
+        (a server's DISCONNECT reason), else that it dropped."""
+        state = self._state
+        if self._conn is None and isinstance(state, Unreachable):
+            return f"{state.reason} before the command finished"
+        return "connection dropped before the command finished"
 
     def _session_failure(
         self, conn: asyncssh.SSHClientConnection, error: BaseException
@@ -239,18 +256,37 @@ class NodeSession:
 
 
 async def _exchange(
-    conn: asyncssh.SSHClientConnection, command: str, input: bytes | None
+    conn: asyncssh.SSHClientConnection, command: str, input: bytes | None,
+    budget: OutputBudget,
 ) -> tuple[int | None, bytes, bytes]:
-    """One session: send input then EOF (a command reading stdin never waits), collect all."""
+    """One session: send input then EOF (a command reading stdin never waits), then read both
+    outputs as they come, within `budget` (closing the channel past it ends the command)."""
     process = await conn.create_process(command, encoding=None)
     try:
         if input:
             process.stdin.write(input)
         process.stdin.write_eof()
-        out, err = await process.communicate()
+        # Both at once: the channel's flow control is shared, so an unread stderr would stall
+        # stdout. Past the budget the other reader is cancelled and the channel closed.
+        readers = [asyncio.ensure_future(_read_all(stream, budget))
+                   for stream in (process.stdout, process.stderr)]
+        try:
+            out, err = await asyncio.gather(*readers)
+        finally:
+            for reader in readers:
+                reader.cancel()
+        await process.wait_closed()
     finally:
         process.close()
-    return process.returncode, bytes(out or b""), bytes(err or b"")
+    return process.returncode, out, err
+
+
+async def _read_all(reader: asyncssh.SSHReader[bytes], budget: OutputBudget) -> bytes:
+    chunks = []
+    while chunk := await reader.read(READ_CHUNK):
+        budget.spend(len(chunk))
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class SshCluster:

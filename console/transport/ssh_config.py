@@ -19,6 +19,8 @@ from console.transport.sshlib import asyncssh
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_KEEPALIVE_INTERVAL = 5.0
 DEFAULT_KEEPALIVE_COUNT_MAX = 3
+MAX_OUTPUT_BYTES = 64 << 20
+"""The default cap on one command's output: the largest real CIBs are a few MB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,9 @@ class SshSettings:
         backoff_initial / backoff_max: reconnect delays in seconds (doubling, with jitter).
         use_agent: offer ssh-agent keys (SSH_AUTH_SOCK / IdentityAgent); tests turn it off.
         username: overrides the config's User (`--user` or clusters.toml).
+        max_output_bytes: the most output (stdout and stderr together, or one streamed line)
+            hacon reads from one command, far above the largest real CIB; past it the command
+            is ended with a reason, so a node cannot fill hacon's memory.
     """
 
     config_files: tuple[str, ...] = ()
@@ -50,6 +55,7 @@ class SshSettings:
     backoff_max: float = 30.0
     use_agent: bool = True
     username: str | None = None
+    max_output_bytes: int = MAX_OUTPUT_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +118,10 @@ async def client_options(
     Raises:
         ValueError: the config disables host key checking (`UserKnownHostsFile none`).
     """
-    common: dict[str, Any] = {"host": host, "config": list(settings.config_files) or ()}
+    # A monitoring console never hands a node the operator's agent or X11 display, whatever
+    # ForwardAgent/ForwardX11 the ssh config sets for interactive use.
+    common: dict[str, Any] = {"host": host, "config": list(settings.config_files) or (),
+                              "agent_forwarding": False, "x11_forwarding": False}
     if port is not None:
         common["port"] = port
     if (username or settings.username) is not None:
@@ -175,19 +184,30 @@ def known_hosts_files(options: asyncssh.SSHClientConnectionOptions) -> list[str]
     """The known_hosts files consulted for this connection, user files first.
 
     From the config's UserKnownHostsFile/GlobalKnownHostsFile, else `~/.ssh/known_hosts`
-    (which asyncssh reads only when it exists: then nothing is trusted).
+    (which asyncssh reads only when it exists: then nothing is trusted). As in OpenSSH, a
+    GlobalKnownHostsFile alone does not replace the user's own file: both are read.
     """
     configured: Any = options.known_hosts
     if isinstance(configured, (str, os.PathLike)):
         return [os.path.expanduser(os.fspath(configured))]
-    if isinstance(configured, Sequence) and configured and not isinstance(configured, bytes):
-        return [os.path.expanduser(str(path)) for path in configured]
-    return [str(Path("~", ".ssh", "known_hosts").expanduser())]
+    files = ([os.path.expanduser(str(path)) for path in configured]
+             if isinstance(configured, Sequence) and not isinstance(configured, bytes) else [])
+    if options.config.get("UserKnownHostsFile") is None:
+        files.insert(0, _default_user_file())
+    return files
 
 
 def user_known_hosts_file(options: asyncssh.SSHClientConnectionOptions) -> Path:
-    """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts."""
-    return Path(known_hosts_files(options)[0])
+    """Where `hacon trust` appends: the first UserKnownHostsFile, else ~/.ssh/known_hosts;
+    never a GlobalKnownHostsFile (a file shared by every user of the machine)."""
+    user_files: Any = options.config.get("UserKnownHostsFile")
+    if user_files:
+        return Path(os.path.expanduser(str(user_files[0])))
+    return Path(_default_user_file())
+
+
+def _default_user_file() -> str:
+    return str(Path("~", ".ssh", "known_hosts").expanduser())
 
 
 class KnownHostsCache:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Self
 from console.transport.sshlib import asyncssh
 
 from console.transport.argv import remote_command
-from console.transport.base import Argv, FailureKind, NodeUnreachable
+from console.transport.base import Argv, FailureKind, NodeUnreachable, OutputTooLarge
+from console.transport.budget import READ_CHUNK
 from console.transport.ssh_errors import classify
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class LineStream:
         self._process: asyncssh.SSHClientProcess[bytes] | None = None
         self._holds_slot = False
         self.exit_status: int | None = None
+        self._pending = bytearray()
+        self._limit = session.max_output_bytes
 
     async def open(self) -> Self:
         """Connect if needed, take a session slot, start the command.
@@ -67,11 +70,11 @@ class LineStream:
         if self._process is None:
             raise RuntimeError("LineStream used before open() / async with")
         try:
-            line = await self._process.stdout.readline()
+            line = await self._next_line(self._process.stdout)
         except (OSError, asyncssh.Error) as error:
             raise classify(self.node, error, connect_timeout=None) from error
         if line:
-            return bytes(line)
+            return line
         await self._process.wait_closed()
         self.exit_status = self._process.returncode
         if self.exit_status is None:
@@ -79,6 +82,24 @@ class LineStream:
                 self.node, "connection dropped while streaming", FailureKind.DROPPED
             )
         raise StopAsyncIteration
+
+    async def _next_line(self, reader: asyncssh.SSHReader[bytes]) -> bytes:
+        """The next line (with its newline; the last one may lack it), b"" at the end.
+
+        Read in chunks rather than with `readline()`, which would buffer a line without end:
+        a line longer than `max_output_bytes` ends the stream with `OutputTooLarge`.
+        """
+        while (end := self._pending.find(b"\n")) < 0:
+            if len(self._pending) > self._limit:
+                raise OutputTooLarge(self.node, self.argv, self._limit)
+            chunk = await reader.read(READ_CHUNK)
+            if not chunk:
+                line, self._pending = bytes(self._pending), bytearray()
+                return line
+            self._pending += chunk
+        line = bytes(self._pending[:end + 1])
+        del self._pending[:end + 1]
+        return line
 
     async def close(self) -> None:
         """Close the channel (this is what stops the remote command) and free the slot."""

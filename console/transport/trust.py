@@ -19,7 +19,7 @@ from pathlib import Path
 from console.transport.sshlib import asyncssh
 
 from console.transport.base import NodeUnreachable
-from console.transport.connector import JumpChain
+from console.transport.connector import JumpChain, configured_jump
 from console.transport.ssh_config import (
     SshSettings,
     client_options,
@@ -72,6 +72,9 @@ async def fetch_host_key(node: str, settings: SshSettings) -> HostKeyOffer:
     try:
         tunnel: object = await jump.connection() if jump is not None else ()
         options = await client_options(node, settings, tunnel=tunnel)
+        if jump is None:  # the config's ProxyJump, opened with hacon's host key rules
+            jump = configured_jump(node, options, settings, 0)
+            tunnel = await jump.connection() if jump is not None else ()
         timeout = liveness(settings, options)["connect_timeout"]
         key = await fetch_server_key(node, settings, tunnel=tunnel, timeout=timeout)
     except (OSError, asyncssh.Error, TimeoutError, ValueError) as error:

@@ -12,13 +12,16 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.widget import Widget
 
 from console.actions.plans import ActionKind
 from console.ui.action_requests import ActionRequest, palette_requests
 from console.ui.actions_flow import ActionsApp, shown_snapshot
+from console.ui.inert import highlighted, inert
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.problems_pane import ProblemsPane
+from console.ui.widgets.resources_pane import ResourcesPane
 
 HELP = "guarded: previewed, then asks for confirmation"
 
@@ -41,9 +44,7 @@ class GuardedActionCommands(Provider):
         return entries
 
     def _target(self, request: ActionRequest) -> DOMNode | None:
-        pane_type = {ActionKind.CLEANUP: ProblemsPane,
-                     ActionKind.CLEAR: ConstraintsPane}.get(request.kind, NodesPane)
-        found = self.screen.query(pane_type)
+        found = self.screen.query(_pane_action(request)[0])
         return found.first() if found else None
 
     async def _run(self, action: str, target: DOMNode) -> None:
@@ -51,25 +52,51 @@ class GuardedActionCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, action, target in self._entries():
-            yield DiscoveryHit(name, partial(self._run, action, target), help=HELP)
+            yield DiscoveryHit(inert(name), partial(self._run, action, target), help=HELP)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, action, target in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action, target),
+                yield Hit(score, highlighted(matcher, name), partial(self._run, action, target),
                           help=HELP)
+
+
+PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
+    ActionKind.STANDBY: (NodesPane, "standby_node({node!r})"),
+    ActionKind.ONLINE: (NodesPane, "online_node({node!r})"),
+    ActionKind.FAILBACK: (NodesPane, "failback_vip()"),
+    ActionKind.CLEANUP: (ProblemsPane, "cleanup_failure({resource!r}, {node!r})"),
+    ActionKind.CLEAR: (ConstraintsPane, "clear_constraint({resource!r})"),
+    ActionKind.CLEAR_EXPIRED: (ConstraintsPane, "clear_expired()"),
+    ActionKind.MOVE: (ResourcesPane, "move_resource({resource!r}, {node!r})"),
+    ActionKind.BAN: (ResourcesPane, "ban_resource({resource!r}, {node!r})"),
+    ActionKind.DISABLE: (ResourcesPane, "disable_resource({resource!r})"),
+    ActionKind.ENABLE: (ResourcesPane, "disable_resource({resource!r})"),
+    ActionKind.REFRESH: (ResourcesPane, "refresh_resource({resource!r})"),
+    ActionKind.RESTART: (ResourcesPane, "restart_resource({resource!r})"),
+}
+"""Which pane runs each action's key, and that key's action with the target as parameters."""
+
+
+def _maintenance_action(request: ActionRequest) -> tuple[type[Widget], str]:
+    """Maintenance goes to the pane of its scope; its key toggles, so the state decides."""
+    if request.resource is not None:
+        return ResourcesPane, f"maintenance_resource({request.resource!r})"
+    if request.node is not None:
+        return NodesPane, f"maintenance_node({request.node!r})"
+    return NodesPane, "maintenance_cluster()"
+
+
+def _pane_action(request: ActionRequest) -> tuple[type[Widget], str]:
+    if request.kind in (ActionKind.MAINTENANCE_ON, ActionKind.MAINTENANCE_OFF):
+        return _maintenance_action(request)
+    pane, text = PANE_ACTIONS[request.kind]
+    return pane, text.format(node=request.node, resource=request.resource)
+"""Which pane runs each action's key, and that key's action with the target as parameters."""
 
 
 def _action_text(request: ActionRequest) -> str:
     """The pane action with its target as parameters ("standby_node('node-b')")."""
-    if request.kind is ActionKind.STANDBY:
-        return f"standby_node({request.node!r})"
-    if request.kind is ActionKind.ONLINE:
-        return f"online_node({request.node!r})"
-    if request.kind is ActionKind.FAILBACK:
-        return "failback_vip()"
-    if request.kind is ActionKind.CLEANUP:
-        return f"cleanup_failure({request.resource!r}, {request.node!r})"
-    return f"clear_constraint({request.resource!r})"
+    return _pane_action(request)[1]

@@ -1,24 +1,18 @@
-"""Guarded actions in the console: keys, the confirmation, the executor, the outcome.
+"""Guarded actions in the console: keys, the confirmation, and the outcome on screen.
 
 `ActionsApp` is the part of `ConsoleApp` that acts on the cluster. A pane key (or a palette entry,
-which runs the same action) calls `start_action`; one `@work(group="action")` coroutine then
-  1. asks the guard again on the snapshot on screen when the key was pressed,
-  2. plans the action on a fresh CIB read on the snapshot's source node (`execute.prepare`: the
-     guard again, on that CIB) and previews it with Pacemaker's scheduler (`execute.preview`),
-  3. refuses when the preview leaves the VIP or its service stopped,
-  4. shows the plan in `ConfirmActionScreen` and waits (the plan is frozen: live updates go on
-     underneath but never change it),
-  5. on Yes runs `execute.run_plan` (compare-and-swap on the plan's CIB version; on exit 103 it
-     re-reads, re-checks and re-previews by itself), records the audit entry, and
-  6. posts the outcome; handlers notify it (an `ErrorScreen` for failures) and ask the source
-     for an immediate refresh.
-The worker only posts messages; the handlers below own every state change. Actions exist only
-with a command runner and without `--read-only` (file mode has no runner).
+which runs the same action) calls `start_action`; the guard is asked on the snapshot on screen,
+then one `@work(group="action")` coroutine hands the request to the one action runner
+(`console.actions.runner.run_request`: a fresh CIB, the scheduler's preview, the confirmation,
+compare-and-swap, verification, the audit journal). This module only adapts it to the screen:
+`ConfirmActionScreen` answers the runner's question (the plan is frozen: live updates go on
+underneath but never change it), and each step and the report come back as messages whose
+handlers notify (an `ErrorScreen` for failures) and ask the source for an immediate refresh.
+Actions exist only with a command runner and without `--read-only` (file mode has no runner).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,26 +22,31 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 
-from console import audit
-from console.actions.execute import (
-    ActionOutcome,
-    ExecutionError,
-    OutcomeStatus,
-    prepare,
-    preview,
-    run_plan,
+from console.actions.execute import OutcomeStatus
+from console.actions.plans import ActionPlan
+from console.actions.requests import GuardedRequest
+from console.actions.runner import (
+    Ending,
+    RunEvents,
+    RunReport,
+    RunSettings,
+    journal_crash,
+    run_request,
 )
-from console.actions.plans import ActionPlan, ActionRefused
 from console.model.live.snapshot import LiveSnapshot
-from console.model.types import CibVersion
-from console.transport.base import CommandRunner, NodeUnreachable
+from console.transport.base import CommandRunner
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
 
 GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.failback-vip", "console.cleanup-resource",
-                                "console.cleanup-failure", "console.clear-constraint"})
+                                "console.cleanup-failure", "console.clear-constraint",
+                                "console.maintenance-node", "console.maintenance-cluster",
+                                "console.maintenance-resource", "console.move-resource",
+                                "console.ban-resource", "console.clear-expired",
+                                "console.disable-resource", "console.refresh-resource",
+                                "console.restart-resource"})
 """Bindings that change the cluster (the palette names them per target instead)."""
 
 
@@ -71,40 +70,22 @@ class ActionProgressed(Message):
         self.line = line
 
 
-class ActionRefusedByGuard(Message):
-    """A guard or the scheduler's preview said no; nothing was changed."""
+class ActionReported(Message):
+    """The runner returned: refused, failed, cancelled, or executed (with its outcome)."""
 
-    def __init__(self, request: ActionRequest, reason: str) -> None:
+    def __init__(self, request: GuardedRequest, report: RunReport) -> None:
         super().__init__()
         self.request = request
-        self.reason = reason
+        self.report = report
 
 
-class ActionCancelled(Message):
-    """The operator answered No; nothing was changed."""
+class ActionCrashed(Message):
+    """Something unforeseen stopped the action (a bug): it may have been applied."""
 
-    def __init__(self, plan: ActionPlan) -> None:
-        super().__init__()
-        self.plan = plan
-
-
-class ActionFinished(Message):
-    """The executor returned (done, refused after a conflict, or failed)."""
-
-    def __init__(self, outcome: ActionOutcome) -> None:
-        super().__init__()
-        self.outcome = outcome
-
-
-class ActionFailed(Message):
-    """The action could not be planned, previewed or run (a node did not answer, a bug)."""
-
-    def __init__(self, request: ActionRequest, error: str,
-                 header: str = "nothing was applied") -> None:
+    def __init__(self, request: GuardedRequest, error: str) -> None:
         super().__init__()
         self.request = request
         self.error = error
-        self.header = header
 
 
 class AuditFailed(Message):
@@ -140,9 +121,9 @@ def start_action(node: DOMNode, request: ActionRequest) -> None:
 
 
 def shown_snapshot(node: DOMNode) -> LiveSnapshot | None:
-    """The snapshot on the node's screen (immutable; what the operator is looking at)."""
-    snapshot = getattr(node.screen, "snapshot", None)
-    return snapshot if isinstance(snapshot, LiveSnapshot) else None
+    """The snapshot on screen (immutable; what the operator is looking at)."""
+    app = node.app
+    return app.shown_snapshot() if isinstance(app, ActionsApp) else None
 
 
 def action_hint(screen: Screen[Any]) -> str | None:
@@ -163,11 +144,47 @@ def action_hint(screen: Screen[Any]) -> str | None:
     return None
 
 
+# --- the runner's events, as messages ------------------------------------------------------------
+
+
+class _ScreenEvents(RunEvents):
+    """The runner's steps as `ActionProgressed` lines; its question as `ConfirmActionScreen`."""
+
+    def __init__(self, app: ActionsApp) -> None:
+        self.app = app
+
+    def planning(self, request: GuardedRequest, run_on: str) -> None:
+        self._say(f"{request.verb}: reading the CIB and asking the scheduler on {run_on}…")
+
+    async def confirm(self, plan: ActionPlan) -> str | None:
+        if plan.typed_confirmation is not None:  # the console never forces an outage
+            return "an outage is confirmed by typing it on the command line (--force)"
+        self._say(f"{plan.title}? waiting for your answer")
+        confirmed = await self.app.push_screen_wait(ConfirmActionScreen(plan))
+        return None if confirmed else "not confirmed"
+
+    def applying(self, plan: ActionPlan) -> None:
+        self._say(f"{plan.title}: applying…")
+
+    def progress(self, plan: ActionPlan, line: str) -> None:
+        self._say(f"{plan.title}: {line}")
+
+    def audit_failed(self, error: OSError) -> None:
+        self.app.post_message(AuditFailed(str(error)))
+
+    def _say(self, line: str) -> None:
+        self.app.post_message(ActionProgressed(line))
+
+
 # --- the app side ------------------------------------------------------------------------------
 
 
 class ActionsApp(App[None]):
-    """An App that can run guarded actions through a command runner (ConsoleApp's base)."""
+    """An App that can run guarded actions through a command runner (ConsoleApp's base).
+
+    The app that shows the cluster says what is on screen and how to refresh it by overriding
+    `shown_snapshot`, `refresh_source` and `show_action_hint`.
+    """
 
     read_only: bool
     clock: Callable[[], float]
@@ -180,12 +197,21 @@ class ActionsApp(App[None]):
         """The running action's last step, for the status bar (None when idle)."""
         self.action_running = False
         """True from the key press until the action's worker has ended."""
-        self._hint_shown: str | None = None
 
     @property
     def actions_enabled(self) -> bool:
         """Whether any action that changes the cluster is offered."""
         return self.runner is not None and not self.read_only
+
+    def shown_snapshot(self) -> LiveSnapshot | None:
+        """The snapshot on screen; None until one is shown."""
+        return None
+
+    def refresh_source(self) -> None:
+        """Ask the source for a new round now (after an action)."""
+
+    def show_action_hint(self) -> None:
+        """Redraw the status bar's action hint if it changed."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """q waits (greyed) while an action runs: quitting mid-commit would leave it
@@ -215,69 +241,20 @@ class ActionsApp(App[None]):
 
     @work(exclusive=True, group="action", exit_on_error=False, description="guarded action")
     async def run_guarded_action(self, request: ActionRequest, snapshot: LiveSnapshot) -> None:
-        """Plan, preview, confirm, execute, audit; posts messages only."""
+        """The one action runner, adapted to the screen; posts messages only."""
+        runner, events = self.runner, _ScreenEvents(self)
+        assert runner is not None
+        cluster = _cluster_name(snapshot)
         try:
-            await self._guarded_flow(request, snapshot)
+            settings = RunSettings(cluster, nodes=tuple(snapshot.views), now=self.clock())
+            report = await run_request(request, snapshot, runner, settings, events)
+            self.post_message(ActionReported(request, report))
         except Exception as error:  # noqa: BLE001 - anything unforeseen must end visibly
             text = f"{type(error).__name__}: {error}"
-            await self._record(audit.record, request.kind.value, outcome="failed", message=text,
-                               cluster=_cluster_name(snapshot), target=request.target,
-                               version_before=_version(snapshot))
-            self.post_message(ActionFailed(request, text,
-                                           "hacon stopped unexpectedly; check the cluster"))
+            await journal_crash(request, snapshot, cluster, text, events)
+            self.post_message(ActionCrashed(request, text))
         finally:
             self.post_message(ActionEnded())
-
-    async def _guarded_flow(self, request: ActionRequest, snapshot: LiveSnapshot) -> None:
-        runner, cluster_name = self.runner, _cluster_name(snapshot)
-        assert runner is not None
-        plan = await self._previewed_plan(request, snapshot, runner, cluster_name)
-        if plan is None:
-            return
-        self.post_message(ActionProgressed(f"{plan.title}? waiting for your answer"))
-        if not await self.push_screen_wait(ConfirmActionScreen(plan)):
-            await self._record(audit.record_plan, plan, "cancelled", "not confirmed",
-                               cluster=cluster_name)
-            self.post_message(ActionCancelled(plan))
-            return
-        self.post_message(ActionProgressed(f"{plan.title}: applying…"))
-
-        def progress(line: str) -> None:
-            self.post_message(ActionProgressed(f"{plan.title}: {line}"))
-
-        outcome = await run_plan(plan, runner, nodes=tuple(snapshot.views), progress=progress)
-        await self._record(audit.record_outcome, outcome, cluster=cluster_name)
-        self.post_message(ActionFinished(outcome))
-
-    async def _previewed_plan(self, request: ActionRequest, snapshot: LiveSnapshot,
-                              runner: CommandRunner, cluster_name: str | None
-                              ) -> ActionPlan | None:
-        """The plan with the scheduler's prediction; None (and a message) when refused."""
-        run_on = snapshot.source_node
-        self.post_message(ActionProgressed(f"{request.verb}: reading the CIB and asking the "
-                                           f"scheduler on {run_on}…"))
-        try:
-            plan = await preview(await prepare(request.kind, runner, run_on or "",
-                                               node=request.node, resource=request.resource),
-                                 runner)
-        except ActionRefused as refused:
-            await self._record(audit.record, request.kind.value, outcome="refused",
-                               message=refused.reason, cluster=cluster_name,
-                               target=request.target, version_before=_version(snapshot))
-            self.post_message(ActionRefusedByGuard(request, refused.reason))
-            return None
-        except (ExecutionError, NodeUnreachable) as error:
-            await self._record(audit.record, request.kind.value, outcome="failed",
-                               message=str(error), cluster=cluster_name, node=run_on,
-                               target=request.target, version_before=_version(snapshot))
-            self.post_message(ActionFailed(request, str(error)))
-            return None
-        if plan.refusal is not None:
-            await self._record(audit.record_plan, plan, "refused", plan.refusal,
-                               cluster=cluster_name)
-            self.post_message(ActionRefusedByGuard(request, plan.refusal))
-            return None
-        return plan
 
     # --- handlers: every state change happens here -------------------------------------------
 
@@ -286,35 +263,42 @@ class ActionsApp(App[None]):
         self.action_status = message.line
         self._actions_changed()
 
-    @on(ActionRefusedByGuard)
-    def _action_refused(self, message: ActionRefusedByGuard) -> None:
-        self.notify(f"{message.request.verb} refused: {message.reason}", title="nothing changed",
-                    severity="warning", timeout=12)
+    @on(ActionReported)
+    def _action_reported(self, message: ActionReported) -> None:
+        report, verb = message.report, message.request.verb
+        if report.ending is Ending.REFUSED:
+            self.notify(f"{verb} refused: {report.message}", title="nothing changed",
+                        severity="warning", timeout=12)
+        elif report.ending is Ending.CANCELLED and report.plan is not None:
+            self.notify(f"{report.plan.title}: not confirmed", title="nothing changed",
+                        timeout=5)
+        elif report.ending is Ending.FAILED:
+            self.push_screen(ErrorScreen(f"{verb} failed", "nothing was applied",
+                                         report.message))
+            self.refresh_source()
+        elif report.plan is not None and report.outcome is not None:
+            self._show_outcome(report.plan, report.outcome.status, report.outcome.applied,
+                               report.message)
+            self.refresh_source()
 
-    @on(ActionCancelled)
-    def _action_cancelled(self, message: ActionCancelled) -> None:
-        self.notify(f"{message.plan.title}: not confirmed", title="nothing changed", timeout=5)
-
-    @on(ActionFinished)
-    def _action_finished(self, message: ActionFinished) -> None:
-        outcome = message.outcome
-        title = outcome.plan.title
-        if outcome.status is OutcomeStatus.DONE:
-            self.notify(outcome.message, title=title, timeout=12)
-        elif outcome.status is OutcomeStatus.REFUSED:
-            self.notify(f"refused: {outcome.message}", title=f"{title}: nothing changed",
+    def _show_outcome(self, plan: ActionPlan, status: OutcomeStatus, applied: bool,
+                      message: str) -> None:
+        if status is OutcomeStatus.DONE:
+            self.notify(message, title=plan.title, timeout=12)
+        elif status is OutcomeStatus.REFUSED:
+            self.notify(f"refused: {message}", title=f"{plan.title}: nothing changed",
                         severity="warning", timeout=15)
         else:
-            applied = "it was applied" if outcome.applied else "nothing was applied"
-            self.push_screen(ErrorScreen(f"{title} failed", f"{applied}; check the cluster",
-                                         outcome.message))
-        self._refresh_source()
+            where = "it was applied" if applied else "nothing was applied"
+            self.push_screen(ErrorScreen(f"{plan.title} failed", f"{where}; check the cluster",
+                                         message))
 
-    @on(ActionFailed)
-    def _action_failed(self, message: ActionFailed) -> None:
-        self.push_screen(ErrorScreen(f"{message.request.verb} failed", message.header,
+    @on(ActionCrashed)
+    def _action_crashed(self, message: ActionCrashed) -> None:
+        self.push_screen(ErrorScreen(f"{message.request.verb} failed",
+                                     "hacon stopped unexpectedly; check the cluster",
                                      message.error))
-        self._refresh_source()
+        self.refresh_source()
 
     @on(AuditFailed)
     def _audit_failed(self, message: AuditFailed) -> None:
@@ -336,39 +320,10 @@ class ActionsApp(App[None]):
         self._actions_changed()
 
     def _actions_changed(self) -> None:
-        """Re-ask check_action for the footer and redraw the status bar if its hint changed.
-
-        Only on a change: redrawing the status bar updates the panes' rows, which can move a
-        cursor, which comes back here.
-        """
+        """Re-ask check_action for the footer and redraw the status bar's hint."""
         self.screen.refresh_bindings()
-        # The status bar lives on the main screen, under any modal.
-        main = next((screen for screen in self.screen_stack
-                     if callable(getattr(screen, "refresh_ages", None))), None)
-        if main is None:
-            return
-        hint = action_hint(main)
-        if hint != self._hint_shown:
-            self._hint_shown = hint
-            main.refresh_ages()  # type: ignore[attr-defined]
-
-    async def _record(self, write: Callable[..., object], *args: object,
-                      **kwargs: object) -> None:
-        """Append to the audit journal off the event loop (it fsyncs); failures are reported."""
-        try:
-            await asyncio.to_thread(write, *args, **kwargs)
-        except OSError as error:
-            self.post_message(AuditFailed(str(error)))
-
-    def _refresh_source(self) -> None:
-        source = getattr(self, "source", None)
-        if source is not None:
-            source.refresh_now()
+        self.show_action_hint()
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:
     return snapshot.cluster.info.name if snapshot.cluster is not None else None
-
-
-def _version(snapshot: LiveSnapshot) -> CibVersion | None:
-    return snapshot.cluster.version if snapshot.cluster is not None else None

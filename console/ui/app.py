@@ -14,16 +14,20 @@ from rich.style import Style
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import printable, printable_lines
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
-from console.ui.actions_flow import ActionsApp
+from console.ui.actions_flow import ActionsApp, action_hint
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
 from console.ui.screens.help import HelpScreen
+from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
@@ -35,6 +39,7 @@ from console.ui.themes import (
     tone_styles,
     variable_defaults,
 )
+from console.ui.widgets.events_pane import EventsPane
 
 STALE_AFTER_S = 15.0
 """Data older than this is called stale (a few missed poll rounds)."""
@@ -50,6 +55,7 @@ class ConsoleApp(ActionsApp):
     | t | Pick a theme. |
     | q | Quit. |
     | ctrl+p | Command palette. |
+    | H | Transition history. |
     """
 
     CSS_PATH = "console.tcss"
@@ -63,6 +69,8 @@ class ConsoleApp(ActionsApp):
         Binding("t", "change_theme", "Theme", id="console.change-theme",
                 tooltip="Pick a colour theme (remembered for next time)"),
         Binding("q", "quit", "Quit", id="console.quit", tooltip="Leave hacon"),
+        Binding("H", "show_history", "History", id="console.show-history",
+                tooltip="Why the cluster did what it did: the transitions, explained"),
     ]
 
     def __init__(
@@ -77,6 +85,7 @@ class ConsoleApp(ActionsApp):
         stale_after: float = STALE_AFTER_S,
         setup_help: str | None = None,
         remember_theme: bool = True,
+        history: HistorySource | None = None,
     ) -> None:
         """
         Args:
@@ -89,6 +98,7 @@ class ConsoleApp(ActionsApp):
             stale_after: Age in seconds after which data is shown as stale.
             setup_help: Text of the screen shown when there is nothing to connect to.
             remember_theme: Save the operator's theme choice in the XDG state dir.
+            history: Where the transition history comes from; None: no History screen.
         """
         super().__init__(runner)
         self.source = source
@@ -98,9 +108,12 @@ class ConsoleApp(ActionsApp):
         self.clock = clock
         self.stale_after = stale_after
         self.setup_help = setup_help
+        self.history = history
+        """The transition history's source (the History screen, `H`)."""
         self.tone_styles: dict[str, Style] = {}
         """Cell tone -> Rich style for the current theme (DataTable cells are Rich text)."""
         self._remember_theme = remember_theme
+        self._hint_shown: str | None = None
         self._theme_failures = self._register_themes()
         self._initial_theme = self._pick_theme(theme)
         self.theme = self._initial_theme or DEFAULT_THEME
@@ -119,6 +132,14 @@ class ConsoleApp(ActionsApp):
                 self._theme_failures.append(f"theme {name!r} is unknown, using {DEFAULT_THEME}")
         return None
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text, whatever the caller asks: its message nearly
+        always carries a node's reason, a resource id, a theme name or a tool's stderr, and
+        Textual would read `[/]` in them as markup (and crash) or pass escapes through."""
+        super().notify(printable_lines(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """hacon's semantic colours for any theme, derived from its base colours."""
         return variable_defaults(self.current_theme)
@@ -128,6 +149,10 @@ class ConsoleApp(ActionsApp):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for failure in self._theme_failures:
             self.notify(failure, title="theme", severity="warning", timeout=8)
+        self.open_first_screen()
+
+    def open_first_screen(self) -> None:
+        """The main screen following the source, or the setup help without one."""
         if self.source is None:
             self.push_screen(SetupScreen(self.setup_help or ""))
             return
@@ -143,6 +168,30 @@ class ConsoleApp(ActionsApp):
     def main_screen(self) -> MainScreen | None:
         """The main screen once pushed."""
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def shown_snapshot(self) -> LiveSnapshot | None:
+        """The snapshot on the main screen (what the operator is looking at)."""
+        screen = self.main_screen
+        return screen.snapshot if screen is not None else None
+
+    def refresh_source(self) -> None:
+        """Ask the source for a new round now (after an action)."""
+        if self.source is not None:
+            self.source.refresh_now()
+
+    def show_action_hint(self) -> None:
+        """Redraw the status bar (on the main screen, under any modal) if its hint changed.
+
+        Only on a change: redrawing the status bar updates the panes' rows, which can move a
+        cursor, which comes back here.
+        """
+        screen = self.main_screen
+        if screen is None:
+            return
+        hint = action_hint(screen)
+        if hint != self._hint_shown:
+            self._hint_shown = hint
+            screen.refresh_ages()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def follow_cluster(self) -> None:
@@ -171,3 +220,16 @@ class ConsoleApp(ActionsApp):
         """Show every key binding."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(key_entries(self, self.screen)))
+
+    def action_show_history(self, near: float | None = None) -> None:
+        """Open the transition history (at the incident nearest `near`, when given)."""
+        if isinstance(self.screen, HistoryScreen):
+            return
+        if self.history is None:
+            self.notify("no transition history here: it needs a live cluster, or run "
+                        "`hacon history --from DIR|TARBALL`", title="history", timeout=6)
+            return
+        self.push_screen(HistoryScreen(self.history, near=near))
+
+    def on_events_pane_history_requested(self, message: EventsPane.HistoryRequested) -> None:
+        self.action_show_history(message.at)

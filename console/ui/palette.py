@@ -12,6 +12,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.ui.actions_flow import GUARDED_ACTION_IDS
+from console.ui.inert import highlighted, inert
 from console.ui.keymap import KeyEntry, key_entries
 
 NOT_IN_PALETTE = frozenset({"console.cursor-down", "console.cursor-up"}) | GUARDED_ACTION_IDS
@@ -45,7 +46,7 @@ class ConsoleCommands(Provider):
 
     async def discover(self) -> Hits:
         for entry in self._entries():
-            yield DiscoveryHit(command_name(entry), partial(self._run, entry),
+            yield DiscoveryHit(inert(command_name(entry)), partial(self._run, entry),
                                help=f"{entry.key} · {entry.binding.tooltip}")
 
     async def search(self, query: str) -> Hits:
@@ -54,5 +55,5 @@ class ConsoleCommands(Provider):
             name = command_name(entry)
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, entry),
+                yield Hit(score, highlighted(matcher, name), partial(self._run, entry),
                           help=f"{entry.key} · {entry.binding.tooltip}")

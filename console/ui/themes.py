@@ -20,10 +20,9 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 import console
+from console.ui.theme_fields import check_theme_fields
 
 DEFAULT_THEME = "console-dark"
-THEME_COLOUR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent",
-                       "foreground", "background", "surface", "panel", "boost")
 SEMANTIC_VARIABLES = (
     "status-started", "status-stopped", "status-failed", "status-unmanaged", "status-promoted",
     "node-online", "node-standby", "node-offline", "node-unclean", "vip-holder", "data-stale",
@@ -56,7 +55,8 @@ def load_themes(directories: list[Path] | None = None) -> ThemeLoadResult:
         for path in sorted(directory.glob("*.toml")) if directory.is_dir() else ():
             try:
                 theme = theme_from_file(path)
-            except (OSError, ValueError, TypeError, ColorParseError) as error:
+            except (OSError, ValueError, TypeError, ColorParseError, RecursionError) as error:
+                # RecursionError: tomllib on absurdly nested arrays or tables.
                 failed.append(f"{path}: {error}")
                 continue
             themes[theme.name] = theme
@@ -67,24 +67,15 @@ def theme_from_file(path: Path) -> Theme:
     """Parse and validate one theme file.
 
     Raises:
-        ValueError: bad TOML or unknown keys.
-        TypeError: a missing name or primary colour.
-        ColorParseError: a colour Textual cannot parse.
+        ValueError: bad TOML, unknown keys, or a field Textual could not use (the message
+            names it).
     """
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     known = {f.name for f in fields(Theme)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"unknown keys {', '.join(unknown)}")
-    if not isinstance(data.get("name"), str) or not isinstance(data.get("primary"), str):
-        raise TypeError("a theme needs a name and a primary colour (strings)")
-    variables = data.get("variables", {})
-    for key in THEME_COLOUR_FIELDS:
-        if data.get(key) is not None:
-            Color.parse(data[key])
-    for key in SEMANTIC_VARIABLES:
-        if key in variables:
-            Color.parse(variables[key])
+    check_theme_fields(data)
     return Theme(**data)
 
 

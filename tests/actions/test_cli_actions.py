@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console import audit
+from console.actions import audit
 from console.cli import main
 
 

@@ -115,9 +115,28 @@ async def test_online_after_standby_is_done_and_nothing_moves_back_by_itself() -
     (b"2: eth0    inet 10.0.0.100/24 scope global secondary eth0\n", "10.0.0.10", False),
     (b"2: eth0    inet6 fd00::64/64 scope global\n", "fd00::64", True),
     (b"1: lo    inet 127.0.0.1/8 scope host lo\n", "10.0.0.100", False),
+    # The banner's reading: another spelling of the same IPv6 address is the same address...
+    (b"2: eth0    inet6 fd00::64/64 scope global\n", "FD00:0:0::64", True),
+    # ...and an address whose duplicate-address detection failed is not usable.
+    (b"2: eth0    inet6 fd00::64/64 scope global dadfailed tentative\n", "fd00::64", False),
 ])
 def test_the_kernel_check_matches_whole_addresses(output: bytes, address: str,
                                                   bound: bool) -> None:
     from console.actions.verify import address_bound
 
     assert address_bound(output, address) is bound
+
+
+@pytest.mark.parametrize("output", [
+    b"2: eth0    inet6 2001:db8::10/64 scope global\n",
+    b"2: eth0    inet6 2001:db8::10/64 scope global dadfailed tentative\n",
+    b"2: eth0    inet 10.0.0.100/24 scope global secondary eth0\n",
+])
+@pytest.mark.parametrize("address", ["2001:DB8:0::10", "2001:db8::10", "10.0.0.100"])
+def test_the_verifier_and_the_banner_agree_on_where_the_vip_is(output: bytes,
+                                                                address: str) -> None:
+    from console.actions.verify import address_bound
+    from console.model.live.node_view import parse_ip_addresses, vip_interfaces
+
+    banner = vip_interfaces(parse_ip_addresses(output.decode()), {"vip": address})["vip"]
+    assert address_bound(output, address) is bool(banner)

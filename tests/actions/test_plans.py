@@ -173,7 +173,7 @@ def test_a_guard_refusal_is_raised_before_any_plan() -> None:
 def simulate(cib: bytes, tmp_path: Path) -> bytes:
     shadow = tmp_path / "shadow"
     shadow.mkdir(exist_ok=True)
-    result = subprocess.run(list(plans.SIMULATE_ARGV[2:]), input=cib, capture_output=True,
+    result = subprocess.run(list(plans.SIMULATE_TOOL_ARGV), input=cib, capture_output=True,
                             env={"PATH": TOOL_PATH, "LC_ALL": "C", "CIB_shadow_dir": str(shadow)},
                             check=True)
     return result.stdout

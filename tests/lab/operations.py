@@ -273,8 +273,26 @@ class LabOperations:
         if self._cib_has(via, "//rsc_location[starts-with(@id, 'cli-')]"):
             for resource in LAB_RESOURCES:
                 self.exec(via, ["crm_resource", "--clear", "--resource", resource], check=True)
+        self._clear_maintenance(via)
         if self._cib_has(via, "//nvpair[starts-with(@name, 'fail-count-')]"):
             self.exec(via, ["crm_resource", "--cleanup"], check=True)
+
+    def _clear_maintenance(self, via: str) -> None:
+        """Maintenance of the cluster, a node or a resource (is-managed), with hacon's stamp,
+        and a disabled resource (target-role)."""
+        names = ("maintenance-mode", "maintenance", "is-managed", "hacon-maintenance-since",
+                 "target-role")
+        if not any(self._cib_has(via, f"//nvpair[@name='{name}']") for name in names):
+            return
+        for name in ("maintenance-mode", "hacon-maintenance-since"):
+            self.exec(via, ["crm_attribute", "--type", "crm_config", "--name", name, "--delete"])
+        for node in self.nodes:
+            for name in ("maintenance", "hacon-maintenance-since"):
+                self.exec(via, ["crm_attribute", "--node", node, "--name", name, "--delete"])
+        for resource in LAB_RESOURCES:
+            for name in ("is-managed", "maintenance", "hacon-maintenance-since", "target-role"):
+                self.exec(via, ["crm_resource", "--resource", resource, "--meta",
+                                "--delete-parameter", name])
 
     def _cib_has(self, node: str, xpath: str) -> bool:
         result = self.exec(node, ["cibadmin", "--query", "--xpath", xpath, "--no-children"])

@@ -14,7 +14,7 @@ import collections
 import os
 import time
 
-from console import audit
+from console.actions import audit
 from console.actions import execute
 from console.actions.execute import ActionOutcome, OutcomeStatus
 from console.actions.plans import ActionKind, ActionRefused

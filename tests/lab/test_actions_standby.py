@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from console import audit
+from console.actions import audit
 
 from .fixtures import FigureRecorder
 from .harness import Lab

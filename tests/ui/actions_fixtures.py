@@ -14,7 +14,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from console import audit
+from console.actions import audit
 from console.demo.cluster import DemoCluster
 from console.demo.timeline import FakeClock
 from console.model.live.snapshot import LiveSnapshot

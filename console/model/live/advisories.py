@@ -17,6 +17,12 @@ from enum import Enum
 from console.model.cluster import ClusterSnapshot, NodeType, Resource, ResourceSet, Vip
 from console.model.live.snapshot import LiveSnapshot
 from console.model.types import INFINITY, score_to_int
+from console.model.upkeep import (
+    OLD_MAINTENANCE_S,
+    expired_constraints,
+    lifetime_end,
+    maintenance_of,
+)
 
 
 class Severity(str, Enum):
@@ -71,6 +77,7 @@ def cluster_advisories(
         *_failcounts(snapshot),
         *_leftover_cli_constraints(snapshot),
         *_service_apart_from_vip(snapshot),
+        *_maintenance_overrides(snapshot),
     ]
     return _sorted(found)
 
@@ -81,6 +88,8 @@ def live_advisories(
     """The CIB's advisories plus what only the nodes' own probes can show."""
     found = list(cluster_advisories(live.cluster, two_node=two_node)) if live.cluster else []
     found.extend(_service_where_vip_is_not(live))
+    if live.cluster is not None and live.fetched_at is not None:
+        found.extend(_leftover_upkeep(live.cluster, live.fetched_at))
     return _sorted(found)
 
 
@@ -301,6 +310,35 @@ def _leftover_cli_constraints(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
         yield Advisory("leftover-cli-constraint", Severity.WARNING, location.id,
                        f"{location.id} {verb} {location.resource} on {location.node}: left by a "
                        "move/ban, clear it (crm_resource --clear) once the work is done")
+
+
+def _maintenance_overrides(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
+    """A resource's own is-managed/maintenance left behind: it wins over the cluster's setting."""
+    if snapshot.info.maintenance_mode:
+        return
+    for item in maintenance_of(snapshot):
+        if item.scope == "resource":
+            yield Advisory("maintenance-override", Severity.WARNING, item.subject,
+                           f"{item.subject} is unmanaged by its own {item.setting}: it stays "
+                           "unmanaged whatever the cluster's maintenance-mode says; end it with "
+                           f"`hacon maintenance off --resource {item.subject}`")
+
+
+def _leftover_upkeep(snapshot: ClusterSnapshot, now: float) -> Iterator[Advisory]:
+    """Maintenance on for too long; move/ban constraints whose lifetime has ended."""
+    hours = OLD_MAINTENANCE_S / 3600
+    for item in maintenance_of(snapshot):
+        age = item.age_s(now)
+        if age is not None and age > OLD_MAINTENANCE_S:
+            subject = "the cluster" if item.scope == "cluster" else item.subject
+            yield Advisory("maintenance-old", Severity.WARNING, item.subject,
+                           f"{subject} has been in maintenance for over {hours:g} h: nothing "
+                           "there is monitored or recovered; forgotten?")
+    for location in expired_constraints(snapshot, now):
+        end = lifetime_end(location)
+        yield Advisory("expired-cli-constraint", Severity.INFO, location.id,
+                       f"{location.id} expired at {end:%Y-%m-%d %H:%M:%SZ} and no longer "
+                       "applies; remove it with `hacon clear --expired`")
 
 
 def _service_where_vip_is_not(live: LiveSnapshot) -> Iterator[Advisory]:

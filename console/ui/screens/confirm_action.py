@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from console.actions.plans import ActionPlan
+from console.ui.inert import inert
 
 
 class ConfirmActionScreen(ModalScreen[bool]):
@@ -64,16 +65,16 @@ class ConfirmActionScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         with Vertical(id="confirm-dialog"):
-            yield Static(Content(f"{plan.title}?"), id="confirm-title")
+            yield Static(inert(f"{plan.title}?"), id="confirm-title")
             heading = ("Pacemaker's scheduler predicts:" if plan.prediction is not None
                        else "Expected (the scheduler's preview is not available):")
             yield Static(Content(heading), classes="confirm-heading")
             for line in plan.consequences:
-                yield Static(Content(f"• {line}"), classes="confirm-consequence")
+                yield Static(inert(f"• {line}"), classes="confirm-consequence")
             if plan.stops_service:
                 yield Static(Content("This stops or moves a running service."),
                              id="confirm-warning")
-            yield Static(Content(
+            yield Static(inert(
                 f"Computed from CIB {plan.expected_version} on {plan.run_on}. If the CIB "
                 "changes before it is applied, hacon checks and previews again, and refuses "
                 "when the prediction differs."), id="confirm-version")

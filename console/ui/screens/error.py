@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from console.ui.inert import inert, inert_lines
+
 
 class ErrorScreen(ModalScreen[None]):
     """A modal error report; any of its keys closes it.
@@ -49,9 +51,9 @@ class ErrorScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(self.error_title), id="error-title")
-            yield Static(Content(self.header), id="error-header")
-            yield Static(Content(self.error), id="error-text")
+            yield Static(inert(self.error_title), id="error-title")
+            yield Static(inert(self.header), id="error-header")
+            yield Static(inert_lines(self.error), id="error-text")
             yield Static(Content("escape closes"), id="error-hint")
 
     def action_close_error(self) -> None:

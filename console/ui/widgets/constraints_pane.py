@@ -18,18 +18,23 @@ class ConstraintsPane(KeyedTable):
     | Key(s) | Description |
     | :- | :- |
     | x | Clear the selected leftover cli-prefer / cli-ban (previewed, confirmed). |
+    | X | Clear every move/ban constraint whose lifetime has ended (previewed, confirmed). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "clear_constraint", "Clear", id="console.clear-constraint",
                 tooltip="Remove the leftover cli-prefer / cli-ban constraints of the selected "
                         "one's resource (asks first)"),
+        Binding("X", "clear_expired", "Clear expired", show=False, id="console.clear-expired",
+                tooltip="Remove every move/ban constraint whose lifetime has ended (asks first)"),
     ]
     COLUMNS = (("what", "Constraint"), ("score", "Score"), ("id", "Id"))
     PANE_TITLE = "Constraints"
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
         """Clear of the given resource's leftovers, or of the selected leftover's resource."""
+        if action == "clear_expired":
+            return ActionRequest(ActionKind.CLEAR_EXPIRED)
         if action != "clear_constraint":
             return None
         if parameters:
@@ -42,6 +47,10 @@ class ConstraintsPane(KeyedTable):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return guarded_state(self, self.guarded_request(action, parameters))
+
+    def action_clear_expired(self) -> None:
+        """Remove the move/ban constraints whose lifetime has ended."""
+        start_action(self, ActionRequest(ActionKind.CLEAR_EXPIRED))
 
     def action_clear_constraint(self, resource: str | None = None) -> None:
         """Remove leftover cli-prefer / cli-ban constraints."""

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable
 
+from console.model.text_safety import printable
 from console.presentation.rows import Cell, Row
 
 REBUILD_THRESHOLD = 200
@@ -192,7 +193,7 @@ class KeyedTable(DataTable[Text]):
     def _update_title(self) -> None:
         total = len(self._all_rows)
         shown = len(self._shown)
-        count = f"{shown}/{total} matching '{self.filter_text}'" if self.filter_text else str(total)
+        count = f"{shown}/{total} matching '{printable(self.filter_text)}'" if self.filter_text else str(total)
         title = f"{self.PANE_TITLE} ({count})"
         if title != self._title:
             # Setting border_title always repaints the whole pane, and a str would be read as

@@ -9,7 +9,13 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.actions.plans import ActionKind
-from console.ui.action_requests import ActionRequest, node_primary_request, node_request
+from console.ui.action_requests import (
+    ActionRequest,
+    cluster_maintenance_request,
+    node_maintenance_request,
+    node_primary_request,
+    node_request,
+)
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
 from console.ui.widgets.keyed_table import KeyedTable
 
@@ -25,6 +31,8 @@ class NodesPane(KeyedTable):
     | s | Put the node in standby (previewed, confirmed). |
     | o | Bring the node out of standby (previewed, confirmed). |
     | f | Fail the VIP back to its preferred node (previewed, confirmed). |
+    | m | Switch the node's maintenance on or off (previewed, confirmed). |
+    | M | Switch the whole cluster's maintenance mode on or off (previewed, confirmed). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,6 +42,13 @@ class NodesPane(KeyedTable):
                 tooltip="Bring the selected node out of standby (asks first)"),
         Binding("f", "failback_vip", "Failback", id="console.failback-vip",
                 tooltip="Move the VIP and its service back to the preferred node (asks first)"),
+        Binding("m", "maintenance_node", "Maintenance", show=False,
+                id="console.maintenance-node",
+                tooltip="Switch the selected node's maintenance on or off: its resources stop "
+                        "being managed (asks first)"),
+        Binding("M", "maintenance_cluster", "Cluster maintenance", show=False,
+                id="console.maintenance-cluster",
+                tooltip="Switch the cluster's maintenance mode on or off (asks first)"),
     ]
     COLUMNS = (("node", "Node"), ("state", "State"), ("dc", "DC"), ("quorum", "Quorum"),
                ("reach", "Reachable"), ("age", "Data age"), ("running", "Running"))
@@ -67,6 +82,10 @@ class NodesPane(KeyedTable):
             return node_request(ActionKind.ONLINE, node)
         if action == "failback_vip":
             return ActionRequest(ActionKind.FAILBACK)
+        if action == "maintenance_node":
+            return node_maintenance_request(shown_snapshot(self), node)
+        if action == "maintenance_cluster":
+            return cluster_maintenance_request(shown_snapshot(self))
         return None
 
     def selected_requests(self) -> tuple[ActionRequest, ...]:
@@ -87,3 +106,12 @@ class NodesPane(KeyedTable):
     def action_failback_vip(self) -> None:
         """Move the VIP back to its preferred node."""
         start_action(self, ActionRequest(ActionKind.FAILBACK))
+
+    def action_maintenance_node(self, node: str | None = None) -> None:
+        """Switch the node's maintenance on or off."""
+        start_action(self, node_maintenance_request(shown_snapshot(self),
+                                                    node or self.selected_node))
+
+    def action_maintenance_cluster(self) -> None:
+        """Switch the cluster's maintenance mode on or off."""
+        start_action(self, cluster_maintenance_request(shown_snapshot(self)))

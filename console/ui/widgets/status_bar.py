@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from console.model.text_safety import printable
+
 
 class StatusBar(Static):
     """One line under the panes; greyed (`-stale`) when the data is too old to trust."""
@@ -23,8 +25,8 @@ class StatusBar(Static):
         """Render the parts separated by dots, then the read-only badge. A hint (why the
         selection's action is unavailable, the running action's step) goes first: it is what
         the operator is looking for at that moment, and a long one must not be cut off."""
-        pieces: list[tuple[str, str]] = [(f"{hint}  ·  ", "italic")] if hint else []
-        pieces.append((" · ".join(parts), ""))
+        pieces: list[tuple[str, str]] = [(f"{printable(hint)}  ·  ", "italic")] if hint else []
+        pieces.append((printable(" · ".join(parts)), ""))
         if read_only:
             pieces.append(("  READ-ONLY", "bold"))
         content = Content.assemble(*pieces)

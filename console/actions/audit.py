@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from console.actions.catalog import spec_of
 from console.actions.execute import ActionOutcome
 from console.actions.plans import ActionPlan
 
@@ -73,7 +74,7 @@ def record_outcome(outcome: ActionOutcome, *, cluster: str | None,
                    path: Path | None = None) -> dict[str, Any]:
     """Append the entry for an executed (or executor-refused) plan."""
     plan = outcome.plan
-    return record(plan.kind.value, outcome=outcome.status.value, message=outcome.message,
+    return record(spec_of(plan.kind).verb, outcome=outcome.status.value, message=outcome.message,
                   cluster=cluster, node=plan.run_on, target=_target(plan),
                   version_before=outcome.version_before,
                   version_after=outcome.version_after if outcome.applied else None,
@@ -84,7 +85,7 @@ def record_outcome(outcome: ActionOutcome, *, cluster: str | None,
 def record_plan(plan: ActionPlan, outcome: str, message: str, *, cluster: str | None,
                 path: Path | None = None) -> dict[str, Any]:
     """Append the entry for a plan that was not executed (refused by the preview, cancelled)."""
-    return record(plan.kind.value, outcome=outcome, message=message, cluster=cluster,
+    return record(spec_of(plan.kind).verb, outcome=outcome, message=message, cluster=cluster,
                   node=plan.run_on, target=_target(plan), version_before=plan.expected_version,
                   predicted=plan.consequences, path=path)
 
@@ -102,8 +103,52 @@ def read_entries(path: Path | None = None) -> Iterator[Mapping[str, Any]]:
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 entry = None
-            yield entry if isinstance(entry, dict) else {
-                "outcome": "unreadable", "message": f"line {number} is not a JSON object"}
+            if not isinstance(entry, dict):
+                yield {"outcome": "unreadable", "message": f"line {number} is not a JSON object"}
+                continue
+            damage = _wrong_typed(entry)
+            yield entry if damage is None else {
+                "time": entry["time"] if isinstance(entry.get("time"), str) else "?",
+                "outcome": "damaged", "message": f"line {number}: {damage}"}
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_optional_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_number(value: object) -> bool:
+    return value is None or isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+FIELD_TYPES = {
+    "time": ("text", _is_text), "user": ("text", _is_text), "action": ("text", _is_text),
+    "outcome": ("text", _is_text), "message": ("text", _is_text),
+    "cluster": ("text", _is_optional_text), "node": ("text", _is_optional_text),
+    "target": ("text", _is_optional_text), "version_before": ("text", _is_optional_text),
+    "version_after": ("text", _is_optional_text), "predicted": ("a list of text", _is_text_list),
+    "failover_s": ("a number", _is_number), "conflicts": ("a whole number", _is_count),
+}
+"""What each field of an entry holds; an entry edited by hand (or by another tool) into
+something else is shown as damaged instead of stopping `hacon audit`."""
+
+
+def _wrong_typed(entry: Mapping[str, Any]) -> str | None:
+    for key, (kind, fits) in FIELD_TYPES.items():
+        if key in entry and not fits(entry[key]):
+            return f"{key} is not {kind}"
+    return None
 
 
 def format_entry(entry: Mapping[str, Any]) -> str:
@@ -125,7 +170,7 @@ def format_entry(entry: Mapping[str, Any]) -> str:
 
 
 def _target(plan: ActionPlan) -> str | None:
-    return plan.node if plan.kind.value in ("standby", "online") else plan.resource or plan.node
+    return spec_of(plan.kind).target_of(plan)
 
 
 def _local_user() -> str:
@@ -137,6 +182,7 @@ def _local_user() -> str:
 
 def _append(path: Path, line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
@@ -144,6 +190,18 @@ def _append(path: Path, line: str) -> None:
         written = os.write(descriptor, data)
         if written != len(data):
             raise OSError(f"short write to {path}")
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    if created:
+        _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """A new file's name is on disk only once its directory is synced: without it, a crash
+    right after the first action could lose the whole journal, fsynced entry included."""
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
