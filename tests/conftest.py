@@ -17,9 +17,6 @@ import pytest
 
 from console.pacemaker_tools import find_tool, search_path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "pacemaker-scheduler"
-"""Pacemaker's scheduler regression CIBs, laid beside the checkout (shared/ next to main/)."""
 WARNINGS_AS_ERRORS = ("error,ignore::DeprecationWarning,ignore::PendingDeprecationWarning,"
                       "ignore::ImportWarning,ignore::ResourceWarning")
 """PYTHONWARNINGS for every process a test starts (hacon above all): each warning a user would

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 
 def hacon(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -12,8 +12,8 @@ import pytest
 from console import __version__
 from console.cli import main
 from console.model.text_safety import printable
-from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
+from tests.support.paths import REPO_ROOT
 from tests.support.status_schema import assert_conforms
 
 SAMPLE = REPO_ROOT / "console" / "data" / "sample-cib.xml"

@@ -11,7 +11,7 @@ import pytest
 from console.commands.errors import CommandError
 from console.commands.history import parse_when
 from console.pacemaker_tools import find_tool
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from tests.hacon_process import hacon
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node"
@@ -101,3 +101,19 @@ def test_times_are_utc_epochs_or_spans_ago(text: str, expected: int) -> None:
 def test_an_unreadable_time_is_refused() -> None:
     with pytest.raises(CommandError, match="cannot read the time"):
         parse_when("yesterday")
+
+
+def test_reports_of_several_nodes_are_read_together(tmp_path: Path) -> None:
+    """Each half of the inputs in its own report: together, the input before each is known."""
+    halves = []
+    for index, part in enumerate((range(9), range(9, 17))):
+        path = tmp_path / f"report-{index}.tar"
+        with tarfile.open(path, "w") as archive:
+            for number in part:
+                name = f"pe-input-{number}.bz2"
+                archive.add(LAB / "node-a" / "pengine" / name, arcname=f"r/node-a/pengine/{name}")
+        halves += ["--from", str(path)]
+    document = json.loads(hacon("history", *halves, "--json").stdout)
+    assert document["inputs_read"] == 17
+    failover = next(t for t in document["transitions"] if t["file"] == "pe-input-9.bz2")
+    assert failover["category"] == "failure"

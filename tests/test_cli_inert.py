@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from console.cli import main
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
+from tests.support.status_schema import assert_conforms
 
 SAMPLE = (REPO_ROOT / "console" / "data" / "sample-cib.xml").read_text()
 HOSTILE_NAME = "node-\u009b2J\u202eb\u2066x\u200f\x7f"
@@ -43,7 +44,7 @@ def test_json_keeps_the_name_exact_but_escapes_what_a_terminal_would_interpret(
     out = capsys.readouterr().out
     assert not any(char in out for char in RAW)
     assert "node-\\u009b2J\\u202eb\\u2066x\\u200f\\u007f" in out
-    document = json.loads(out)
+    document = assert_conforms(json.loads(out))
     assert HOSTILE_NAME in document["nodes"]
 
 

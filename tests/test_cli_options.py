@@ -8,6 +8,7 @@ each logs in as tells them apart, and the test stops at the moment hacon would c
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pytest
 from console.cli import main
 from console.commands import status_live
 from console.commands.errors import CommandError
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
+from tests.support.status_schema import assert_conforms
 
 CLUSTERS = """
 default = "{default}"
@@ -88,7 +90,9 @@ def test_a_cib_file_before_status_is_the_file_shown(
         reached: list[status_live.Target], capsys: pytest.CaptureFixture[str]) -> None:
     write_clusters(default="rw")
     assert main(["--cib-file", str(SAMPLE), "status", "--json"]) == 0
-    assert '"node-a"' in capsys.readouterr().out and reached == []
+    out = capsys.readouterr().out
+    assert '"node-a"' in out and reached == []
+    assert_conforms(json.loads(out))
 
 
 @pytest.mark.parametrize(("argv", "said"), [

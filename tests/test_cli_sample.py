@@ -12,8 +12,8 @@ from lxml import etree
 
 from console.commands.sources import sample_cib
 from console.model.snapshot import parse_cib
-from tests.conftest import REPO_ROOT
 from tests.fixtures.sample_cib import build_sample_cib
+from tests.support.paths import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "console" / "data" / "sample-cib.xml"
 TOOLS = ("cibadmin", "crm_mon", "crm_simulate", "crm_attribute", "pcs")

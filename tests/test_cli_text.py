@@ -6,7 +6,7 @@ from lxml import etree
 
 from console.commands.status_view import render_status
 from console.model.snapshot import parse_cib
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 SAMPLE = (REPO_ROOT / "console" / "data" / "sample-cib.xml").read_bytes()
 

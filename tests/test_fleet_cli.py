@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from console.demo.fleet import running_demo_fleet
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 
 async def hacon(*argv: str) -> tuple[int, str, str]:

@@ -8,8 +8,10 @@ import sys
 import pytest
 
 PURE_MODULES = [
-    "console.model", "console.presentation", "console.actions.guards", "console.actions.plans",
-    "console.actions.requests", "console.actions.catalog",
+    "console.model", "console.model.live.verdict", "console.model.live.export",
+    "console.presentation.rows", "console.presentation.banner",
+    "console.actions.guards", "console.actions.plans", "console.actions.requests",
+    "console.actions.catalog",
 ]
 FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
 

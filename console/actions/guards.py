@@ -30,7 +30,7 @@ MAX_DATA_AGE_S = 30.0
 def standby_blocked_reason(snapshot: Snapshot, node: str, *,
                            now: float | None = None) -> str | None:
     """Why `node` may not be put in standby now, or None."""
-    cluster, reason = _usable_for(snapshot, now, node=node)
+    cluster, reason = usable_for(snapshot, now, node=node)
     if cluster is None:
         return reason
     if cluster.nodes[node].standby:
@@ -51,7 +51,7 @@ def standby_blocked_reason(snapshot: Snapshot, node: str, *,
 def online_blocked_reason(snapshot: Snapshot, node: str, *,
                           now: float | None = None) -> str | None:
     """Why `node` may not be brought out of standby now, or None."""
-    cluster, reason = _usable_for(snapshot, now, node=node)
+    cluster, reason = usable_for(snapshot, now, node=node)
     if cluster is None:
         return reason
     if not cluster.nodes[node].standby:
@@ -62,7 +62,7 @@ def online_blocked_reason(snapshot: Snapshot, node: str, *,
 def cleanup_blocked_reason(snapshot: Snapshot, resource: str, node: str | None = None, *,
                            now: float | None = None) -> str | None:
     """Why the failures of `resource` (on `node`, or anywhere) may not be cleaned up, or None."""
-    cluster, reason = _usable_for(snapshot, now, resource=resource, node=node)
+    cluster, reason = usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
     if not _failure_nodes(cluster, resource, node):
@@ -74,7 +74,7 @@ def cleanup_blocked_reason(snapshot: Snapshot, resource: str, node: str | None =
 def clear_blocked_reason(snapshot: Snapshot, resource: str | None = None, *,
                          now: float | None = None) -> str | None:
     """Why leftover cli-prefer / cli-ban constraints (of `resource`, or all) may not go, or None."""
-    cluster, reason = _usable_for(snapshot, now, resource=resource)
+    cluster, reason = usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if not cli_constraints(cluster, resource):
@@ -126,7 +126,7 @@ def _failure_nodes(cluster: ClusterSnapshot, resource: str, node: str | None) ->
     return found if node is None else found & {node}
 
 
-def _usable_for(snapshot: Snapshot, now: float | None, *, resource: str | None = None,
+def usable_for(snapshot: Snapshot, now: float | None, *, resource: str | None = None,
                 node: str | None = None) -> tuple[ClusterSnapshot | None, str | None]:
     """`_usable`, and None with why when the cluster has no such `resource` or `node`.
 

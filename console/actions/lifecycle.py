@@ -29,6 +29,7 @@ from console.actions.plans import (
 )
 from console.actions.upkeep import RESOURCE_TAGS, _pairs, _write_pairs
 from console.model.cluster import ClusterSnapshot
+from console.model.text_safety import shell_word
 from console.transport import argv as node_argv
 Snapshot = guards.Snapshot
 
@@ -45,7 +46,7 @@ def vip_family(cluster: ClusterSnapshot) -> set[str]:
 def disable_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be disabled (target-role=Stopped) now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if (cluster.resources[resource].target_role or "").lower() == "stopped":
@@ -59,7 +60,7 @@ def disable_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
 def restart_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be restarted (stopped, then started on the same node), or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     rsc = cluster.resources[resource]
@@ -85,14 +86,14 @@ def plan_restart(cib: bytes, resource: str, force: bool, *, run_on: str) -> Acti
              f"again; verified back on {node}")
     in_family = resource in vip_family(snapshot)
     return replace(stop, kind=ActionKind.RESTART, node=node, changes=steps, consequences=steps,
-                   title=f"Restart {resource} on {node}" + (": OUTAGE" if in_family else ""),
+                   title=f"Restart {shell_word(resource)} on {shell_word(node)}" + (": OUTAGE" if in_family else ""),
                    typed_confirmation=resource if in_family else None, force=force)
 
 
 def enable_blocked_reason(snapshot: Snapshot, resource: str, *,
                           now: float | None = None) -> str | None:
     """Why `resource` may not be enabled (target-role removed) now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if (cluster.resources[resource].target_role or "").lower() != "stopped":
@@ -108,7 +109,7 @@ def plan_disable(cib: bytes, resource: str, force: bool, *, run_on: str) -> Acti
     _write_pairs(builder, _resource_element(builder, resource), "meta_attributes",
                  f"{resource}-meta_attributes", {"target-role": "Stopped"})
     change = f"{resource} gets target-role=Stopped: Pacemaker stops it and keeps it stopped"
-    plan = _patch_plan(builder, snapshot, ActionKind.DISABLE, f"Disable {resource}", run_on,
+    plan = _patch_plan(builder, snapshot, ActionKind.DISABLE, f"Disable {shell_word(resource)}", run_on,
                        resource=resource, consequences=(change,))
     plan = replace(plan, changes=(change,))
     if resource not in vip_family(snapshot):
@@ -116,7 +117,7 @@ def plan_disable(cib: bytes, resource: str, force: bool, *, run_on: str) -> Acti
     # An outage the operator forced: typed confirmation; not refused by the preview, and the
     # verification expects the VIP (or its service) stopped, as predicted.
     return replace(plan, typed_confirmation=resource, force=True, vip=None, services=(),
-                   title=f"Disable {resource}: OUTAGE of the service behind the VIP")
+                   title=f"Disable {shell_word(resource)}: OUTAGE of the service behind the VIP")
 
 
 def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
@@ -130,7 +131,7 @@ def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
     if not builder.changed:
         raise ActionRefused(f"{resource}'s target-role is inherited: enable its parent")
     change = f"{resource}'s target-role=Stopped is removed: Pacemaker may start it"
-    plan = _patch_plan(builder, snapshot, ActionKind.ENABLE, f"Enable {resource}", run_on,
+    plan = _patch_plan(builder, snapshot, ActionKind.ENABLE, f"Enable {shell_word(resource)}", run_on,
                        resource=resource, consequences=(change,))
     return replace(plan, changes=(change,))
 
@@ -138,7 +139,7 @@ def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
 def refresh_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, *,
                            now: float | None = None) -> str | None:
     """Why `resource` may not be refreshed (re-probed) now, or None."""
-    _, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    _, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     return reason
 
 
@@ -152,7 +153,7 @@ def plan_refresh(cib: bytes, resource: str, node: str | None, *, run_on: str) ->
             "a fresh CIB just before it runs)")
     vip = guards.main_vip(snapshot)
     return ActionPlan(
-        kind=ActionKind.REFRESH, title=f"Refresh {resource}{where}", node=node,
+        kind=ActionKind.REFRESH, title=f"Refresh {shell_word(resource)}{where}", node=node,
         resource=resource, run_on=run_on,
         argv=node_argv.crm_resource_refresh(resource, node), stdin=None,
         expected_version=snapshot.version, consequences=(note,), changes=(note,),

@@ -20,6 +20,7 @@ from console.actions.execute import (
 )
 from console.actions.plans import ActionKind, ActionRefused
 from console.model.snapshot import parse_cib
+from console.model.text_safety import shell_word
 from console.transport.base import CommandRunner
 
 
@@ -55,4 +56,4 @@ def _unfinished(stopped: ActionOutcome, why: str) -> ActionOutcome:
     resource = stopped.plan.resource
     return replace(stopped, status=OutcomeStatus.FAILED, verified=False,
                    message=f"{resource} was stopped but not started again ({why}): start it "
-                           f"with `hacon enable {resource}`")
+                           f"with `hacon enable {shell_word(resource or '')}`")

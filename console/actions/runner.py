@@ -29,6 +29,7 @@ from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.requests import GuardedRequest
 from console.actions.upkeep import cib_time
 from console.model.live.snapshot import LiveSnapshot
+from console.model.text_safety import shell_word
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner, NodeUnreachable
 
@@ -158,7 +159,7 @@ def _offer_clearing(outcome: ActionOutcome) -> ActionOutcome:
             or plan.kind not in (ActionKind.MOVE, ActionKind.BAN)):
         return outcome
     return replace(outcome, message=f"{outcome.message}; its constraint stays in the CIB: "
-                                    f"remove it with `hacon clear {plan.resource}`")
+                                    f"remove it with `hacon clear {shell_word(plan.resource or '')}`")
 
 
 async def journal_crash(request: GuardedRequest, snapshot: LiveSnapshot, cluster: str | None,

@@ -43,6 +43,7 @@ from console.model.constraints.dates import parse_iso_datetime
 from console.model.snapshot import parse_cib
 from console.model.types import INFINITY
 from console.model.upkeep import SINCE_ATTRIBUTE, expired_constraints, own_unmanaged_setting
+from console.model.text_safety import shell_word
 
 Snapshot = guards.Snapshot
 CIB_TIME_FORMAT = "%Y-%m-%d %H:%M:%SZ"
@@ -86,7 +87,7 @@ def parse_lifetime(text: str) -> int:
 def maintenance_blocked_reason(snapshot: Snapshot, on: bool, node: str | None,
                                resource: str | None, *, now: float | None = None) -> str | None:
     """Why maintenance may not be switched on/off for the cluster, `node` or `resource`."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
     if node is not None and resource is not None:
@@ -126,9 +127,9 @@ def plan_maintenance(cib: bytes, on: bool, node: str | None, resource: str | Non
                     builder.delete(pair)
     if not builder.changed:
         raise ActionRefused("maintenance is set for this boot only (transient attribute): "
-                            f"crm_attribute --node {node} --name maintenance --lifetime reboot "
+                            f"crm_attribute --node {shell_word(node or '')} --name maintenance --lifetime reboot "
                             "--delete")
-    subject = resource or node or "the cluster"
+    subject = shell_word(resource or node or "") if resource or node else "the cluster"
     title = f"{'Start' if on else 'End'} maintenance of {subject}"
     kind = ActionKind.MAINTENANCE_ON if on else ActionKind.MAINTENANCE_OFF
     plan = _patch_plan(builder, snapshot, kind, title, run_on, node=node, resource=resource)
@@ -225,7 +226,7 @@ RESOURCE_TAGS = frozenset({"primitive", "group", "clone", "master", "bundle"})
 def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban: bool, *,
                         now: float | None = None) -> str | None:
     """Why `resource` may not be moved to (ban: away from) `node` now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource, node=node)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource, node=node)
     if cluster is None:
         return reason
     rsc = cluster.resources[resource]
@@ -268,7 +269,7 @@ def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str
             builder.delete(old)
     builder.create(constraints, _cli_location(constraint_id, resource, node, ban, until))
     verb = "Ban" if ban else "Move"
-    title = f"{verb} {resource} {'from' if ban else 'to'} {node}"
+    title = f"{verb} {shell_word(resource)} {'from' if ban else 'to'} {shell_word(node)}"
     lasting = f"until {until}" if until else "until it is cleared"
     change = f"{constraint_id} {'keeps' if ban else 'pins'} {resource} {'off' if ban else 'on'} " \
              f"{node} {lasting}"
@@ -303,7 +304,7 @@ def _cli_location(constraint_id: str, resource: str, node: str, ban: bool,
 def clear_expired_blocked_reason(snapshot: Snapshot, resource: str | None, *,
                                  now: float | None = None) -> str | None:
     """Why no expired cli-prefer / cli-ban constraint can be removed now, or None."""
-    cluster, reason = guards._usable_for(snapshot, now, resource=resource)
+    cluster, reason = guards.usable_for(snapshot, now, resource=resource)
     if cluster is None:
         return reason
     if not expired_constraints(cluster, now if now is not None else time.time(), resource):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 def run_fleet(config: ConsoleConfig, *, read_only: bool, theme: str | None) -> int:
     """Watch every cluster of `config` until the operator quits."""
+    from console.transport.history_source import SshHistorySource, cache_key
     from console.transport.poller import ClusterPoller, PollSettings
     from console.ui.fleet_app import FleetMember
 
@@ -46,7 +47,9 @@ def run_fleet(config: ConsoleConfig, *, read_only: bool, theme: str | None) -> i
         poller = ClusterPoller(ssh, target.nodes, PollSettings(
             interval=FLEET_POLL_INTERVAL, service=probe))
         members[name] = FleetMember(_observed(poller, name, notifier), ssh, f"cluster {name}",
-                                    read_only or cluster.read_only)
+                                    read_only or cluster.read_only,
+                                    SshHistorySource(ssh, target.nodes,
+                                                     cache_key(name, target.nodes)))
         closers += [poller.close, ssh.close]
     return run_fleet_app(members, closers=closers, theme=theme, notifier=notifier)
 

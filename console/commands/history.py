@@ -34,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="why the cluster did what it did: transitions explained, live or from a report",
         description=__doc__.split("\n\n")[1] if __doc__ else None,
     )
-    parser.add_argument("--from", dest="source", type=Path, metavar="DIR|TARBALL",
-                        help="read inputs offline: a directory of pe-input files or a "
-                        "crm_report tarball")
+    parser.add_argument("--from", dest="source", type=Path, action="append",
+                        metavar="DIR|TARBALL", help="read inputs offline: a directory of "
+                        "pe-input files or a crm_report tarball (repeatable: one per node)")
     parser.add_argument("--since", metavar="WHEN", help="from this time (UTC "
                         "'2026-12-06 09:00', epoch seconds, or ago: 30m, 2h, 1d)")
     parser.add_argument("--until", metavar="WHEN", help="up to this time (same forms)")

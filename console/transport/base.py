@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 Argv = tuple[str, ...]
-"""A command as an argument vector; never a shell string (see `commands.remote_command`)."""
+"""A command as an argument vector; never a shell string (see `argv.remote_command`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,9 @@ Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) while inputs are read."""
 
 FETCH_BATCH = 100
-"""Inputs fetched per tar (each is a few kilobytes compressed)."""
+"""Inputs fetched per tar at most (each is a few kilobytes compressed)..."""
+FETCH_BATCH_BYTES = 8 << 20
+"""...and at most this many bytes of them, well under what hacon reads of one command."""
 MAX_LOG_LINES = 50_000
 COMMAND_TIMEOUT_S = 60.0
 
@@ -65,10 +67,11 @@ def index_inputs(inputs: Sequence[tuple[InputRef, bytes]], progress: Progress = 
 
 
 class LocalHistorySource:
-    """A directory of inputs or a crm_report tarball (`hacon history --from`)."""
+    """Directories of inputs or crm_report tarballs (`hacon history --from`, repeatable: one
+    single-node report per node together hold every DC's inputs)."""
 
-    def __init__(self, path: Path, default_node: str = "local") -> None:
-        self.path = path
+    def __init__(self, path: Path | Sequence[Path], default_node: str = "local") -> None:
+        self.paths = (path,) if isinstance(path, Path) else tuple(path)
         self.default_node = default_node
         self._raw: dict[str, bytes] = {}
 
@@ -78,13 +81,15 @@ class LocalHistorySource:
 
     def load_sync(self, progress: Progress = _no_progress) -> HistoryData:
         """Read everything (raises HistorySourceError for an unusable path)."""
-        local = read_history(self.path, self.default_node)
-        self._raw = {ref.key: data for ref, data in local.inputs}
-        facts, problems = index_inputs(local.inputs, progress)
-        logs = merge_findings(read_log_lines(node, lines)
+        locals_ = [read_history(path, self.default_node) for path in self.paths]
+        self._raw = {ref.key: data for local in locals_ for ref, data in local.inputs}
+        inputs = [(InputRef(*key.split("/", 1)), data) for key, data in self._raw.items()]
+        facts, problems = index_inputs(inputs, progress)
+        logs = merge_findings(read_log_lines(node, lines) for local in locals_
                               for node, lines in local.log_lines.items())
-        return HistoryData(tuple(facts), logs, {**local.skipped, **problems},
-                           f"{self.path}", len(facts))
+        skipped = {key: text for local in locals_ for key, text in local.skipped.items()}
+        return HistoryData(tuple(facts), logs, {**skipped, **problems},
+                           ", ".join(map(str, self.paths)), len(facts))
 
     async def load(self, progress: Progress = _no_progress) -> HistoryData:
         """load_sync in a thread (the UI's loop keeps drawing)."""
@@ -125,6 +130,23 @@ def unpack_tar(stdout: bytes, wanted: Iterable[str]) -> dict[str, bytes]:
 def cache_key(cluster: str | None, nodes: Sequence[str]) -> str:
     """The cache's name for a cluster: its clusters.toml name, else its nodes joined."""
     return cluster or "+".join(nodes)
+
+
+def fetch_batches(missing: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """(node, name, stamp) entries in batches of one node each, bounded in count and bytes."""
+    batches: list[list[tuple[str, str, str]]] = []
+    size = 0
+    for entry in sorted(missing):
+        entry_size = int(entry[2].split(":", 1)[0] or 0)
+        last = batches[-1] if batches else None
+        if (last is None or last[0][0] != entry[0] or len(last) >= FETCH_BATCH
+                or size + entry_size > FETCH_BATCH_BYTES):
+            batches.append([entry])
+            size = entry_size
+        else:
+            last.append(entry)
+            size += entry_size
+    return batches
 
 
 class SshHistorySource:
@@ -184,13 +206,12 @@ class SshHistorySource:
         """Fetch every missing input (a tar per node and batch), then read them all at once."""
         fetched: list[tuple[InputRef, bytes]] = []
         stamps: dict[str, str] = {}
-        for start in range(0, len(missing), FETCH_BATCH):
-            batch = missing[start:start + FETCH_BATCH]
-            for node in sorted({entry[0] for entry in batch}):
-                entries = [entry for entry in batch if entry[0] == node]
-                fetched += await self._fetch_batch(node, entries, problems)
+        done = 0
+        for batch in fetch_batches(missing):
+            fetched += await self._fetch_batch(batch[0][0], batch, problems)
             stamps.update({f"{node}/{name}": stamp for node, name, stamp in batch})
-            progress(start + len(batch), len(missing) * 2, batch[-1][1])
+            done += len(batch)
+            progress(done, len(missing) * 2, batch[-1][1])
         reading = functools.partial(self._read_and_remember, fetched, stamps, problems,
                                     lambda done, total, what: progress(total + done, total * 2,
                                                                        what))

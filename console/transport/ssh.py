@@ -236,7 +236,7 @@ class NodeSession:
         return classify(self.node, error, connect_timeout=None)
 
     def stream(self, argv: Sequence[str], *, max_lifetime: float | None = None) -> LineStream:
-        """Lines of a long-running command, e.g. `commands.crm_mon_events()`.
+        """Lines of a long-running command, e.g. `argv.crm_mon_events()`.
 
         Use as `async with session.stream(argv) as lines: async for line in lines: ...`;
         leaving the block closes the channel (OpenSSH ignores the terminate signal). With

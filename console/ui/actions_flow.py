@@ -321,6 +321,8 @@ class ActionsApp(App[None]):
 
     def _actions_changed(self) -> None:
         """Re-ask check_action for the footer and redraw the status bar's hint."""
+        if not self.screen_stack:  # a cursor event delivered while the app shuts down
+            return
         self.screen.refresh_bindings()
         self.show_action_hint()
 

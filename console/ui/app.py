@@ -69,7 +69,7 @@ class ConsoleApp(ActionsApp):
         Binding("t", "change_theme", "Theme", id="console.change-theme",
                 tooltip="Pick a colour theme (remembered for next time)"),
         Binding("q", "quit", "Quit", id="console.quit", tooltip="Leave hacon"),
-        Binding("H", "show_history", "History", id="console.show-history",
+        Binding("H", "show_history", "History", show=False, id="console.show-history",
                 tooltip="Why the cluster did what it did: the transitions, explained"),
     ]
 

@@ -21,6 +21,7 @@ from console.transport.fleet import FleetWatch
 from console.ui.app import ConsoleApp
 from console.ui.messages import SnapshotReceived
 from console.ui.screens.fleet import ClusterUpdated, FleetScreen
+from console.ui.screens.history import HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.source import ClusterSource
 
@@ -33,6 +34,8 @@ class FleetMember:
     runner: CommandRunner | None
     label: str
     read_only: bool = False
+    history: HistorySource | None = None
+    """The cluster's transition history (`H` in its console), if it has one."""
 
 
 class ClusterScreen(MainScreen):
@@ -98,6 +101,7 @@ class FleetApp(ConsoleApp):
         self.opened = name
         self.source, self.runner = member.source, member.runner
         self.source_label, self.read_only = member.label, member.read_only
+        self.history = member.history
         screen = ClusterScreen()
         self.push_screen(screen)
         latest = self.fleet.latest.get(name)
@@ -109,7 +113,13 @@ class FleetApp(ConsoleApp):
         if isinstance(self.screen, ClusterScreen):
             self.pop_screen()
         self.opened = None
-        self.source = self.runner = None
+        self.source = self.runner = self.history = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The overview has no transition history of its own: `H` is a cluster's key."""
+        if action == "show_history" and self.history is None:
+            return False
+        return super().check_action(action, parameters)
 
     def on_data_table_row_highlighted(self, message: Message) -> None:
         """Only a cluster's console has action keys that follow its cursors; the overview's

@@ -15,7 +15,7 @@ from console.actions.plans import ActionRefused
 from console.commands import actions_run
 from console.commands.status_view import render_status
 from console.model.constraints.parse import Constraints
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 HOSTILE_NODE = "node-a;reboot"
 HOSTILE_RESOURCE = "OSIPS $(reboot)"

@@ -228,3 +228,35 @@ def test_a_move_to_a_node_the_resource_is_banned_from_is_refused(tmp_path: Path)
     banned = parse_cib(applied(TWO, ban.stdin, tmp_path).read_bytes())
     assert upkeep.move_blocked_reason(banned, "ClusterIP", "node-b", False) == (
         "ClusterIP is banned from node-b by cli-ban-ClusterIP-on-node-b: clear it first")
+
+
+def test_maintenance_left_on_for_hours_and_an_expired_move_are_advisories(
+        tmp_path: Path) -> None:
+    from console.model.live.advisories import live_advisories
+    from tests.support.snapshots import live
+
+    on = upkeep.plan_maintenance(TWO, True, "node-b", None, upkeep.cib_time(NOW), run_on="node-a")
+    maintained = applied(TWO, on.stdin, tmp_path).read_bytes()
+    move = upkeep.plan_move(maintained, "ClusterIP", None, False, upkeep.cib_time(NOW + 60),
+                            run_on="node-a")
+    cluster = parse_cib(applied(maintained, move.stdin, subdir(tmp_path, "moved")).read_bytes())
+    fresh = {a.code for a in live_advisories(live(cluster, fetched_at=NOW + 30))}
+    assert not {"maintenance-old", "expired-cli-constraint"} & fresh
+    later = {a.code: a.text for a in live_advisories(live(cluster, fetched_at=NOW + 2 * 3600))}
+    assert later["maintenance-old"] == ("node-b has been in maintenance for over 1 h: nothing "
+                                        "there is monitored or recovered; forgotten?")
+    assert later["expired-cli-constraint"].startswith("cli-ban-ClusterIP-on-node-a expired at")
+
+
+def test_the_banner_says_what_is_in_maintenance_and_for_how_long(tmp_path: Path) -> None:
+    from console.presentation.banner import maintenance_text
+
+    on = upkeep.plan_maintenance(TWO, True, "node-b", None, upkeep.cib_time(NOW), run_on="node-a")
+    cluster = parse_cib(applied(TWO, on.stdin, tmp_path).read_bytes())
+    assert maintenance_text(cluster, NOW + 12 * 60) == "MAINTENANCE: node node-b for 12 min"
+    by_hand = parse_cib(TWO.replace(b'<node id="2" uname="node-b"/>', (
+        b'<node id="2" uname="node-b"><instance_attributes id="n2"><nvpair id="n2-m" '
+        b'name="maintenance" value="on"/></instance_attributes></node>')))
+    assert maintenance_text(by_hand, NOW) == (
+        "MAINTENANCE: node node-b (since: unknown, not switched on by hacon)")
+    assert maintenance_text(parse_cib(TWO), NOW) is None

@@ -30,12 +30,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
-from tests.conftest import REPO_ROOT
 
 from console.model.transitions import explain_history
 from console.transport.base import CommandResult
 from console.transport.history_source import LocalHistorySource, SshHistorySource
 from console.transport.replay_local import crm_simulate_binary
+from tests.support.paths import REPO_ROOT
 
 SEED = REPO_ROOT / "tests/fixtures/history/lab-2node/node-a/pengine/pe-input-16.bz2"
 START = 1796547976

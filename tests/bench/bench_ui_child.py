@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.model.cluster import ClusterSnapshot
 from console.model.live.snapshot import LiveSnapshot
 from console.ui.app import ConsoleApp
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 
 def big_cluster(count: int, round_number: int, changed: int) -> ClusterSnapshot:

@@ -3,19 +3,21 @@
 A `CibBuilder` owns one file. Configuration goes in with `cibadmin`, `crm_attribute`,
 `crm_resource` and `pcs -f`; the status section is never written by hand: `crm_simulate` brings
 nodes up, runs the scheduler's transitions and injects operation results and node events, and
-saves what it simulated back into the file. Element text is built with lxml, so an id or value
-can never break the XML handed to cibadmin.
+saves what it simulated back into the file. The configuration pieces come from the tests' one
+CIB-XML builder (tests/support/cib_xml.py), so an id or value can never break the XML handed to
+cibadmin.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
 
 from tests.cases.tools import ToolError, crm_mon_tree, run_tool
+from tests.support.cib_xml import element, xml
 
 SETTLE_ROUNDS = 40
 BUSY_ACTIONS = (
@@ -27,63 +29,6 @@ recurring monitor (an unmanaged resource asks for the same cancel in every trans
 re-schedules a monitor with on-fail=ignore after clearing its failcount, again and again: such
 bookkeeping alone does not keep a cluster busy."""
 """Transitions to run before a cluster must be stable (a failed action ends a transition early)."""
-
-
-def element(tag: str, attrs: Mapping[str, str], *children: etree._Element) -> etree._Element:
-    """An element with attributes and children (attribute names may contain dashes)."""
-    made = etree.Element(tag, dict(attrs))
-    made.extend(children)
-    return made
-
-
-def _xml(element: etree._Element) -> str:
-    return etree.tostring(element, encoding="unicode")
-
-
-def _nvpairs(owner_id: str, tag: str, values: Mapping[str, str]) -> etree._Element:
-    """`<instance_attributes>`/`<meta_attributes>` holding one nvpair per value."""
-    block = etree.Element(tag, id=f"{owner_id}-{tag}")
-    for name, value in values.items():
-        etree.SubElement(block, "nvpair", id=f"{owner_id}-{tag}-{name}", name=name, value=value)
-    return block
-
-
-def primitive(
-    rid: str,
-    agent: str,
-    params: Mapping[str, str] | None = None,
-    meta: Mapping[str, str] | None = None,
-    monitor_s: int = 10,
-) -> etree._Element:
-    """A `<primitive>` for `agent` ("class:provider:type" or "class:type") with one monitor."""
-    parts = agent.split(":")
-    attrs = {"id": rid, "class": parts[0], "type": parts[-1]}
-    if len(parts) == 3:
-        attrs["provider"] = parts[1]
-    made = etree.Element("primitive", attrs)
-    if params:
-        made.append(_nvpairs(rid, "instance_attributes", params))
-    if meta:
-        made.append(_nvpairs(rid, "meta_attributes", meta))
-    op_id = f"{rid}-monitor-{monitor_s}s"
-    op = element("op", {"id": op_id, "name": "monitor", "interval": f"{monitor_s}s"})
-    made.append(element("operations", {}, op))
-    return made
-
-
-def group(gid: str, members: Iterable[etree._Element]) -> etree._Element:
-    """A `<group>` of primitives, started in the order given."""
-    return element("group", {"id": gid}, *members)
-
-
-def clone(
-    cid: str, member: etree._Element, meta: Mapping[str, str] | None = None
-) -> etree._Element:
-    """A `<clone>` of one primitive or group (meta `promotable=true` makes it promotable)."""
-    made = element("clone", {"id": cid}, member)
-    if meta:
-        made.append(_nvpairs(cid, "meta_attributes", meta))
-    return made
 
 
 class CibBuilder:
@@ -101,7 +46,7 @@ class CibBuilder:
         self.nodes.extend(names)
         entries = [element("node", {"id": str(i), "uname": n}) for i, n in enumerate(self.nodes, 1)]
         block = element("nodes", {}, *entries)
-        self.cibadmin("--replace", "-o", "nodes", "-X", _xml(block))
+        self.cibadmin("--replace", "-o", "nodes", "-X", xml(block))
 
     def node_id(self, node: str) -> str:
         """The corosync id `add_nodes` gave `node`."""
@@ -111,9 +56,9 @@ class CibBuilder:
         """`cibadmin ARGS` on this file."""
         run_tool(["cibadmin", *args], self.path)
 
-    def create(self, section: str, element: etree._Element) -> None:
+    def create(self, section: str, made: str | etree._Element) -> None:
         """`cibadmin -C -o SECTION -X XML`: add a resource or constraint."""
-        self.cibadmin("-C", "-o", section, "-X", _xml(element))
+        self.cibadmin("-C", "-o", section, "-X", made if isinstance(made, str) else xml(made))
 
     def pcs(self, *args: str) -> None:
         """`pcs -f FILE ARGS` (pcs costs ~0.8 s of start-up per call: use sparingly)."""
@@ -154,7 +99,7 @@ class CibBuilder:
     def set_dc(self, node: str | None) -> None:
         """Name the DC on the `<cib>` root (`dc-uuid`), as a live cluster's CIB has it."""
         self.cibadmin(
-            "--modify", "-X", _xml(element("cib", {"dc-uuid": self.node_id(node) if node else ""}))
+            "--modify", "-X", xml(element("cib", {"dc-uuid": self.node_id(node) if node else ""}))
         )
 
     # status, through the scheduler -----------------------------------------------------------

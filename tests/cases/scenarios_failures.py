@@ -10,9 +10,10 @@ import random
 import time
 
 from tests.cases import claims as c
-from tests.cases.builder import CibBuilder, clone, element, group, primitive
+from tests.cases.builder import CibBuilder
 from tests.cases.claims import Claim
 from tests.cases.stacks import SERVICE, SIP_GROUP, VIP, new_cluster, vip_params
+from tests.support.cib_xml import clone, element, group, primitive
 
 ON_FAIL_POLICIES = ("block", "standby", "ignore", "stop", "restart")
 
@@ -21,9 +22,8 @@ def on_fail_policies(b: CibBuilder, rng: random.Random, count: int, tags: set[st
     """One resource per on-fail policy, each with a failed monitor where it runs."""
     new_cluster(b, rng, count, tags)
     for policy in ON_FAIL_POLICIES:
-        made = primitive(f"r-{policy}", "ocf:pacemaker:Dummy")
-        for op in made.iter("op"):
-            op.set("on-fail", policy)
+        made = primitive(f"r-{policy}", "ocf:pacemaker:Dummy", monitor_s=10,
+                         monitor_attrs={"on-fail": policy})
         b.create("resources", made)
     b.bring_up()
     holders = {policy: b.where(f"r-{policy}")[0] for policy in ON_FAIL_POLICIES}
@@ -42,7 +42,8 @@ def on_fail_policies(b: CibBuilder, rng: random.Random, count: int, tags: set[st
 def half_migrated(b: CibBuilder, rng: random.Random, count: int, tags: set[str]) -> list[Claim]:
     """A live migration (allow-migrate) whose migrate_to or migrate_from failed."""
     new_cluster(b, rng, count, tags)
-    b.create("resources", primitive("vm", "ocf:pacemaker:Dummy", meta={"allow-migrate": "true"}))
+    b.create("resources", primitive("vm", "ocf:pacemaker:Dummy", meta={"allow-migrate": "true"},
+                                    monitor_s=10))
     b.bring_up()
     source = b.where("vm")[0]
     target = rng.choice([n for n in b.nodes if n != source])
@@ -58,9 +59,11 @@ def group_partly_started(
 ) -> list[Claim]:
     """The SIP group whose service cannot start anywhere: the VIP runs, the rest is stopped."""
     new_cluster(b, rng, count, tags)
-    vip = primitive(VIP, "ocf:heartbeat:IPaddr2", vip_params(rng, rng.random() < 0.5))
-    service = primitive(SERVICE, "systemd:opensips", meta={"migration-threshold": "1"})
-    b.create("resources", group(SIP_GROUP, [vip, service, primitive("cdr", "ocf:pacemaker:Dummy")]))
+    vip = primitive(VIP, "ocf:heartbeat:IPaddr2", vip_params(rng, rng.random() < 0.5), monitor_s=10)
+    service = primitive(SERVICE, "systemd:opensips", meta={"migration-threshold": "1"},
+                        monitor_s=10)
+    cdr = primitive("cdr", "ocf:pacemaker:Dummy", monitor_s=10)
+    b.create("resources", group(SIP_GROUP, [vip, service, cdr]))
     failing = [f"--op-fail={SERVICE}_start_0@{n}=1" for n in b.nodes]
     b.settle(*(f"--node-up={n}" for n in b.nodes), repeat=failing)
     tags.update({"group", "group-partial"})
@@ -82,7 +85,7 @@ def remote_nodes(b: CibBuilder, rng: random.Random, count: int, tags: set[str]) 
     b.bring_up()
     for name in remotes:
         rid = f"app-{name}"
-        b.create("resources", primitive(rid, "ocf:pacemaker:Dummy"))
+        b.create("resources", primitive(rid, "ocf:pacemaker:Dummy", monitor_s=10))
         location = {"id": f"loc-{rid}", "rsc": rid, "node": name, "score": "INFINITY"}
         b.create("constraints", element("rsc_location", location))
     b.settle()
@@ -108,7 +111,8 @@ def unique_clone(b: CibBuilder, rng: random.Random, count: int, tags: set[str]) 
     expired = rng.random() < 0.5
     new_cluster(b, rng, count, tags)
     timeout = "2s" if expired else "3600s"
-    member = primitive("worker", "ocf:pacemaker:Dummy", meta={"failure-timeout": timeout})
+    member = primitive("worker", "ocf:pacemaker:Dummy", meta={"failure-timeout": timeout},
+                       monitor_s=10)
     instances = str(min(4, 2 * count))
     meta = {"globally-unique": "true", "clone-max": instances, "clone-node-max": "2"}
     b.create("resources", clone("workers", member, meta))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 
-from tests.cases.builder import CibBuilder, clone, element, group, primitive
+from tests.cases.builder import CibBuilder
+from tests.support.cib_xml import clone, element, group, primitive
 
 NODE_NAME_STYLES = ("node-{}", "sip{}.example.net", "pcmk-{}", "PBX{}")
 FENCE_ID = "fence-ipmi"
@@ -73,7 +74,7 @@ def sip_stack(
     grouped = rng.random() < 0.5 if grouped is None else grouped
     ipv6 = rng.random() < 0.3 if ipv6 is None else ipv6
     tags.add("ipv6-vip" if ipv6 else "ipv4-vip")
-    vip = primitive(VIP, "ocf:heartbeat:IPaddr2", vip_params(rng, ipv6))
+    vip = primitive(VIP, "ocf:heartbeat:IPaddr2", vip_params(rng, ipv6), monitor_s=10)
     service = primitive(SERVICE, "systemd:opensips", meta=service_meta, monitor_s=30)
     if grouped:
         tags.add("group")
@@ -103,7 +104,7 @@ def fillers(b: CibBuilder, rng: random.Random, count: int, tags: set[str]) -> li
     """`count` Dummy resources with seeded location preferences; sometimes one is a clone."""
     ids = [f"db-{i}" for i in range(1, count + 1)]
     for rid in ids:
-        b.create("resources", primitive(rid, "ocf:pacemaker:Dummy"))
+        b.create("resources", primitive(rid, "ocf:pacemaker:Dummy", monitor_s=10))
         node = rng.choice(b.nodes)
         score = rng.choice(["50", "100", "INFINITY", "-100"])
         b.create(

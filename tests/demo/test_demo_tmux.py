@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 SCREEN_TIMEOUT_S = 30.0

@@ -15,7 +15,7 @@ from lxml import etree
 
 from console.demo.cluster import DemoCluster
 from console.demo.scenarios import SCENARIOS
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "lab"
 Shape = set[tuple[str, tuple[str, ...]]]

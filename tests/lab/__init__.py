@@ -3,7 +3,7 @@
 Each node is corosync + pacemakerd + sshd, PID 1 of its own pid/mount/uts/ipc namespaces inside
 its own netns; the nodes share a bridge that lives in a netns of its own. The host has one veth
 (`.1`) into that bridge and nothing else: no default route, no NAT, ip_forward untouched, so lab
-traffic never leaves the namespaces the lab created. Recipe, timings and gotchas: tests/lab/README.md.
+traffic never leaves the namespaces the lab created. Recipe, timings and gotchas: README.md here.
 
 ```
  host netns                       <tag>-sw netns               node netns (+ mnt/uts/ipc/pid ns)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SUBNET = "10.213.47.0/24"
-"""The lab's first range (README.md). Chosen because it is private and unlikely to clash with a real network."""
+"""The lab's first range (README.md): private, and unlikely to clash with a real network."""
 
 SUBNET_CANDIDATES = tuple(f"10.213.{third}.0/24" for third in range(47, 63))
 """Where `subnet="auto"` looks for a free /24, so two labs (or two test runs) can coexist."""

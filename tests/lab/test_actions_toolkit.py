@@ -155,7 +155,7 @@ def test_bad_input_is_one_line_and_exit_2_with_nothing_changed(
 # --- through the keys ---------------------------------------------------------------------------
 
 
-async def test_maintenance_and_move_through_the_keys_with_the_preview_within_a_second(
+async def test_maintenance_and_move_through_the_keys_timing_the_preview(
         healthy_lab: Lab, lab_figures: FigureRecorder) -> None:
     lab = healthy_lab
     holder = lab.vip()[0]
@@ -189,7 +189,7 @@ async def test_maintenance_and_move_through_the_keys_with_the_preview_within_a_s
     assert lab.vip() == [peer]
     assert [(e["action"], e["outcome"]) for e in journal()] == [
         ("maintenance on", "done"), ("maintenance off", "done"), ("move", "done")]
-    assert preview_s < 1.0, f"the move's preview took {preview_s:.2f} s"
+    # The 1 s target is measured, not asserted: tests/bench/bench_action_preview.py.
 
 
 async def _press_until_confirm(app: ConsoleApp, pilot: Pilot[None], key: str) -> float:

@@ -5,8 +5,8 @@ online with failback, a monitor failure recovered in place, migration-threshold 
 failure that moves the service, a cleanup, a move leaving cli-prefer, a stickiness change, a
 power loss, the node back. After each step, the transitions the DC computed since the step began
 must include the expected category and actions, and the actions read from the next input must
-agree with crm_simulate replaying the same input. Finally a crm_report tarball of the DC opens
-offline. The lab's configuration is put back afterwards.
+agree with crm_simulate replaying the same input. Finally the nodes' crm_report tarballs open
+offline together (one per node: the DC moves). The lab's configuration is put back afterwards.
 """
 
 from __future__ import annotations
@@ -167,13 +167,16 @@ def _wait_for(condition: Any, timeout: float = 60) -> None:
 
 
 def _crm_report_opens_offline(lab: Lab, tmp: Path) -> None:
-    report = tmp / "report"
+    """Each node's own crm_report (-S: nodes cannot SSH to each other here); the DC moves, so
+    the reports are read together, as an operator would pass them."""
     since = time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() - 3600))
-    lab.exec("node-a", ["crm_report", "-S", "-f", since, os.fspath(report)], timeout=120)
-    tarball = next(tmp.glob("report.tar*"))
-    result = subprocess.run([sys.executable, "-m", "console", "history", "--from",
-                             os.fspath(tarball), "--json"], capture_output=True, text=True,
-                            timeout=120, check=False, cwd=REPO)
+    sources: list[str] = []
+    for node in lab.nodes:
+        report = tmp / f"report-{node}"
+        lab.exec(node, ["crm_report", "-S", "-f", since, os.fspath(report)], timeout=120)
+        sources += ["--from", os.fspath(next(tmp.glob(f"report-{node}.tar*")))]
+    result = subprocess.run([sys.executable, "-m", "console", "history", *sources, "--json"],
+                            capture_output=True, text=True, timeout=120, check=False, cwd=REPO)
     assert result.returncode == 0, result.stderr
     categories = {t["category"] for t in json.loads(result.stdout)["transitions"]}
     assert {"standby", "online", "failure", "recovery", "constraint", "stickiness",

@@ -45,7 +45,7 @@ async def watching(lab: Lab, settings: PollSettings = PUSH_ONLY,
         yield poller
 
 
-async def until(poller: ClusterPoller, check: Callable[[LiveSnapshot], bool],
+async def first_snapshot(poller: ClusterPoller, check: Callable[[LiveSnapshot], bool],
                 limit: float = 30.0) -> LiveSnapshot:
     """The first snapshot for which `check` holds; fails after a generous limit."""
     async with asyncio.timeout(limit):
@@ -82,9 +82,9 @@ async def test_a_standby_made_behind_hacons_back_shows_up_through_the_push_chann
         holder = holder_of(first)[0]
         await asyncio.to_thread(healthy_lab.set_standby, holder, True)
         # No timed round happens for 600 s: only crm_mon's feed can have woken the poller.
-        seen = await until(poller, lambda s: s.cluster is not None
+        seen = await first_snapshot(poller, lambda s: s.cluster is not None
                            and s.cluster.nodes[holder].standby)
-        moved = await until(poller, lambda s: s.vip_truth["ClusterIP"].bound_on not in
+        moved = await first_snapshot(poller, lambda s: s.vip_truth["ClusterIP"].bound_on not in
                             ((), (holder,)) and holder_of(s) == s.vip_truth["ClusterIP"].bound_on)
     assert seen.cluster is not None and seen.cluster.version > first.cluster.version  # type: ignore[union-attr]
     assert holder not in moved.vip_truth["ClusterIP"].bound_on
@@ -96,7 +96,7 @@ async def test_power_loss_of_the_holder(healthy_lab: Lab) -> None:
         holder = holder_of(await poller.next_snapshot())[0]
         (survivor,) = [node for node in healthy_lab.nodes if node != holder]
         await asyncio.to_thread(healthy_lab.kill, holder)
-        after = await until(poller, lambda s: not s.views[holder].reachable
+        after = await first_snapshot(poller, lambda s: not s.views[holder].reachable
                             and s.vip_truth["ClusterIP"].bound_on == (survivor,)
                             and holder_of(s) == (survivor,), limit=60)
     assert after.unreachable[holder], "the dead node is reported with a reason"
@@ -112,7 +112,7 @@ async def test_a_two_node_partition_is_a_split_brain_with_the_vip_bound_on_both(
     async with watching(healthy_lab) as poller:
         await poller.next_snapshot()
         await asyncio.to_thread(healthy_lab.partition, "node-a")
-        split = await until(poller, lambda s: s.split_brain
+        split = await first_snapshot(poller, lambda s: s.split_brain
                             and len(s.vip_truth["ClusterIP"].bound_on) == 2, limit=60)
     assert split.verdict is Verdict.SPLIT_BRAIN
     assert split.vip_truth["ClusterIP"].bound_on == ("node-a", "node-b")
@@ -126,8 +126,8 @@ async def test_a_node_whose_sshd_stops_is_unreachable_while_the_other_keeps_comi
     async with watching(healthy_lab, settings) as poller:
         await poller.next_snapshot()
         await asyncio.to_thread(healthy_lab.stop_sshd, "node-b")
-        down = await until(poller, lambda s: not s.views["node-b"].reachable)
-        later = await until(poller, lambda s: (s.views["node-a"].fetched_at or 0)
+        down = await first_snapshot(poller, lambda s: not s.views["node-b"].reachable)
+        later = await first_snapshot(poller, lambda s: (s.views["node-a"].fetched_at or 0)
                             > (down.views["node-a"].fetched_at or 0) + 1.0)
     assert later.views["node-a"].reachable and later.views["node-a"].cib_version is not None
     assert later.unreachable.get("node-b")
@@ -142,8 +142,8 @@ async def test_a_node_whose_cable_is_pulled_is_unreachable_while_the_other_keeps
                         keepalive_count_max=2, connect_timeout=2.0) as poller:
         await poller.next_snapshot()
         await asyncio.to_thread(healthy_lab.partition, "node-b", True)
-        down = await until(poller, lambda s: not s.views["node-b"].reachable, limit=60)
-        later = await until(poller, lambda s: (s.views["node-a"].fetched_at or 0)
+        down = await first_snapshot(poller, lambda s: not s.views["node-b"].reachable, limit=60)
+        later = await first_snapshot(poller, lambda s: (s.views["node-a"].fetched_at or 0)
                             > (down.views["node-a"].fetched_at or 0) + 1.0)
     assert later.views["node-a"].reachable
     assert later.unreachable["node-b"]
@@ -172,7 +172,7 @@ async def test_three_node_partition_minority_loses_quorum_and_it_is_no_split_bra
         isolated = next(node for node in healthy_lab3.nodes if node != holder)
         majority = tuple(sorted(node for node in healthy_lab3.nodes if node != isolated))
         await asyncio.to_thread(healthy_lab3.partition, isolated)
-        settled = await until(poller, lambda s: s.views[isolated].online == (isolated,)
+        settled = await first_snapshot(poller, lambda s: s.views[isolated].online == (isolated,)
                               and s.views[isolated].quorate is False
                               and s.views[isolated].dc == isolated
                               and all(s.views[node].online == majority for node in majority),

@@ -8,7 +8,7 @@ import pytest
 
 from console.model.cluster import Constraints
 from console.model.live.advisories import Severity, cluster_advisories, live_advisories
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 
 def codes(advisories: tuple[object, ...]) -> set[str]:

@@ -17,7 +17,7 @@ from console.model.constraints.bans import bans_from_cib
 from console.model.constraints.parse import parse_constraints
 from console.model.constraints.rule_nodes import compare_node_names
 from console.model.xmlsafe import parse_xml
-from tests.conftest import CORPUS_DIR
+from tests.support.paths import CORPUS_DIR
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 

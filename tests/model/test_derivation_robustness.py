@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from console.model import CibParseError, parse_cib, status_document
-from tests.conftest import CORPUS_DIR
+from tests.support.paths import CORPUS_DIR
 from tests.support.status_schema import assert_conforms
 
 CORPUS = sorted(CORPUS_DIR.glob("*.xml")) if CORPUS_DIR.is_dir() else []

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from console.model.live.events import EventKind, diff_snapshots
 from console.model.live.snapshot import Verdict
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 AT = 1_800_000_100.0
 

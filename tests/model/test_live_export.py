@@ -6,7 +6,7 @@ import json
 
 from console.model.live.export import live_status_document
 from console.model.live.verdict import build_live_snapshot
-from tests.model.live_builders import VIP_IP, cluster_snapshot, unreachable, view
+from tests.support.live_views import VIP_IP, cluster_snapshot, unreachable, view
 from tests.support.status_schema import assert_conforms
 
 

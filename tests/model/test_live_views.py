@@ -17,7 +17,7 @@ from console.model.live.node_view import (
     vip_interfaces,
 )
 from console.model.types import CibVersion
-from tests.model.live_builders import cluster_snapshot
+from tests.support.live_views import cluster_snapshot
 
 # As printed by `cibadmin --query --no-children` on a live 2.1.5 node (lab, node-a).
 LIVE_ROOT = ('<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="9" '

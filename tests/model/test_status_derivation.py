@@ -6,7 +6,15 @@ import pytest
 
 from console.model import NodeState, NotACibError, parse_cib, status_document
 from tests.model.agree import derive
-from tests.model.cibs import cib, lrm_resource, node_state, op, primitive, started, stopped_probe
+from tests.support.cib_xml import (
+    cib,
+    lrm_resource,
+    node_state,
+    op,
+    primitive,
+    started,
+    stopped_probe,
+)
 from tests.support.status_schema import assert_conforms
 
 

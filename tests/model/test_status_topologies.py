@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console.model import NodeState, NodeType
 from tests.model.agree import derive
-from tests.model.cibs import cib, lrm_resource, node_state, op, primitive, started
+from tests.support.cib_xml import cib, lrm_resource, node_state, op, primitive, started
 
 MIGRATABLE = {"allow-migrate": "true"}
 

@@ -31,7 +31,7 @@ from console.model.transitions import (
     replay_actions,
 )
 from console.model.transitions.facts import decompress_input
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node" / "node-a"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pacemaker-scheduler"

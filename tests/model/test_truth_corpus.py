@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from console.model import parse_cib, status_document
-from tests.conftest import CORPUS_DIR
 from tests.oracle import compare, crm_mon_available, crm_mon_xml, reference_document
+from tests.support.paths import CORPUS_DIR
 from tests.support.status_schema import assert_conforms
 
 CORPUS = sorted(CORPUS_DIR.glob("*.xml")) if CORPUS_DIR.is_dir() else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from console.model.live.snapshot import KernelTruth, Verdict
 from console.model.live.verdict import build_live_snapshot, choose_source
 from console.model.types import CibVersion
-from tests.model.live_builders import VIP_IP, cluster_snapshot, unreachable, view
+from tests.support.live_views import VIP_IP, cluster_snapshot, unreachable, view
 
 OLD = CibVersion(0, 9, 13)
 NEW = CibVersion(0, 9, 14)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 SAMPLE_CIB = REPO_ROOT / "console" / "data" / "sample-cib.xml"
 """A real 2-node CIB made with Pacemaker's tools: ClusterIP (192.0.2.10) + OSIPS on node-a."""

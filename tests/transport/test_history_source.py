@@ -19,8 +19,8 @@ from console.transport import argv as argvs
 from console.transport import history_index
 from console.transport.base import CommandResult, NodeUnreachable
 from console.transport.history_files import read_history
-from console.transport.history_source import SshHistorySource, parse_listing
-from tests.conftest import REPO_ROOT
+from console.transport.history_source import SshHistorySource, fetch_batches, parse_listing
+from tests.support.paths import REPO_ROOT
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node"
 READ_ONLY_TOOLS = {"find", "tar", "grep"}
@@ -126,3 +126,11 @@ def test_many_inputs_are_read_on_every_core_with_the_same_result(
     assert spread == alone and len(spread[0]) == 17
     assert list(spread[1]) == ["node-a/pe-input-99.bz2"]
     assert seen[-1] == len(inputs)
+
+
+def test_fetch_batches_stay_on_one_node_and_under_the_count_and_byte_bounds() -> None:
+    many = [("node-a", f"pe-input-{n}.bz2", "2000:1") for n in range(250)]
+    big = [("node-b", f"pe-input-{n}.bz2", f"{3 << 20}:1") for n in range(5)]
+    batches = fetch_batches(many + big)
+    assert [len(batch) for batch in batches] == [100, 100, 50, 2, 2, 1]
+    assert all(len({node for node, _name, _stamp in batch}) == 1 for batch in batches)

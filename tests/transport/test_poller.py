@@ -211,7 +211,8 @@ async def test_first_snapshot_does_not_wait_forever_for_a_hanging_node(
     cluster: SshCluster, pacemaker: PacemakerNodes
 ) -> None:
     pacemaker.delay["node-b"] = 30.0
-    settings = PollSettings(interval=60.0, command_timeout=60.0, first_snapshot_wait=0.5)
+    # node-a must answer within the wait even on a loaded machine; node-b's 30 s is far beyond it
+    settings = PollSettings(interval=60.0, command_timeout=60.0, first_snapshot_wait=5.0)
     async with ClusterPoller(cluster, NODES, settings) as poller:
         snapshot = await poller.next_snapshot()
     assert snapshot.views["node-a"].reachable

@@ -13,7 +13,7 @@ import pytest
 from console.commands.status_live import render_live
 from console.model.live.snapshot import LiveSnapshot
 from console.transport.local_server import LocalSshServer
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from tests.support.status_schema import assert_conforms
 from tests.transport.poller_nodes import PACEMAKER_MISSING, VIP, PacemakerNodes
 
@@ -92,7 +92,7 @@ async def test_status_without_any_cluster_says_what_to_give() -> None:
 
 def test_split_brain_line_is_red_only_on_a_terminal() -> None:
     from console.model.live.verdict import build_live_snapshot
-    from tests.model.live_builders import VIP_IP, cluster_snapshot, view
+    from tests.support.live_views import VIP_IP, cluster_snapshot, view
 
     views = {
         "node-a": view("node-a", online=["node-a"], dc="node-a", bound=[VIP_IP]),

@@ -7,12 +7,9 @@ the executor's fresh CIB agree), and a runner that answers from the demo nodes i
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-
-from textual.pilot import Pilot
 
 from console.actions import audit
 from console.demo.cluster import DemoCluster
@@ -22,7 +19,7 @@ from console.model.snapshot import parse_cib
 from console.transport.base import CommandResult
 from console.ui.app import ConsoleApp
 from tests.actions.demo_runner import DemoRunner
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 WRITING_TOOLS = frozenset({"crm_resource", "crm_attribute", "crm_standby", "crm_node", "pcs",
                            "crm"})
@@ -90,13 +87,3 @@ def audit_entries() -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], *,
-                seconds: float = 30.0) -> None:
-    """Let the app run until `condition` holds; the executor's verification polls in real
-    time, so this waits longer than `tests.ui.waiting.until` (still never a fixed time)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.02)

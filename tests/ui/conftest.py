@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from console.model.live.snapshot import LiveSnapshot
 from console.ui.app import ConsoleApp
+from tests.support.console_app import AppFactory
 from tests.ui.fakes import FixedClock, ScriptedSource
-
-AppFactory = Callable[..., ConsoleApp]
 
 
 @pytest.fixture(autouse=True)

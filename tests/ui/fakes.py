@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable
 
 from console.model.live.snapshot import LiveSnapshot
-from tests.ui.builders import FETCHED_AT
+from tests.support.snapshots import FETCHED_AT
 
 
 class ScriptedSource:

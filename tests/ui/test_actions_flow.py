@@ -21,16 +21,16 @@ from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.status_bar import StatusBar
-from tests.ui import builders as b
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
 from tests.ui.actions_fixtures import (
     RecordingDemoRunner,
     audit_entries,
     demo_cluster,
     live_from,
     record_notifications,
-    until,
 )
-from tests.ui.conftest import AppFactory
 from tests.ui.fakes import ScriptedSource
 from tests.ui.waiting import until_shown
 

@@ -12,9 +12,10 @@ import pytest
 from textual.pilot import Pilot
 
 from console.ui.screens.confirm_action import ConfirmActionScreen
-from tests.ui import builders as b
-from tests.ui.actions_fixtures import demo_cluster, live_from, until
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
+from tests.ui.actions_fixtures import demo_cluster, live_from
 from tests.ui.waiting import until_shown
 
 WIDE = (120, 36)

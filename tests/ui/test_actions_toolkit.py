@@ -10,14 +10,9 @@ import pytest
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.resources_pane import ResourcesPane
-from tests.ui.actions_fixtures import (
-    audit_entries,
-    demo_cluster,
-    live_from,
-    record_notifications,
-    until,
-)
-from tests.ui.conftest import AppFactory
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
+from tests.ui.actions_fixtures import audit_entries, demo_cluster, live_from, record_notifications
 from tests.ui.waiting import until_shown
 
 needs_crm_simulate = pytest.mark.skipif(

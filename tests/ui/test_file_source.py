@@ -16,7 +16,7 @@ from console.model.live.snapshot import Verdict
 from console.presentation.banner import vip_lines
 from console.presentation.rows import constraint_rows, is_file_snapshot, problem_rows, resource_rows
 from console.transport.file_source import FileSource, file_snapshot
-from tests.conftest import CORPUS_DIR, REPO_ROOT
+from tests.support.paths import CORPUS_DIR, REPO_ROOT
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "lab"
 CLI_BAN = LAB / "cli-ban" / "node-a.cib.xml"

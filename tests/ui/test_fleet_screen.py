@@ -16,7 +16,7 @@ from console.ui.widgets.fleet_pane import FleetPane
 from console.ui.widgets.keyed_table import KeyedTable
 from tests.support.lab_live import lab_live
 from tests.ui.fakes import FixedClock, ScriptedSource
-from tests.ui.waiting import until
+from tests.support.waiting import until
 
 WIDE = (130, 20)
 STATES = {"sip-ams": "healthy-2node", "sip-fra": "standby-node-a", "sip-lon": "split-brain",
@@ -140,3 +140,18 @@ def test_snapshot_the_overview_filtered(snap_compare) -> None:  # type: ignore[n
         await pilot.pause()
 
     assert snap_compare(fleet_app(), terminal_size=WIDE, run_before=filtered)
+
+
+async def test_history_is_a_key_of_an_opened_cluster_not_of_the_overview() -> None:
+    app = fleet_app()
+    history = object()
+    app.members["sip-lon"] = replace(app.members["sip-lon"], history=history)  # type: ignore[arg-type]
+    async with app.run_test(size=WIDE) as pilot:
+        await until_overview(pilot)
+        assert app.check_action("show_history", ()) is False
+        await pilot.press("enter")  # sip-lon
+        await until(pilot, lambda: isinstance(app.screen, ClusterScreen))
+        assert app.history is history and app.check_action("show_history", ()) is True
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, FleetScreen))
+        assert app.history is None and app.check_action("show_history", ()) is False

@@ -17,10 +17,11 @@ from console.ui.widgets.problems_pane import ProblemsPane
 from console.ui.widgets.resources_pane import ResourcesPane
 from console.ui.widgets.status_bar import StatusBar
 from console.ui.widgets.vip_banner import VipBanner
-from tests.ui import builders as b
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
 from tests.ui.fakes import FixedClock, ScriptedSource
-from tests.ui.waiting import main_screen, until, until_shown
+from tests.ui.waiting import main_screen, until_shown
 
 
 def banner_text(app: object) -> str:

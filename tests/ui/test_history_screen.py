@@ -13,10 +13,11 @@ from console.transport.history_source import LocalHistorySource
 from console.ui.app import ConsoleApp
 from console.ui.screens.history import HistoryScreen, IncidentScreen
 from console.ui.widgets.events_pane import EventsPane
-from tests.conftest import REPO_ROOT
-from tests.ui import builders as b
-from tests.ui.conftest import AppFactory
-from tests.ui.waiting import until, until_shown
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.paths import REPO_ROOT
+from tests.support.waiting import until
+from tests.ui.waiting import until_shown
 
 LAB = REPO_ROOT / "tests" / "fixtures" / "history" / "lab-2node"
 NARROW = (80, 24)

@@ -31,8 +31,9 @@ from console.transport.local_server import DropConnection, LocalSshServer
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.ssh import SshCluster
 from console.ui.app import ConsoleApp
+from tests.support.status_schema import assert_conforms
+from tests.support.waiting import until
 from tests.transport.helpers import settings_for
-from tests.ui.actions_fixtures import until
 from tests.ui.fakes import FixedClock
 
 NODES = ["node-a", "node-b", "node-c", "node-d"]
@@ -136,7 +137,7 @@ async def test_text_and_json_show_a_hostile_cluster_inert(
     with redirect_stdout(out):
         write_json(live_status_document(snapshot))
     assert_inert(out.getvalue())
-    document = json.loads(out.getvalue())
+    document = assert_conforms(json.loads(out.getvalue()))
     assert f"OSIPS{IN_XML}" in document["resources"]
     assert "more than 1 MiB" in json.dumps(document["live"])
 

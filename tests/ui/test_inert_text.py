@@ -18,9 +18,10 @@ from console.transport.base import CommandResult
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.vip_banner import VipBanner
-from tests.ui import builders as b
-from tests.ui.actions_fixtures import RecordingDemoRunner, demo_cluster, live_from, until
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
+from tests.support.waiting import until
+from tests.ui.actions_fixtures import RecordingDemoRunner, demo_cluster, live_from
 from tests.ui.waiting import until_shown
 
 HOSTILE_RESOURCE = "OSIPS[/]"

@@ -10,8 +10,8 @@ import platformdirs
 import pytest
 
 from console.ui.themes import load_themes
-from tests.ui import builders as b
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
 from tests.ui.waiting import until_shown
 
 GOOD = 'name = "bad"\nprimary = "#ff0000"\n'

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.hacon_process import hacon
+from tests.support.paths import REPO_ROOT
 from tests.tmux_driver import Terminal, requires_tmux, tmux_terminal
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "lab" / "cli-ban" / "node-a.cib.xml"

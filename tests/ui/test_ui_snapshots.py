@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 
 from console.model.live.snapshot import Verdict
-from tests.ui import builders as b
-from tests.ui.conftest import AppFactory
+from tests.support import snapshots as b
+from tests.support.console_app import AppFactory
 from tests.ui.waiting import until_shown
 
 WIDE = (120, 36)

@@ -1,25 +1,13 @@
-"""Waiting helpers for Pilot-driven tests: wait for a state, never for a fixed time."""
+"""Waiting helpers for the console's screens (the generic `until` is tests.support.waiting's)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from textual.pilot import Pilot
 
 from console.ui.app import ConsoleApp
 from console.ui.screens.main import MainScreen
 from console.ui.widgets.keyed_table import KeyedTable
-
-MAX_ROUNDS = 400
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Let the app run until `condition` holds (fails loudly after MAX_ROUNDS short pauses)."""
-    for _ in range(MAX_ROUNDS):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never became true")
+from tests.support.waiting import until
 
 
 def main_screen(app: ConsoleApp) -> MainScreen:

@@ -1,8 +1,8 @@
 """Freeze the derived working state into the immutable objects of cluster.py.
 
 Resources are keyed by configured id: clone instances fold into their configured primitive
-(or group), bundle replicas into the bundle, with the aggregation rules of `hacon status --json` (a container is failed or blocked when any
-member is, unmanaged when it or any member is).
+(or group), bundle replicas into the bundle, with the aggregation rules of `hacon status --json`
+(a container is failed or blocked when any member is, unmanaged when it or any member is).
 """
 
 from __future__ import annotations

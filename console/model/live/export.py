@@ -1,4 +1,4 @@
-"""The `live` object of `hacon status --json` on a live cluster (the file-mode document plus `live`).
+"""The `live` object of `hacon status --json` on a live cluster (the file-mode document + `live`).
 
 Every node's own view is listed, reachable or not; an unreachable node's last view keeps its old
 `fetched_at` and says `"reachable": false`, so no script mistakes it for fresh data.

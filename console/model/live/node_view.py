@@ -208,7 +208,8 @@ def build_node_view(node: str, sections: Mapping[ProbeSection, Section], fetched
     """One node's view from its probe sections.
 
     `cib` is this node's own CIB as last parsed (used only to name a DC that is not among the
-    members, e.g. a stale dc-uuid right after a partition). The VIP bindings are left to `build_live_snapshot`, which knows every VIP.
+    members, e.g. a stale dc-uuid right after a partition). The VIP bindings are left to
+    `build_live_snapshot`, which knows every VIP.
     """
     problems: list[str] = []
     root = _root_of(sections.get(ProbeSection.VERSION), problems)

@@ -1,8 +1,9 @@
 """What hacon sees across every node at once: each node's own view, and the verdict.
 
-A single node can never show a split brain (tests/lab/README.md: each side of a partition looks healthy). hacon
-connects to every node, keeps every reachable node's own view, and compares them. The kernel's
-truth about each VIP (which interfaces hold the address) is kept beside Pacemaker's opinion.
+A single node can never show a split brain (tests/lab/README.md: each side of a partition looks
+healthy). hacon connects to every node, keeps every reachable node's own view, and compares them.
+The kernel's truth about each VIP (which interfaces hold the address) is kept beside Pacemaker's
+opinion.
 """
 
 from __future__ import annotations

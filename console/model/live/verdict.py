@@ -1,8 +1,9 @@
 """The verdict across every node's own view, the kernel's truth per VIP, and the live snapshot.
 
-No single node can show a split brain: each side of a partition looks healthy on its own
-(seen in the lab, tests/lab/README.md). Only comparing the nodes' views does: different DCs, each side seeing the other gone,
-and the VIP running in both partitions or bound on more than one node's interfaces.
+No single node can show a split brain: each side of a partition looks healthy on its own (seen
+in the lab, tests/lab/README.md). Only comparing the nodes' views does: different DCs, each side
+seeing the other gone, and the VIP running in both partitions or bound on more than one node's
+interfaces.
 
 Only reachable nodes' data is compared. An unreachable node keeps its last view in the snapshot
 (with `reachable=False`, its reason and its old `fetched_at`), but nothing it said earlier is

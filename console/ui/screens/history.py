@@ -32,6 +32,7 @@ from console.model.transitions import (
 )
 from console.presentation.history import incident_detail, incident_row
 from console.transport.history_source import HistoryData, Progress
+from console.ui.inert import inert, inert_lines
 from console.ui.widgets.keyed_table import KeyedTable
 
 NEAR_EVENT_S = 120
@@ -152,7 +153,7 @@ class HistoryScreen(Screen[None]):
         if event.worker.group == "history" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.query_one("#history-status", Static).update(
-                f"History: could not read the inputs: {type(error).__name__}: {error}")
+                inert(f"History: could not read the inputs: {type(error).__name__}: {error}"))
 
     def _post_progress(self, done: int, total: int, what: str) -> None:
         # Called from the loading thread too: post_message is thread-safe.
@@ -172,7 +173,7 @@ class HistoryScreen(Screen[None]):
         first = table.row_count == 0
         table.show_rows([incident_row(i) for i in message.explained.incidents],
                         getattr(self.app, "tone_styles", {}))
-        self.query_one("#history-status", Static).update(self._status_text(message))
+        self.query_one("#history-status", Static).update(inert(self._status_text(message)))
         if first or message.final:
             self._select_start(table)
 
@@ -199,7 +200,8 @@ class HistoryScreen(Screen[None]):
     def _preview(self, event: IncidentTable.RowHighlighted) -> None:
         incident = self._incident(event.row_key.value)
         if incident is not None:
-            self.query_one("#incident-preview", Static).update(incident_preview(incident))
+            self.query_one("#incident-preview", Static).update(
+                inert_lines(incident_preview(incident)))
 
     @on(IncidentTable.RowSelected)
     def _row_chosen(self, event: IncidentTable.RowSelected) -> None:
@@ -271,8 +273,8 @@ class IncidentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="incident-body"):
-            yield Static(self._text(self.incident, "replaying with crm_simulate…"),
-                         id="incident-text", markup=False)
+            yield Static(inert_lines(self._text(self.incident, "replaying with crm_simulate…")),
+                         id="incident-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -294,8 +296,8 @@ class IncidentScreen(Screen[None]):
 
     @on(Replayed)
     def _show_replay(self, message: Replayed) -> None:
-        self.query_one("#incident-text", Static).update(self._text(message.incident,
-                                                                   message.note))
+        self.query_one("#incident-text", Static).update(
+            inert_lines(self._text(message.incident, message.note)))
 
     @staticmethod
     def _text(incident: Incident, note: str) -> str:

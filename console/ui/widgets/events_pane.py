@@ -18,7 +18,7 @@ TRIM_BATCH = 100
 """Old rows are dropped a hundred at a time: removing a DataTable row re-indexes every row, so
 one trim per hundred events is far cheaper than one removal per event."""
 EVENTS_PER_ROUND = 12
-"""More events than this from one snapshot are folded (see `console.model.live.events.summarise`)."""
+"""More events than this from one snapshot are folded (`console.model.live.events.summarise`)."""
 
 
 class EventsPane(KeyedTable):
@@ -32,7 +32,7 @@ class EventsPane(KeyedTable):
     COLUMNS = (("time", "Time"), ("text", "Event"))
     PANE_TITLE = "Events"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "event_history", "Why?", id="console.event-history",
+        Binding("h", "event_history", "Why?", show=False, id="console.event-history",
                 tooltip="Open the History at the transition behind the selected event"),
     ]
 

@@ -1,7 +1,7 @@
 """KeyedTable: a DataTable whose rows are replaced in place, by key, on every snapshot.
 
-A rebuild of 2,000 rows blocks the loop for half a second (measured with Textual 8); updating only the
-changed cells takes a fraction of that. So each pane hands over its full list of rows, and this
+A rebuild of 2,000 rows blocks the loop for half a second (measured with Textual 8); updating
+only the changed cells takes a fraction of that. So each pane hands over its full list of rows, and this
 widget removes the rows that went, updates the cells that changed, adds the rows that came, and
 keeps the cursor on the same row *key* (not the same index). `/` filters rows by text.
 """

@@ -7,7 +7,7 @@ from dataclasses import replace
 from console.model.cluster import ResourceKind
 from console.presentation.banner import alert_lines, source_text, vip_lines
 from console.presentation.rows import age_text, node_rows, resource_rows
-from tests.ui import builders as b
+from tests.support import snapshots as b
 
 
 def test_group_members_are_drawn_as_a_tree() -> None:

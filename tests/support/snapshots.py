@@ -1,4 +1,4 @@
-"""Hand-built snapshots of the SIP cluster (ClusterIP + OSIPS) for model and UI tests.
+"""Hand-built snapshots of the SIP cluster (ClusterIP + OSIPS) for the tests of every room.
 
 Each builder returns a frozen object with sensible defaults; a test names only what it changes
 (`dataclasses.replace`). The shape mirrors the real lab: two nodes, an IPaddr2 VIP colocated with
