@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from console.actions.execute import ActionOutcome, OutcomeStatus
-from console.actions.plans import ActionPlan
+from console.actions.plans import ActionKind, ActionPlan
 from console.actions.requests import GuardedRequest
 from console.actions.runner import (
     Ending,
@@ -39,6 +39,7 @@ from console.transport.base import CommandRunner
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
+from console.ui.screens.typed_confirm import TypedConfirmScreen
 from console.ui.toasts import TOAST_LONG_S, TOAST_S
 
 GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
@@ -159,6 +160,9 @@ class _ScreenEvents(RunEvents):
         self._say(f"{request.verb}: reading the CIB and asking the scheduler on {run_on}…")
 
     async def confirm(self, plan: ActionPlan) -> str | None:
+        if plan.kind is ActionKind.FENCE:  # a power cycle: the node's name typed out
+            typed = await self.app.push_screen_wait(TypedConfirmScreen(plan))
+            return None if typed else f"{plan.typed_confirmation} was not typed"
         if plan.typed_confirmation is not None:  # the console never forces an outage
             return "an outage is confirmed by typing it on the command line (--force)"
         self._say(f"{plan.title}? waiting for your answer")
