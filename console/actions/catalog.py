@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import guards, lifecycle, plans, upkeep
+from console.actions import fence, guards, lifecycle, plans, upkeep
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 
 
@@ -146,6 +146,11 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                                                                      t.force, now=now),
                lambda cib, t, run_on: lifecycle.plan_restart(cib, needed(t.resource, "resource"),
                                                              t.force, run_on=run_on)),
+    ActionSpec(ActionKind.FENCE, "fence", True,
+               lambda snap, t, now: fence.fence_blocked_reason(snap, t.node or "", now=now),
+               lambda cib, t, run_on: fence.plan_fence(cib, needed(t.node, "node"),
+                                                       run_on=run_on),
+               Executor.TOOL),
 )}
 """Every guarded action, by kind."""
 

@@ -271,6 +271,10 @@ async def _after_commit(plan: ActionPlan, runner: CommandRunner, nodes: tuple[st
                          conflicts=conflicts)
     if not verify:
         return done
+    if plan.kind is ActionKind.FENCE:
+        from console.actions.fence_check import fence_verified  # its own verification
+
+        return await fence_verified(done, runner, say)
     from console.actions.verify import follow_transition  # keeps this module short
 
     verdict = await follow_transition(plan, runner, nodes, settle_timeout, committed_at, say)

@@ -59,6 +59,7 @@ class ActionKind(str, Enum):
     ENABLE = "enable"
     REFRESH = "refresh"
     RESTART = "restart"
+    FENCE = "fence"
 
 
 class ActionRefused(Exception):

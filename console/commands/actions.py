@@ -1,4 +1,4 @@
-"""The guarded action commands (standby ... refresh) and `hacon audit`: the command line side.
+"""The guarded action commands (standby ... refresh, fence) and `hacon audit`: the command line side.
 
 Each action connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
 the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
@@ -49,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    "node, each step verified", _disable_arguments)
     _action_parser(subparsers, "refresh", "forget a resource's history and re-probe it "
                    "(crm_resource --refresh)", _cleanup_arguments)
+    _action_parser(subparsers, "fence", "power-cycle a node through its fence device "
+                   "(stonith_admin --reboot; asks to type the node's name, even with --yes)",
+                   _node_argument)
     parser = subparsers.add_parser(
         "audit", help="print the audit journal of actions",
         description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")

@@ -111,6 +111,16 @@ def crm_node_partition() -> Argv:
     return ("crm_node", "--partition")
 
 
+def stonith_reboot(node: str) -> Argv:
+    """Ask the cluster's fencers to reboot `node` (waits until the fencing is done or failed)."""
+    return ("stonith_admin", "--reboot", node)
+
+
+def fence_history_of(node: str) -> Argv:
+    """This node's fencer history for `node` alone, as XML."""
+    return ("stonith_admin", "--history", node, "--output-as=xml")
+
+
 def fence_history() -> Argv:
     """This node's fencer history for every target, as XML (who fenced whom, when, result)."""
     return ("stonith_admin", "--history", "*", "--output-as=xml")

@@ -76,6 +76,7 @@ PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
     ActionKind.ENABLE: (ResourcesPane, "disable_resource({resource!r})"),
     ActionKind.REFRESH: (ResourcesPane, "refresh_resource({resource!r})"),
     ActionKind.RESTART: (ResourcesPane, "restart_resource({resource!r})"),
+    ActionKind.FENCE: (NodesPane, "fence_node({node!r})"),
 }
 """Which pane runs each action's key, and that key's action with the target as parameters."""
 

@@ -190,6 +190,8 @@ def palette_requests(snapshot: LiveSnapshot | None) -> list[tuple[str, str, Acti
         kind = ActionKind.ONLINE if node.standby else ActionKind.STANDBY
         entries.append(("node", f"{kind.value.capitalize()} {name}",
                         ActionRequest(kind, node=name)))
+        entries.append(("node", f"Fence (reboot) {name}", ActionRequest(ActionKind.FENCE,
+                                                                          node=name)))
     vip = guards.main_vip(cluster)
     preferred = preferred_node(cluster, vip) if vip is not None else None
     if vip is not None and preferred is not None:

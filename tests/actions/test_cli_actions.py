@@ -43,3 +43,12 @@ def test_a_malformed_jump_host_is_a_usage_error_said_before_any_connection(
     err = capsys.readouterr().err
     assert err.startswith("hacon: ") and err.count("\n") == 1 and "internal error" not in err
     assert not audit.journal_path().exists()
+
+
+def test_fence_names_one_node_and_read_only_removes_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fence", "--nodes", "node-a,node-b"])
+    assert exit_info.value.code == 2
+    assert main(["--read-only", "fence", "node-a", "--nodes", "node-a,node-b", "--yes"]) == 2
+    assert "read-only mode" in capsys.readouterr().err
+    assert not audit.journal_path().exists()  # nothing was attempted

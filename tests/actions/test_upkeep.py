@@ -232,7 +232,7 @@ def test_a_move_to_a_node_the_resource_is_banned_from_is_refused(tmp_path: Path)
 
 def test_maintenance_left_on_for_hours_and_an_expired_move_are_advisories(
         tmp_path: Path) -> None:
-    from console.model.live.advisories import live_advisories
+    from console.model.live.live_advisories import live_advisories
     from tests.support.snapshots import live
 
     on = upkeep.plan_maintenance(TWO, True, "node-b", None, upkeep.cib_time(NOW), run_on="node-a")

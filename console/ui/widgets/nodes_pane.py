@@ -17,10 +17,11 @@ from console.ui.action_requests import (
     node_request,
 )
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class NodesPane(KeyedTable):
+class NodesPane(GuardedKeys, KeyedTable):
     """The cluster's nodes, and the guarded node actions on the node under the cursor.
 
     Each key asks the action's guard (`check_action`): hidden in read-only mode, greyed with
@@ -82,6 +83,8 @@ class NodesPane(KeyedTable):
             return node_request(ActionKind.ONLINE, node)
         if action == "failback_vip":
             return ActionRequest(ActionKind.FAILBACK)
+        if action == "fence_node":
+            return node_request(ActionKind.FENCE, node)
         if action == "maintenance_node":
             return node_maintenance_request(shown_snapshot(self), node)
         if action == "maintenance_cluster":
@@ -102,6 +105,10 @@ class NodesPane(KeyedTable):
     def action_online_node(self, node: str | None = None) -> None:
         """Bring the node out of standby."""
         start_action(self, node_request(ActionKind.ONLINE, node or self.selected_node))
+
+    def action_fence_node(self, node: str | None = None) -> None:
+        """Fence (reboot) the node: the palette's entry; its name is typed to confirm."""
+        start_action(self, node_request(ActionKind.FENCE, node or self.selected_node))
 
     def action_failback_vip(self) -> None:
         """Move the VIP back to its preferred node."""

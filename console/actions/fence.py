@@ -1,0 +1,109 @@
+"""Fence a node: the guard and the plan (pure).
+
+Fencing is `stonith_admin --reboot NODE`, Pacemaker's own tool: no CIB patch, so no
+compare-and-swap; the executor checks the guard and the preview again on a fresh CIB just before
+it runs. It runs on another node than the one fenced (the target is about to lose its power).
+The preview is the scheduler's view of the cluster with the node down: what would move.
+The operator types the node's name to go ahead (even with --yes): a reboot cannot be undone.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+
+from lxml import etree
+
+from console.actions import guards
+from console.actions.eligibility import colocated_services, vip_candidates
+from console.actions.plans import ActionKind, ActionPlan, Element, _read, _refuse_if
+from console.model.cluster import ClusterSnapshot, Resource
+from console.model.text_safety import shell_word
+from console.transport import argv as node_argv
+
+Snapshot = guards.Snapshot
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def fence_blocked_reason(snapshot: Snapshot, node: str, *,
+                         now: float | None = None) -> str | None:
+    """Why `node` may not be fenced now, or None."""
+    cluster, reason = guards.usable_for(snapshot, now, node=node)
+    if cluster is None:
+        return reason
+    if not cluster.info.stonith_enabled:
+        return "fencing is disabled (stonith-enabled=false): Pacemaker would not fence " + node
+    if not fencing_devices_for(cluster, node):
+        return f"no started fence device can fence {node} (none lists it in pcmk_host_list/map)"
+    if fencing_node(cluster, node) is None:
+        return f"no other node is online to run the fencing of {node}"
+    return _vip_stranded(cluster, node)
+
+
+def fencing_devices_for(cluster: ClusterSnapshot, node: str) -> tuple[str, ...]:
+    """The started stonith resources whose host list or map names `node` (or that name no
+    host at all: then the agent itself says which hosts it can fence)."""
+    return tuple(rsc.id for rsc in sorted(cluster.resources.values(), key=lambda r: r.id)
+                 if (rsc.agent or "").startswith("stonith:") and rsc.active_on
+                 and _covers(rsc, node))
+
+
+def _covers(device: Resource, node: str) -> bool:
+    listed = device.params.get("pcmk_host_list")
+    mapped = device.params.get("pcmk_host_map")
+    if listed is None and mapped is None:
+        return True
+    hosts = set(_SEPARATORS.split(listed or ""))
+    hosts |= {entry.split(":", 1)[0] for entry in _SEPARATORS.split(mapped or "") if entry}
+    return node in hosts
+
+
+def fencing_node(cluster: ClusterSnapshot, node: str) -> str | None:
+    """An online node other than `node` to run stonith_admin on (the DC first), or None."""
+    others = [peer for peer in cluster.nodes.values() if peer.online and peer.name != node]
+    others.sort(key=lambda peer: (not peer.is_dc, peer.name))
+    return others[0].name if others else None
+
+
+def _vip_stranded(cluster: ClusterSnapshot, node: str) -> str | None:
+    vip = guards.main_vip(cluster)
+    if vip is None or node not in vip.holder_nodes:
+        return None
+    candidates = vip_candidates(cluster, vip, excluding=(node,))
+    if any(blocker is None for blocker in candidates.values()):
+        return None
+    why = "; ".join(f"{name} {blocker}" for name, blocker in candidates.items()) or "no other node"
+    return f"{node} holds {vip.id} and no other node could take it over ({why})"
+
+
+def plan_fence(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
+    """`stonith_admin --reboot NODE`, run on another online node."""
+    root, snapshot = _read(cib)
+    _refuse_if(fence_blocked_reason(snapshot, node))
+    runner_node = run_on if run_on != node else fencing_node(snapshot, node)
+    assert runner_node is not None  # the guard found one
+    devices = ", ".join(fencing_devices_for(snapshot, node))
+    note = (f"Pacemaker's own tool, stonith_admin --reboot, has {node} power-cycled by "
+            f"{devices} (asked on {runner_node}; no CIB patch: the guard is checked again on a "
+            "fresh CIB just before it runs); verified by the fence history")
+    vip = guards.main_vip(snapshot)
+    return ActionPlan(
+        kind=ActionKind.FENCE, title=f"Fence (reboot) {shell_word(node)}", node=node,
+        resource=None, run_on=runner_node, argv=node_argv.stonith_reboot(node), stdin=None,
+        expected_version=snapshot.version, consequences=(note,), changes=(note,),
+        stops_service=True, simulate_cib=node_down(root, node), vip=vip.id if vip else None,
+        services=colocated_services(snapshot, vip) if vip else (), typed_confirmation=node)
+
+
+def node_down(cib: Element, node: str) -> bytes:
+    """The CIB with `node` cleanly down (what the scheduler sees once it is fenced)."""
+    root = deepcopy(cib)
+    for state in root.iterfind("status/node_state"):
+        if state.get("uname") == node:
+            state.set("in_ccm", "false")
+            state.set("crmd", "offline")
+            state.set("join", "down")
+            state.set("expected", "down")
+            for lrm in state.findall("lrm"):
+                state.remove(lrm)
+    return bytes(etree.tostring(root))
