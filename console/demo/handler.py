@@ -229,9 +229,19 @@ class DemoHandler:
         return tools.crm_resource(self.cluster, node, words)
 
     def _stonith_admin(self, node: str, words: list[str], stdin: bytes) -> Answer:
-        if words[:2] != ["--history", "*"]:
-            return 64, b"", b"stonith_admin: the demo nodes answer only --history '*'\n"
-        return 0, history_xml(self.cluster.fencers[node]), b""
+        if words[:1] == ["--reboot"] and len(words) == 2:
+            return self._reboot(node, words[1])
+        if words[:1] == ["--history"] and len(words) >= 2:
+            target = words[1]
+            known = self.cluster.fencers[node]
+            return 0, history_xml([r for r in known if target in ("*", r.target)]), b""
+        return 64, b"", b"stonith_admin: the demo nodes answer only --history and --reboot\n"
+
+    def _reboot(self, node: str, target: str) -> Answer:
+        if target not in self.cluster.fencers or target == node:
+            return 1, b"", f"stonith_admin: cannot fence {target} from {node}\n".encode()
+        self.cluster.fence(node, target)
+        return 0, b"", b""
 
 
 _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {

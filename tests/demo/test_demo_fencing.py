@@ -64,3 +64,15 @@ async def test_the_fence_race_shows_the_history_and_fenced_by_in_text_rows_and_e
                                     and len(s.partition_views) <= 1 and s.cluster is not None
                                     and s.cluster.nodes["node-b"].online)
         assert back.fencing.last_fencing_of("node-b") == event
+
+
+def test_a_demo_node_runs_hacons_fence_and_answers_the_history_of_one_node() -> None:
+    cluster, handler = _raced(6.0)
+    cluster.timeline.settle()  # node-b is back; fencing stays on
+    status, _, _ = handler.answer("node-a", ["stonith_admin", "--reboot", "node-b"])
+    assert status == 0 and not cluster.reachable("node-b")
+    _, out, _ = handler.answer("node-a", ["stonith_admin", "--history", "node-b",
+                                          "--output-as=xml"])
+    assert [e.target for e in parse_fence_history(out)] == ["node-b", "node-b"]
+    refused, _, why = handler.answer("node-a", ["stonith_admin", "--reboot", "node-a"])
+    assert refused != 0 and b"cannot fence node-a from node-a" in why
