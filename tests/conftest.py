@@ -9,12 +9,13 @@ tests (reproduced with tests/transport/test_poller.py alone, 2 runs in 4).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis  # noqa: F401
 import pytest
 
-from console.pacemaker_tools import search_path
+from console.pacemaker_tools import find_tool, search_path
 
 WARNINGS_AS_ERRORS = ("error,ignore::DeprecationWarning,ignore::PendingDeprecationWarning,"
                       "ignore::ImportWarning,ignore::ResourceWarning")
@@ -31,6 +32,24 @@ def pytest_configure(config: pytest.Config) -> None:
     nodes' real tools) then finds it without root, as hacon's own local calls do.
     """
     os.environ["PATH"] = search_path()
+    if find_tool("crm_simulate") is None:
+        # The action screens' snapshot tests need crm_simulate and skip without it; syrupy would
+        # then fail the run for their "unused" snapshots, which are not stale.
+        config.option.warn_unused_snapshots = True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """One summary line per test file and reason for skipped tests, not one per test function.
+
+    Without Pacemaker's tools (or tmux) whole groups skip; pytest folds skips that share file,
+    line and reason, so the line is left out: "SKIPPED [11] tests/x.py: crm_simulate is not ...".
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        path, _, reason = report.longrepr
+        report.longrepr = (path, None, reason)
 
 
 @pytest.fixture(autouse=True)

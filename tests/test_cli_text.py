@@ -87,7 +87,7 @@ def test_leftover_ban_is_listed_with_how_to_clear_it() -> None:
     text = status_text(root)
     assert (
         "  cli-ban-ClusterIP-on-node-b: ClusterIP is banned from node-b "
-        "(clear with: crm_resource --clear --resource ClusterIP)"
+        "(clear with: hacon clear ClusterIP)"
     ) in text.splitlines()
     assert "Other bans" not in text
 
@@ -153,7 +153,7 @@ def test_timed_ban_from_crm_resource_is_a_leftover_not_another_ban() -> None:
     assert [ban.id for ban in snapshot.bans] == ["cli-ban-OSIPS-on-node-b-rule"]
     lines = render_status(snapshot).splitlines()
     assert (
-        "  cli-ban-OSIPS-on-node-b: OSIPS is banned from node-b "
-        "(clear with: crm_resource --clear --resource OSIPS)"
+        "  cli-ban-OSIPS-on-node-b: OSIPS is banned from node-b until 2999-01-01 00:00:00 "
+        "+00:00 (clear with: hacon clear OSIPS)"  # the lifetime's end is shown
     ) in lines
     assert "Other bans" not in lines

@@ -52,10 +52,12 @@ class Terminal:
 
 
 @contextmanager
-def tmux_terminal(command: str, *, socket_prefix: str, timeout_s: float) -> Iterator[Terminal]:
-    """Run the shell `command` in a 120x36 xterm-256color session; kill its server afterwards."""
+def tmux_terminal(command: str, *, socket_prefix: str, timeout_s: float,
+                  size: tuple[int, int] = (120, 36)) -> Iterator[Terminal]:
+    """Run the shell `command` in an xterm-256color session of `size` (columns, lines);
+    kill its server afterwards."""
     term = Terminal(f"{socket_prefix}-{uuid.uuid4().hex[:8]}", timeout_s=timeout_s)
-    term.tmux("new-session", "-d", "-s", "console", "-x", "120", "-y", "36",
+    term.tmux("new-session", "-d", "-s", "console", "-x", str(size[0]), "-y", str(size[1]),
               "-e", "TERM=xterm-256color", command)
     try:
         yield term

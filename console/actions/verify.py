@@ -106,7 +106,8 @@ def _verified(plan: ActionPlan, snapshot: ClusterSnapshot, elapsed: float,
         action.resource in (plan.vip, vip.top_level if vip else None)
         and action.action in ("move", "start", "recover", "restart")
         for action in plan.prediction.actions)
-    where = f"; {vip.id} on {', '.join(vip.holder_nodes)}" if vip else ""
+    # "VIP": after a cleanup of OSIPS, "; ClusterIP on node-a" read as the wrong resource.
+    where = f"; VIP {vip.id} on {', '.join(vip.holder_nodes)}" if vip else ""
     if moved:
         return Verification(True, f"failover done in {elapsed:.1f} s{where}", elapsed, version)
     return Verification(True, f"done and verified in {elapsed:.1f} s{where}", None, version)

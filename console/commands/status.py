@@ -14,6 +14,7 @@ from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
 from console.commands.text import write_json
+from console.presentation.advice import advisories_document
 from console.model.cluster import ClusterSnapshot
 from console.model.export import status_document, status_schema_text
 
@@ -80,6 +81,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def print_status(snapshot: ClusterSnapshot, *, as_json: bool) -> None:
     """Write the snapshot to stdout as text or as the JSON contract."""
     if as_json:
-        write_json(status_document(snapshot))
+        write_json({**status_document(snapshot), "advisories": advisories_document(snapshot)})
     else:
         sys.stdout.write(render_status(snapshot))

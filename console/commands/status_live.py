@@ -27,9 +27,11 @@ from console.commands.status_partitions import (
 from console.commands.status_view import render_status
 from console.commands.text import write_json
 from console.config import ConfigError, config_path, load_config
+from console.model.live.live_advisories import live_advisories
 from console.model.live.export import live_status_document
 from console.model.live.snapshot import LiveSnapshot, NodeView
 from console.model.text_safety import printable
+from console.presentation.advice import advisories_document
 
 if TYPE_CHECKING:
     from console.transport.client_poll import ClientProbeSettings
@@ -92,7 +94,11 @@ def run(args: argparse.Namespace) -> int:
 
     snapshot = asyncio.run(take_snapshot(target))
     if args.json:
-        write_json(live_status_document(snapshot))
+        document = live_status_document(snapshot)
+        if snapshot.cluster is not None:  # what the console's Failures pane says, as JSON
+            document["advisories"] = advisories_document(
+                snapshot.cluster, live_advisories(snapshot, two_node=snapshot.two_node))
+        write_json(document)
     else:
         sys.stdout.write(render_live(snapshot, color=sys.stdout.isatty()))
     return EXIT_OK if snapshot.cluster is not None else EXIT_FAILURE
@@ -196,7 +202,8 @@ def render_live(snapshot: LiveSnapshot, *, color: bool, now: float | None = None
     lines += [f"  {printable(name).ljust(width)}  {_node_text(snapshot, name, now)}"
               for name in sorted(snapshot.views)]
     lines += partition_lines(snapshot)
-    body = render_status(snapshot.cluster) if snapshot.cluster is not None else (
+    body = render_status(snapshot.cluster, live_advisories(
+        snapshot, two_node=snapshot.two_node)) if snapshot.cluster is not None else (
         "No node gave its CIB.\n")
     fencing = fencing_lines(snapshot) + client_lines(snapshot)
     return "\n".join(lines) + "\n" + body + "".join(line + "\n" for line in fencing)

@@ -19,14 +19,24 @@ from console.model.cluster import (
     Resource,
     Vip,
 )
+from console.model.constraints.leftovers import location_expiry
+from console.model.live.advisories import Advisory
 from console.model.constraints.parse import location_origin
 from console.model.text_safety import printable, shell_word
 from console.model.types import INFINITY
-from console.presentation.rows import resource_tree, resource_type_text, status_cell
+from console.presentation.advice import advisory_text_lines, quoted
+from console.presentation.rows import (
+    NOT_RUNNING,
+    resource_tree,
+    resource_type_text,
+    status_cell,
+)
 
 
-def render_status(snapshot: ClusterSnapshot) -> str:
-    """The whole status text, ending with a newline."""
+def render_status(snapshot: ClusterSnapshot,
+                  advisories: tuple[Advisory, ...] | None = None) -> str:
+    """The whole status text, ending with a newline. `advisories`: a live run's (the nodes'
+    probes add some); None, those of the CIB alone."""
     sections = [
         _vip_lines(snapshot),
         _cluster_lines(snapshot),
@@ -35,6 +45,8 @@ def render_status(snapshot: ClusterSnapshot) -> str:
         _section("Leftover move/ban constraints", _leftover_lines(snapshot)),
         _section("Other bans", _ban_lines(snapshot)),
         _section("Failures", _failure_lines(snapshot)),
+        _section("Advisories", [printable(line)
+                                for line in advisory_text_lines(snapshot, advisories)]),
     ]
     return "\n".join(line for lines in sections for line in lines) + "\n"
 
@@ -81,7 +93,8 @@ def _vip_line(vip: Vip, resource: Resource | None) -> str:
         address += "/" + printable(vip.cidr_netmask)
     line = f"VIP {address} ({printable(vip.id)}) {vip_where(vip)}"
     problems = status_cell(resource).text if resource is not None else "ok"
-    return line if problems == "ok" else f"{line}  {problems}"
+    said = ("ok", NOT_RUNNING)  # "NOT RUNNING" is already on the line
+    return line if problems in said else f"{line}  {problems}"
 
 
 def _cluster_lines(snapshot: ClusterSnapshot) -> list[str]:
@@ -189,9 +202,11 @@ def _leftover_line(location: LocationConstraint) -> str:
     resource = printable(location.resource or location.resource_pattern or "?")
     node = printable(location.node) if location.node else _rule_nodes(location)
     verb = "prefers" if location.origin == "cli-prefer" else "is banned from"
+    expiry = location_expiry(location)
+    until = f" until {printable(expiry)}" if expiry else ""
     return (
-        f"{printable(location.id)}: {resource} {verb} {node} "
-        f"(clear with: crm_resource --clear --resource {_clear_word(location)})"
+        f"{printable(location.id)}: {resource} {verb} {node}{until} "
+        f"(clear with: hacon clear {_clear_word(location)})"
     )
 
 

@@ -27,6 +27,7 @@ from console.model.live.snapshot import LiveSnapshot, NodeView, Verdict
 from console.model.text_safety import printable
 from console.model.types import INFINITY
 from console.model.upkeep import lifetime_node, remaining_s
+from console.presentation.advice import console_hint, failure_detail, failure_key, next_step
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ def age_text(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+NOT_RUNNING = "not running"
+"""The status of a resource that runs nowhere although nobody disabled it."""
 FRESH_S = 10
 """Data younger than this is just "fresh": an age that ticks every second would repaint the
 screen every second for nothing (the console may run over a slow SSH link)."""
@@ -264,7 +267,8 @@ def _nodes_text(resource: Resource) -> str:
 
 
 def status_cell(resource: Resource) -> Cell:
-    """Problems in words: FAILED, BLOCKED, unmanaged, disabled, orphaned; "ok" otherwise."""
+    """Problems in words: FAILED, BLOCKED, unmanaged, disabled, orphaned, "not running"
+    (stopped though not disabled); "ok" otherwise."""
     words = []
     if resource.failed:
         words.append("FAILED")
@@ -276,6 +280,9 @@ def status_cell(resource: Resource) -> Cell:
         words.append("disabled")
     if resource.orphaned:
         words.append("orphaned")
+    if not words and not resource.active_on:
+        # Stopped without being disabled: not "ok" (every node in standby, a failed start).
+        return Cell(NOT_RUNNING, "status-stopped", bold=True)
     if not words:
         return Cell("ok", "status-started")
     tone = "status-failed" if resource.failed or resource.blocked else "status-unmanaged"
@@ -362,17 +369,23 @@ def _pair_text(
 # --- problems: failures and advisories ---------------------------------------------------------
 
 
-def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ...]) -> list[Row]:
-    """Failed operations first, then advisories by severity; one "ok" row when there is none."""
+def problem_rows(cluster: ClusterSnapshot | None, advisories: tuple[Advisory, ...], *,
+                 with_keys: bool = True) -> list[Row]:
+    """Failed operations first, then advisories by severity; one "ok" row when there is none.
+    Each row ends with its next step: the console's keys, or (`with_keys` False: read-only,
+    a file) the command."""
     rows: list[Row] = []
     for failure in cluster.failures if cluster else ():
-        key = f"failure:{failure.instance}:{failure.node}:{failure.task}:{failure.interval_ms}"
-        rows.append((key, (Cell("FAILED", "status-failed", bold=True),
-                           Cell(f"{failure.resource} {failure_summary(failure)}"))))
+        step = failure_detail(failure).step
+        hint = "c cleans it up" if with_keys else f"run {step.command}"
+        rows.append((failure_key(failure), (
+            Cell("FAILED", "status-failed", bold=True),
+            Cell(f"{failure.resource} {failure_summary(failure)} → {hint}"))))
     for advisory in advisories:
         tone = SEVERITY_TONES[advisory.severity]
+        hint = console_hint(next_step(advisory, cluster), with_keys=with_keys)
         rows.append((advisory.key, (Cell(advisory.severity.value, tone, bold=True),
-                                    Cell(advisory.text))))
+                                    Cell(f"{advisory.text} → {hint}"))))
     if not rows and cluster is not None:
         rows.append(("ok", (Cell("ok", "status-started"),
                             Cell("no failed operation, no advice on the configuration"))))
@@ -404,7 +417,8 @@ class SnapshotView:
 
 
 def build_view(
-    previous: LiveSnapshot | None, snapshot: LiveSnapshot, at: float, *, two_node: bool | None
+    previous: LiveSnapshot | None, snapshot: LiveSnapshot, at: float, *, two_node: bool | None,
+    with_keys: bool = True,
 ) -> SnapshotView:
     """Rows for every data pane and the events from `previous` to `snapshot` (stamped `at`)."""
     cluster = snapshot.cluster
@@ -413,6 +427,6 @@ def build_view(
         snapshot=snapshot,
         resources=resource_rows(cluster) if cluster else [],
         constraints=constraint_rows(cluster, at) if cluster else [],
-        problems=problem_rows(cluster, advisories),
+        problems=problem_rows(cluster, advisories, with_keys=with_keys),
         events=diff_snapshots(previous, snapshot, at),
     )

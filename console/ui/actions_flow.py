@@ -22,7 +22,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 
-from console.actions.execute import OutcomeStatus
+from console.actions.execute import ActionOutcome, OutcomeStatus
 from console.actions.plans import ActionPlan
 from console.actions.requests import GuardedRequest
 from console.actions.runner import (
@@ -34,10 +34,12 @@ from console.actions.runner import (
     run_request,
 )
 from console.model.live.snapshot import LiveSnapshot
+from console.presentation.advice import refusal_next_step
 from console.transport.base import CommandRunner
 from console.ui.action_requests import ActionRequest
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.error import ErrorScreen
+from console.ui.toasts import TOAST_LONG_S, TOAST_S
 
 GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.failback-vip", "console.cleanup-resource",
@@ -197,6 +199,9 @@ class ActionsApp(App[None]):
         """The running action's last step, for the status bar (None when idle)."""
         self.action_running = False
         """True from the key press until the action's worker has ended."""
+        self.action_request: ActionRequest | None = None
+        """The running action (None when idle): the console hides its own transient traces."""
+        self._done_unshown: ActionOutcome | None = None
 
     @property
     def actions_enabled(self) -> bool:
@@ -213,6 +218,22 @@ class ActionsApp(App[None]):
     def show_action_hint(self) -> None:
         """Redraw the status bar's action hint if it changed."""
 
+    def explain(self, text: str) -> None:
+        """Show a refusal in full where the operator reads reasons (the console: the status
+        bar's reason line, wrapped; a toast would be cut and would fade)."""
+        self.notify(text, severity="warning", timeout=TOAST_LONG_S)
+
+    def screen_showed(self, snapshot: LiveSnapshot) -> None:
+        """The screen now shows `snapshot`: announce a verified action once the screen shows
+        its result too ("failover done" over a pane still saying Stopped would lie)."""
+        outcome = self._done_unshown
+        cluster = snapshot.cluster
+        if outcome is None or cluster is None:
+            return
+        if outcome.version_after is None or cluster.version >= outcome.version_after:
+            self._done_unshown = None
+            self.notify(outcome.message, title=outcome.plan.title, timeout=TOAST_S)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """q waits (greyed) while an action runs: quitting mid-commit would leave it
         unverified and missing from the audit journal."""
@@ -221,21 +242,23 @@ class ActionsApp(App[None]):
         return super().check_action(action, parameters)
 
     def blocked_reason(self, request: ActionRequest, snapshot: LiveSnapshot | None) -> str | None:
-        """The guard's reason, or that another action is still running."""
+        """The guard's reason (with hacon's next step when there is one), or that another
+        action is still running."""
         if self.action_running:
             return "another action is still running"
-        return request.blocked_reason(snapshot, self.clock())
+        return with_next_step(request.blocked_reason(snapshot, self.clock()), snapshot)
 
     def start_guarded_action(self, request: ActionRequest, snapshot: LiveSnapshot | None) -> None:
         """Run `request` unless its guard (or a running action) says no."""
         if not self.actions_enabled or self.action_running:
             return
-        reason = request.blocked_reason(snapshot, self.clock())
+        reason = with_next_step(request.blocked_reason(snapshot, self.clock()), snapshot)
         if reason is not None:
-            self.notify(f"{request.verb} refused: {reason}", severity="warning", timeout=8)
+            self.explain(f"{request.verb} refused: {reason}")
             return
         assert snapshot is not None  # the guard refuses without one
         self.action_running = True
+        self.action_request = request
         self._actions_changed()
         self.run_guarded_action(request, snapshot)
 
@@ -267,16 +290,18 @@ class ActionsApp(App[None]):
     def _action_reported(self, message: ActionReported) -> None:
         report, verb = message.report, message.request.verb
         if report.ending is Ending.REFUSED:
-            self.notify(f"{verb} refused: {report.message}", title="nothing changed",
-                        severity="warning", timeout=12)
+            reason = with_next_step(report.message, self.shown_snapshot())
+            self.explain(f"{verb} refused, nothing changed: {reason}")
         elif report.ending is Ending.CANCELLED and report.plan is not None:
             self.notify(f"{report.plan.title}: not confirmed", title="nothing changed",
-                        timeout=5)
+                        timeout=TOAST_S)
         elif report.ending is Ending.FAILED:
             self.push_screen(ErrorScreen(f"{verb} failed", "nothing was applied",
                                          report.message))
             self.refresh_source()
         elif report.plan is not None and report.outcome is not None:
+            if report.outcome.status is OutcomeStatus.DONE:
+                self._done_unshown = report.outcome  # said once the screen shows it
             self._show_outcome(report.plan, report.outcome.status, report.outcome.applied,
                                report.message)
             self.refresh_source()
@@ -284,10 +309,9 @@ class ActionsApp(App[None]):
     def _show_outcome(self, plan: ActionPlan, status: OutcomeStatus, applied: bool,
                       message: str) -> None:
         if status is OutcomeStatus.DONE:
-            self.notify(message, title=plan.title, timeout=12)
-        elif status is OutcomeStatus.REFUSED:
-            self.notify(f"refused: {message}", title=f"{plan.title}: nothing changed",
-                        severity="warning", timeout=15)
+            return  # screen_showed says it, with the snapshot that shows it
+        if status is OutcomeStatus.REFUSED:
+            self.explain(f"{plan.title} refused, nothing changed: {message}")
         else:
             where = "it was applied" if applied else "nothing was applied"
             self.push_screen(ErrorScreen(f"{plan.title} failed", f"{where}; check the cluster",
@@ -303,12 +327,13 @@ class ActionsApp(App[None]):
     @on(AuditFailed)
     def _audit_failed(self, message: AuditFailed) -> None:
         self.notify(f"the audit journal could not be written: {message.error}",
-                    title="audit", severity="error", timeout=15)
+                    title="audit", severity="error", timeout=TOAST_LONG_S)
 
     @on(ActionEnded)
     def _action_ended(self, message: ActionEnded) -> None:
         self.action_running = False
         self.action_status = None
+        self.action_request = None
         self._actions_changed()
 
     def on_nodes_pane_node_selected(self, message: Message) -> None:
@@ -325,6 +350,15 @@ class ActionsApp(App[None]):
             return
         self.screen.refresh_bindings()
         self.show_action_hint()
+
+
+def with_next_step(reason: str | None, snapshot: LiveSnapshot | None) -> str | None:
+    """A refusal's reason followed by what to do first, in hacon's keys, when the model
+    knows it ("(node-a in standby)" -> bring node-a online with o)."""
+    if reason is None:
+        return None
+    step = refusal_next_step(reason, snapshot.cluster if snapshot else None)
+    return f"{reason}; {step}" if step else reason
 
 
 def _cluster_name(snapshot: LiveSnapshot) -> str | None:

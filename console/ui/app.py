@@ -31,6 +31,7 @@ from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
+from console.ui.toasts import TOAST_LONG_S, TOAST_S
 from console.ui.themes import (
     DEFAULT_THEME,
     load_themes,
@@ -59,6 +60,7 @@ class ConsoleApp(ActionsApp):
     """
 
     CSS_PATH = "console.tcss"
+    NOTIFICATION_TIMEOUT = TOAST_S
     TITLE = "hacon"
     COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -148,7 +150,7 @@ class ConsoleApp(ActionsApp):
         self.tone_styles = tone_styles(self.theme_variables)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for failure in self._theme_failures:
-            self.notify(failure, title="theme", severity="warning", timeout=8)
+            self.notify(failure, title="theme", severity="warning", timeout=TOAST_LONG_S)
         self.open_first_screen()
 
     def open_first_screen(self) -> None:
@@ -192,6 +194,14 @@ class ConsoleApp(ActionsApp):
         if hint != self._hint_shown:
             self._hint_shown = hint
             screen.refresh_ages()
+
+    def explain(self, text: str) -> None:
+        """A refusal goes to the main screen's reason line (wrapped, in full)."""
+        screen = self.main_screen
+        if screen is None:
+            super().explain(text)
+        else:
+            screen.show_reason(text)
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def follow_cluster(self) -> None:

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from console.ui.app import ConsoleApp
 from console.ui.source import ClusterSource
+from console.ui.toasts import TOAST_LONG_S
 
 
 class DemoControl(Protocol):
@@ -67,6 +68,11 @@ class DemoMenuScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close_menu", "Close", id="console.close-demo-menu",
                 tooltip="Close the demo menu without running anything"),
+        # The lists' keys (j/k/g/G) move here too: the menu is a list like the panes.
+        Binding("j", "move('cursor_down')", "Down", show=False),
+        Binding("k", "move('cursor_up')", "Up", show=False),
+        Binding("g", "move('first')", "First", show=False),
+        Binding("G", "move('last')", "Last", show=False),
     ]
 
     def __init__(self, scenarios: list[tuple[str, str]]) -> None:
@@ -82,6 +88,15 @@ class DemoMenuScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def action_move(self, where: str) -> None:
+        """Move the highlight (OptionList's own actions: cursor_down, first, ...)."""
+        getattr(self.query_one(OptionList), f"action_{where}")()
 
     def action_close_menu(self) -> None:
         """Close without running anything."""
@@ -125,7 +140,7 @@ class DemoConsoleApp(ConsoleApp):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *ConsoleApp.BINDINGS,
-        Binding("d", "open_demo_menu", "Demo faults", id="console.open-demo-menu",
+        Binding("d", "open_demo_menu", "Faults", id="console.open-demo-menu",
                 tooltip="Scripted faults on the demo cluster: power loss, split brain, ..."),
     ]
     COMMANDS = ConsoleApp.COMMANDS | {DemoScenarioCommands}
@@ -145,9 +160,8 @@ class DemoConsoleApp(ConsoleApp):
 
     def on_mount(self) -> None:
         # Textual runs ConsoleApp.on_mount too (handlers are called along the MRO).
-        self.notify(self._opening_note or "A demo cluster on this machine: press d for "
-                    "scripted faults (power loss, split brain, a failing service, ...).",
-                    title="hacon demo", timeout=10)
+        self.notify(self._opening_note or "A demo cluster: press d for scripted faults.",
+                    title="hacon demo", timeout=TOAST_LONG_S)
 
     def action_open_demo_menu(self) -> None:
         """Show the scripted faults."""
@@ -160,4 +174,4 @@ class DemoConsoleApp(ConsoleApp):
 
     def run_demo_scenario(self, name: str) -> None:
         """Run one scripted fault and say what to watch."""
-        self.notify(self.control.run(name), title="demo", timeout=12)
+        self.notify(self.control.run(name), title="demo", timeout=TOAST_LONG_S)

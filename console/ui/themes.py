@@ -27,7 +27,7 @@ SEMANTIC_VARIABLES = (
     "status-started", "status-stopped", "status-failed", "status-unmanaged", "status-promoted",
     "node-online", "node-standby", "node-offline", "node-unclean", "vip-holder", "data-stale",
     "severity-critical", "severity-warning", "severity-info", "constraint-leftover",
-    "banner-alert", "banner-alert-text",
+    "banner-alert", "banner-alert-text", "key-greyed",
 )
 """Every `$variable` hacon's TCSS and cell tones use; each has a default below."""
 
@@ -94,6 +94,8 @@ def variable_defaults(theme: Theme) -> dict[str, str]:
         "severity-info": base["secondary"], "constraint-leftover": base["accent"],
         "banner-alert": base["error-darken-2"] if theme.dark else base["error"],
         "banner-alert-text": Color.parse(base["error-darken-2"]).get_contrast_text(1.0).hex,
+        "key-greyed": Color.parse(base["foreground"]).blend(
+            Color.parse(base["panel"]), 0.6).hex,
     }
 
 

@@ -30,14 +30,14 @@ def test_the_clear_hint_quotes_the_resource_id() -> None:
     ban = b.cli_ban(HOSTILE_RESOURCE, "node-a")
     snapshot = b.cluster(constraints=Constraints(location=(ban,), colocation=(), order=()))
     text = render_status(snapshot)
-    assert "(clear with: crm_resource --clear --resource 'OSIPS $(reboot)')" in text
+    assert "(clear with: hacon clear 'OSIPS $(reboot)')" in text
 
 
 def test_the_clear_hint_escapes_what_a_terminal_would_interpret() -> None:
     ban = b.cli_ban("OSIPS\x1b[2J", "node-a")
     snapshot = b.cluster(constraints=Constraints(location=(ban,), colocation=(), order=()))
     text = render_status(snapshot)
-    assert "--resource 'OSIPS\\x1b[2J'" in text and "\x1b" not in text
+    assert "hacon clear 'OSIPS\\x1b[2J'" in text and "\x1b" not in text
 
 
 def test_a_transient_standby_hint_quotes_the_node() -> None:

@@ -29,7 +29,7 @@ def terminal() -> Iterator[Terminal]:
 @pytest.mark.slow
 def test_a_new_user_opens_the_demo_and_pulls_the_plug(terminal: Terminal) -> None:
     terminal.wait_for("ClusterIP on node-a")
-    terminal.wait_for("d Demo faults")
+    terminal.wait_for("d Faults")
 
     terminal.keys("d")
     terminal.wait_for("Power loss of the VIP holder")

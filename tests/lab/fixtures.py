@@ -143,7 +143,7 @@ def lab_pool(config: pytest.Config) -> LabPool:
 
 
 def mark_and_skip_lab_items(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark tests that use a lab fixture `lab`; skip all of them at once when no lab can run."""
+    """Mark tests that use a lab fixture `lab`; note why no lab can run here (skip_if_no_lab)."""
     lab_items = []
     for item in items:
         if LAB_FIXTURES & set(getattr(item, "fixturenames", ())):

@@ -131,7 +131,7 @@ async def test_text_and_json_show_a_hostile_cluster_inert(
     text = render_live(snapshot, color=False, now=snapshot.fetched_at)
     assert_inert(text)
     assert "OSIPS[/][b]x\\u202eevil\\u2066\\x9b2J" in text
-    assert "--clear --resource 'VIP[/][b]x\\u202eevil\\u2066\\x9b2J')" in text
+    assert "clear with: hacon clear 'VIP[/][b]x\\u202eevil\\u2066\\x9b2J')" in text
     assert text.count("\\x1b]2;pwned\\x07\\x1b[31mRED[/]\\u202e") == 2  # stderr, goodbye
     out = io.StringIO()
     with redirect_stdout(out):

@@ -17,6 +17,7 @@ from console.model.cluster import ClusterSnapshot
 from console.transport.base import CommandResult
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.widgets.nodes_pane import NodesPane
+from console.ui.widgets.status_bar import StatusBar
 from console.ui.widgets.vip_banner import VipBanner
 from tests.support import snapshots as b
 from tests.support.console_app import AppFactory
@@ -74,7 +75,8 @@ async def test_a_preview_failure_with_markup_in_stderr_is_a_literal_toast(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await until_shown(pilot)
         await pilot.press("s")
-        await until(pilot, lambda: any("[/] error" in text for text in toast_texts(app)))
+        # The refusal is read in the status bar's reason line: literal, never markup.
+        await until(pilot, lambda: "[/] error" in str(app.screen.query_one(StatusBar).content))
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ConfirmActionScreen)
 

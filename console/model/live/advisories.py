@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from console.model.cluster import ClusterSnapshot, NodeType, Resource, ResourceSet, Vip
+from console.model.cluster import (
+    ClusterSnapshot,
+    NodeState,
+    NodeType,
+    Resource,
+    ResourceSet,
+    Vip,
+)
+from console.model.constraints.leftovers import LEFTOVER_ORIGINS, leftover_words
 from console.model.types import INFINITY, score_to_int
 from console.model.upkeep import (
     OLD_MAINTENANCE_S,
@@ -76,6 +84,7 @@ def cluster_advisories(
         *_failcounts(snapshot),
         *_leftover_cli_constraints(snapshot),
         *_service_apart_from_vip(snapshot),
+        *_off_preferred(snapshot),
         *_maintenance_overrides(snapshot),
     ]
     return sorted_advisories(found)
@@ -293,12 +302,11 @@ def _failcount_advisory(resource_id: str, node: str, count: int, threshold: int 
 
 def _leftover_cli_constraints(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
     for location in snapshot.constraints.location:
-        if location.origin not in ("cli-prefer", "cli-ban"):
+        if location.origin not in LEFTOVER_ORIGINS:
             continue
-        verb = "pins" if location.origin == "cli-prefer" else "bans"
         yield Advisory("leftover-cli-constraint", Severity.WARNING, location.id,
-                       f"{location.id} {verb} {location.resource} on {location.node}: left by a "
-                       "move/ban, clear it (crm_resource --clear) once the work is done")
+                       f"{location.id} {leftover_words(location)}: left by a move/ban, it "
+                       "decides the next failover until it is cleared")
 
 
 def _maintenance_overrides(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
@@ -328,3 +336,32 @@ def leftover_upkeep(snapshot: ClusterSnapshot, now: float) -> Iterator[Advisory]
         yield Advisory("expired-cli-constraint", Severity.INFO, location.id,
                        f"{location.id} expired at {end:%Y-%m-%d %H:%M:%SZ} and no longer "
                        "applies; remove it with `hacon clear --expired`")
+
+
+def preferred_home(snapshot: ClusterSnapshot, vip: Vip) -> str | None:
+    """The node with the highest positive user location score for the VIP (or its group or
+    clone), as failback reads it; None without one."""
+    own = vip_members(snapshot, vip)
+    best: tuple[int, str] | None = None
+    for location in snapshot.constraints.location:
+        score = location.score_int
+        if (location.origin != "user" or location.resource not in own or location.node is None
+                or score is None or score <= 0 or location.node not in snapshot.nodes):
+            continue
+        if best is None or score > best[0]:
+            best = (score, location.node)
+    return best[1] if best else None
+
+
+def _off_preferred(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
+    """After an online or a power-on the VIP stays where it is (stickiness): say that its
+    preferred node could take it back now."""
+    for vip in snapshot.vips.values():
+        home = preferred_home(snapshot, vip)
+        node = snapshot.nodes.get(home) if home else None
+        if (node is None or node.state is not NodeState.ONLINE or len(vip.holder_nodes) != 1
+                or home in vip.holder_nodes):
+            continue
+        yield Advisory("vip-off-preferred", Severity.INFO, vip.id,
+                       f"{vip.id} runs on {vip.holder_nodes[0]}, not on its preferred node "
+                       f"{home}: it can fail back now")

@@ -57,15 +57,29 @@ class HelpScreen(ModalScreen[None]):
             yield Static("hacon keys — escape closes", id="help-title")
             yield DataTable(cursor_type="row", id="help-table")
 
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(where, key, what it does) for every key, the built-in ones last."""
+        return [*((e.scope, e.key, e.binding.tooltip or e.binding.description)
+                  for e in self.entries), *BUILT_IN_KEYS]
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Where", "Key", "Does")
-        for entry in self.entries:
-            table.add_row(Text(entry.scope), Text(entry.key),
-                          Text(entry.binding.tooltip or entry.binding.description))
-        for scope, key, text in BUILT_IN_KEYS:
-            table.add_row(Text(scope), Text(key), Text(text))
+        rows = self.rows()
+        table.add_column("Where", width=max(len(row[0]) for row in rows), key="where")
+        table.add_column("Key", width=max(len(row[1]) for row in rows), key="key")
+        table.add_column("Does", width=40, key="does")
         table.focus()
+
+    def on_resize(self) -> None:
+        """The "Does" column takes the rest of the width and wraps: no line is cut."""
+        table = self.query_one(DataTable)
+        columns = table.ordered_columns
+        others = sum(c.get_render_width(table) for c in columns[:-1])
+        columns[-1].width = max(20, table.scrollable_content_region.width - others
+                                - 2 * table.cell_padding - 1)
+        table.clear()
+        for where, key, does in self.rows():
+            table.add_row(Text(where), Text(key), Text(does), height=None)
 
     def action_close_help(self) -> None:
         """Close the help."""

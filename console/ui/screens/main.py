@@ -16,17 +16,34 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from console.actions.plans import ActionKind
 from console.model.live.snapshot import LiveSnapshot
 from console.presentation.banner import BannerLine, alert_lines, source_text, vip_lines
-from console.presentation.rows import Cell, SnapshotView, build_view, is_file_snapshot, node_rows
+from console.presentation.rows import (
+    Cell,
+    Row,
+    SnapshotView,
+    build_view,
+    is_file_snapshot,
+    node_rows,
+)
 from console.presentation.partitions import partition_columns
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
+from console.ui.screens.layout import (
+    CRITICAL_WORDS,
+    DETAIL_PANES,
+    NARROW_WIDTH,
+    apply_layout,
+    fit_side_column,
+)
+from console.ui.toasts import hide_toasts
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
+from console.ui.widgets.footer import PriorityFooter
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.partitions_panel import PartitionsPanel
@@ -38,15 +55,12 @@ from console.ui.widgets.vip_banner import VipBanner
 if TYPE_CHECKING:
     from console.ui.app import ConsoleApp
 
-NARROW_WIDTH = 110
-"""Below this many columns the side panes share one slot (the terminal is too narrow)."""
-DETAIL_PANES = ("problems-pane", "constraints-pane", "events-pane")
 FILTER_DEBOUNCE_S = 0.15
 MIN_VIEW_INTERVAL_S = 0.5
 """Snapshots are drawn at most twice a second: a burst of changes (a failover of 2,000
 resources) must not keep the loop so busy that keys wait."""
-NARROW_HINT = "keys 3 · 4 · 5: failures · constraints · events"
-"""Shown under the shared slot in a narrow terminal: how to reach the panes it hides."""
+OWN_FAILBACK_PREFER = "leftover-cli-constraint:cli-prefer-"
+"""Row keys of cli-prefer advisories: during a failback, hacon's own temporary constraint."""
 
 
 def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
@@ -76,7 +90,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter_list", "Filter", id="console.filter-list",
                 tooltip="Show only the rows of the focused list that contain some text"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="console.clear-filter",
-                tooltip="Show every row of the focused list again"),
+                tooltip="Show every row of the focused list again; dismiss the messages"),
         Binding("1", "focus_pane('nodes-pane')", "Nodes", show=False, id="console.focus-nodes",
                 tooltip="Focus the nodes list"),
         Binding("2", "focus_pane('resources-pane')", "Resources", show=False,
@@ -106,6 +120,9 @@ class MainScreen(Screen[None]):
         self._filter_target: KeyedTable | None = None
         self._filter_timer: Timer | None = None
         self._detail_pane = "problems-pane"
+        self._reason: tuple[str, tuple[str | None, str | None]] | None = None
+        """A reason the operator asked for, and the (pane, row) it is about."""
+        self._criticals = 0
 
     @property
     def console(self) -> ConsoleApp:
@@ -125,7 +142,7 @@ class MainScreen(Screen[None]):
         yield ProblemsPane(id="problems-pane")
         yield Input(id="filter-input")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-input", Input).display = False
@@ -162,8 +179,9 @@ class MainScreen(Screen[None]):
                      at: float) -> None:
         """Compute every pane's rows in a thread: 2,000 resources take ~50 ms of pure Python
         that keys must not wait for. Posts `ViewPrepared`; never touches a widget."""
-        self.post_message(ViewPrepared(build_view(previous, snapshot, at,
-                                                  two_node=snapshot.two_node)))
+        self.post_message(ViewPrepared(build_view(
+            previous, snapshot, at, two_node=snapshot.two_node,
+            with_keys=self.console.actions_enabled)))
 
     @on(ViewPrepared)
     def _view_prepared(self, message: ViewPrepared) -> None:
@@ -187,6 +205,9 @@ class MainScreen(Screen[None]):
         self._source_error = message.reason
         self.refresh_ages()
 
+    def on_screen_suspend(self) -> None:
+        hide_toasts(self)  # a modal opens over this screen: its toasts must not show through
+
     def on_screen_resume(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None
@@ -206,6 +227,8 @@ class MainScreen(Screen[None]):
             self.render_view()
             if view.events and following:
                 events_pane.follow()
+            self._surface_criticals(view.problems)
+        self.console.screen_showed(view.snapshot)
         if guards_may_change:
             # The action keys' guards depend on the snapshot. Only when it changed: refreshing
             # the bindings redraws the footer (~3 KB), every poll round, over a slow link.
@@ -219,11 +242,19 @@ class MainScreen(Screen[None]):
                                                 restyle=restyle)
         self.query_one(ConstraintsPane).show_rows(view.constraints if view else [], styles,
                                                   restyle=restyle)
-        self.query_one(ProblemsPane).show_rows(view.problems if view else [], styles,
-                                               restyle=restyle)
+        self.query_one(ProblemsPane).show_rows(self._problems(view), styles, restyle=restyle)
         events_pane = self.query_one(EventsPane)
         events_pane.show_rows(events_pane.rows_to_show, styles, restyle=restyle)
         self.refresh_ages(restyle=restyle)
+
+    def _problems(self, view: SnapshotView | None) -> list[Row]:
+        """The view's Failures rows, less the cli-prefer that hacon's own running failback
+        placed (it removes it once the move is verified: not a leftover to warn about)."""
+        rows = view.problems if view else []
+        request = getattr(self.app, "action_request", None)
+        if request is None or request.kind is not ActionKind.FAILBACK:
+            return rows
+        return [row for row in rows if not row[0].startswith(OWN_FAILBACK_PREFER)]
 
     def refresh_ages(self, restyle: bool = False) -> None:
         """The cheap part, every second: node data ages, the banner's staleness, the status bar."""
@@ -233,10 +264,43 @@ class MainScreen(Screen[None]):
                                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
         self.query_one(PartitionsPanel).show_columns(partition_columns(snapshot))
+        fit_side_column(self, self.app.size.width)  # the tables' widths follow their content
         file_mode = snapshot is not None and is_file_snapshot(snapshot)
+        asked = self._asked_reason()
+        # Unasked, the reason for a greyed key costs a line or two: at 80 columns those lines
+        # belong to the panes (pressing the greyed key shows its reason in full).
+        unasked = action_hint(self) if self.app.size.width >= NARROW_WIDTH else None
+        if self.console.action_status is not None:
+            unasked = self.console.action_status  # the running action's step: always
         self.query_one(StatusBar).show(self._status_parts(now),
                                        read_only=self.console.read_only and not file_mode,
-                                       stale=self._is_stale(now), hint=action_hint(self))
+                                       stale=self._is_stale(now),
+                                       hint=asked or unasked, asked=asked is not None)
+
+    # --- reasons the operator asked for (a greyed key pressed, a refusal) ----------------
+
+    def show_reason(self, text: str) -> None:
+        """Show `text` in the status bar until the focus or the selection moves."""
+        self._reason = (text, self._selection())
+        self.refresh_ages()
+
+    def _selection(self) -> tuple[str | None, str | None]:
+        focused = self.focused
+        if isinstance(focused, KeyedTable):
+            return focused.id, focused.cursor_key
+        return None, None
+
+    def _asked_reason(self) -> str | None:
+        if self._reason is None:
+            return None
+        text, selection = self._reason
+        if selection != self._selection():
+            self._reason = None  # it was about another row or pane
+            return None
+        return text
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_ages()  # the unasked hint is about the focused pane: follow it at once
 
     def _banner_lines(self, now: float) -> list[BannerLine]:
         lines: list[BannerLine] = []
@@ -265,19 +329,27 @@ class MainScreen(Screen[None]):
 
     # --- layout ------------------------------------------------------------------------
 
+    def _surface_criticals(self, problems: list[Row]) -> None:
+        """A new critical finding brings the failures pane into the narrow terminal's shared
+        slot: the banner alone can look healthy while the slot shows the events."""
+        criticals = sum(1 for _key, cells in problems if cells[0].text in CRITICAL_WORDS)
+        appeared = criticals > self._criticals
+        self._criticals = criticals
+        if appeared and self._detail_pane != "problems-pane" and self.app.size.width < NARROW_WIDTH:
+            hidden_focus = self.focused is self.query_one(f"#{self._detail_pane}")
+            self._detail_pane = "problems-pane"
+            self._apply_layout(self.app.size.width)
+            if hidden_focus:
+                self.set_focus(self.query_one(ProblemsPane))
+        else:
+            self._apply_layout(self.app.size.width)
+
     def on_resize(self) -> None:
         self._apply_layout(self.app.size.width)
 
     def _apply_layout(self, width: int) -> None:
         """Wide: every pane. Narrow: problems, constraints and events share the bottom slot."""
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        for pane_id in DETAIL_PANES:
-            pane = self.query_one(f"#{pane_id}", KeyedTable)
-            pane.display = not narrow or pane_id == self._detail_pane
-            pane.border_subtitle = NARROW_HINT if narrow else ""
-        side_shown = not narrow or self._detail_pane != "problems-pane"
-        self.query_one("#side-column").display = side_shown
+        apply_layout(self, width, self._detail_pane, self._view.problems if self._view else [])
 
     # --- actions -----------------------------------------------------------------------
 
@@ -305,7 +377,12 @@ class MainScreen(Screen[None]):
         self.set_focus(filter_input)  # at once: keys typed right after "/" belong to the filter
 
     def action_clear_filter(self) -> None:
-        """Clear the filter of the list being filtered (or the focused one)."""
+        """Clear the filter of the list being filtered (or the focused one), the toasts and
+        the reason line: escape puts away whatever covers the panes."""
+        self.app.clear_notifications()
+        if self._reason is not None:
+            self._reason = None
+            self.refresh_ages()
         focused = self.focused
         target = self._filter_target or (focused if isinstance(focused, KeyedTable) else None)
         self._show_filter_line(False)

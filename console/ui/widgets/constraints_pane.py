@@ -4,15 +4,46 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.widgets.data_table import ColumnKey
 
 from console.actions.plans import ActionKind
+from console.presentation.rows import Cell, Row
 from console.ui.action_requests import ActionRequest, constraint_clear_request
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class ConstraintsPane(KeyedTable):
+ID_INDENT = "  id "
+
+
+def two_lines(first: Cell, second: Cell) -> Cell:
+    """One cell showing `first` over `second`. Both texts are already inert (every Cell is
+    made so when built); the line break joining them is ours, so it is set after that check,
+    which would otherwise show it as a literal "\\x0a"."""
+    cell = Cell(first.text, first.tone, first.bold)
+    object.__setattr__(cell, "text", f"{first.text}\n{ID_INDENT}{second.text}")
+    return cell
+
+
+def stack_ids(rows: list[Row]) -> list[Row]:
+    """Rows with each constraint's id under its meaning and the Id column empty."""
+    return [(key, (two_lines(what, ident), score, Cell("")))
+            for key, (what, score, ident) in rows]
+
+
+def one_line_width(rows: list[Row]) -> int:
+    """The pane width in which every constraint fits on one line with its score and id."""
+    widths = [max([len(label), *(len(cells[index].text) for _key, cells in rows)])
+              for index, label in enumerate(("Constraint", "Score", "Id"))]
+    return sum(widths) + 2 * len(widths) + 3  # cell padding, borders, scrollbar
+
+
+class ConstraintsPane(GuardedKeys, KeyedTable):
     """Constraints with their scores; `cli-prefer-*` / `cli-ban-*` are named as leftovers.
 
     | Key(s) | Description |
@@ -30,6 +61,29 @@ class ConstraintsPane(KeyedTable):
     ]
     COLUMNS = (("what", "Constraint"), ("score", "Score"), ("id", "Id"))
     PANE_TITLE = "Constraints"
+    WRAP_COLUMNS = ("what",)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.stacked = False
+        """True when the pane is too narrow for the Id column: each id goes on a second line
+        under its constraint (nothing is cut, no id wraps letter by letter)."""
+        self._given: list[Row] = []
+
+    def show_rows(self, rows: list[Row], styles: dict[str, Style], *,
+                  restyle: bool = False) -> None:
+        """Show the constraints, stacked (id under the meaning) when the pane is narrow."""
+        self._given = rows
+        super().show_rows(stack_ids(rows) if self.stacked else rows, styles, restyle=restyle)
+
+    def on_resize(self, event: events.Resize) -> None:
+        stacked = self.size.width < one_line_width(self._given)
+        if stacked != self.stacked:
+            self.stacked = stacked
+            id_column = self.columns.get(ColumnKey("id"))
+            if id_column is not None:
+                id_column.label = Text("" if stacked else "Id")
+            self.show_rows(self._given, self._styles, restyle=True)
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
         """Clear of the given resource's leftovers, or of the selected leftover's resource."""

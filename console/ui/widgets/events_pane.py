@@ -31,6 +31,7 @@ class EventsPane(KeyedTable):
 
     COLUMNS = (("time", "Time"), ("text", "Event"))
     PANE_TITLE = "Events"
+    WRAP_COLUMNS = ("text",)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "event_history", "Why?", show=False, id="console.event-history",
                 tooltip="Open the History at the transition behind the selected event"),

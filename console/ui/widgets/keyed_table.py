@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from console.model.text_safety import printable
 from console.presentation.rows import Cell, Row
 
+MIN_WRAP_WIDTH = 8
+"""A wrapping column is never narrower than this (a word per line at worst)."""
 REBUILD_THRESHOLD = 200
 """Above this many removals or re-insertions a clear-and-add is cheaper than row-by-row work
 (`remove_row` re-indexes every row)."""
@@ -49,6 +53,10 @@ class KeyedTable(DataTable[Text]):
     """(column key, header label) in display order; subclasses fill it."""
     PANE_TITLE: ClassVar[str] = ""
     """The title on the pane's border."""
+    WRAP_COLUMNS: ClassVar[tuple[str, ...]] = ()
+    """Columns whose long text wraps onto more lines (their widths share what the other
+    columns leave in the pane), so no row is ever cut; empty: every row is one line and the
+    table scrolls sideways."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -58,6 +66,9 @@ class KeyedTable(DataTable[Text]):
         self._shown: dict[str, tuple[Cell, ...]] = {}
         """Row key -> cells as currently displayed, in display order."""
         self._styles: dict[str, Style] = {}
+        self._narrowed = False
+        """Set while syncing when a row went or a cell got shorter (columns may shrink)."""
+        self._natural: int | None = None
         self.filter_text = ""
         """Rows whose text does not contain this (case-insensitive) are hidden."""
 
@@ -125,16 +136,90 @@ class KeyedTable(DataTable[Text]):
     def _sync(self, *, restyle: bool) -> None:
         wanted = {key: cells for key, cells in self._all_rows if self._matches(cells)}
         cursor_key = self.cursor_key
+        self._narrowed = False
+        self._natural = None
         with self.app.batch_update():
             gone = [key for key in self._shown if key not in wanted]
-            if len(gone) > REBUILD_THRESHOLD:
-                self._rebuild(wanted)
+            if len(gone) > REBUILD_THRESHOLD or (self.WRAP_COLUMNS and self._changed(wanted)):
+                self._rebuild(wanted)  # a wrapped row's height is measured only when added
             else:
                 for key in gone:
                     self.remove_row(key)
                     del self._shown[key]
+                self._narrowed = bool(gone)
                 self._update_and_append(wanted, restyle)
+            if self._narrowed:
+                self._fit_columns()
             self._restore_cursor(cursor_key)
+
+    def _changed(self, wanted: dict[str, tuple[Cell, ...]]) -> bool:
+        """Whether any shown row differs from `wanted` or went (appended rows do not count)."""
+        return any(wanted.get(key) != cells for key, cells in self._shown.items())
+
+    def _fit_columns(self, rows: dict[str, tuple[Cell, ...]] | None = None) -> None:
+        """Shrink columns to their widest remaining cell.
+
+        DataTable only ever widens a column: after a failback removed the long leftover line,
+        or a heal shortened "node-a, node-b", the old width would stay for the session and push
+        the last columns (Score, Id, Type) out of the pane.
+        """
+        widths = self._content_widths(self._shown if rows is None else rows)
+        for (key, _label), width in zip(self.COLUMNS, widths):
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.auto_width and column.content_width != width:
+                column.content_width = width
+                self._require_update_dimensions = True
+        if self._require_update_dimensions:
+            self.refresh()
+
+    def _content_widths(self, rows: dict[str, tuple[Cell, ...]]) -> list[int]:
+        """Each column's widest text (its label included), one line per cell."""
+        widths = [cell_len(label) for _key, label in self.COLUMNS]
+        for cells in rows.values():
+            for index, cell in enumerate(cells):
+                widths[index] = max(widths[index], *map(cell_len, cell.text.split("\n")))
+        return widths
+
+    @property
+    def natural_width(self) -> int:
+        """The pane width that shows every column of the shown rows unwrapped: cells with
+        their padding, the border and the scrollbar. Read from the rows, not from DataTable's
+        measurements (those come later, when idle)."""
+        if self._natural is None:  # cached: the one-second tick asks, the rows rarely change
+            widths = self._content_widths(self._shown)
+            self._natural = sum(widths) + 2 * self.cell_padding * len(widths) + 3
+        return self._natural
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrapping columns follow the pane's width: measure them again, re-add the rows."""
+        if self.WRAP_COLUMNS and self._set_wrap_widths(self._shown):
+            self._rebuild(dict(self._shown))
+
+    def _set_wrap_widths(self, rows: dict[str, tuple[Cell, ...]]) -> bool:
+        """Give the wrapping columns what the others leave, in WRAP_COLUMNS order: each gets
+        what its longest cell needs (leaving the later ones MIN_WRAP_WIDTH), the last one the
+        rest. True when a width changed."""
+        wrapping = [(index, key) for index, (key, _label) in enumerate(self.COLUMNS)
+                    if key in self.WRAP_COLUMNS]
+        fixed = sum(column.get_render_width(self) for key, column in self.columns.items()
+                    if key.value not in self.WRAP_COLUMNS)
+        room = self.scrollable_content_region.width - fixed - 1  # the vertical scrollbar
+        room -= 2 * self.cell_padding * len(wrapping)
+        needs = {key: max([cell_len(self.COLUMNS[index][1]),
+                           *(cell_len(cells[index].text) for cells in rows.values())])
+                 for index, key in wrapping}
+        widths: dict[str, int] = {}
+        for position, (key, need) in enumerate(needs.items()):
+            later = len(needs) - position - 1  # columns still to place get MIN_WRAP_WIDTH
+            width = room if later == 0 else min(need, room - later * MIN_WRAP_WIDTH)
+            widths[key] = max(MIN_WRAP_WIDTH, width)
+            room -= widths[key]
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and (column.auto_width or column.width != width):
+                column.auto_width, column.width, changed = False, width, True
+        return changed
 
     def _update_and_append(self, wanted: dict[str, tuple[Cell, ...]], restyle: bool) -> None:
         current = list(self._shown)
@@ -152,8 +237,7 @@ class KeyedTable(DataTable[Text]):
         for key in current[:prefix]:
             self._update_row(key, wanted[key], restyle)
         for key in wanted_keys[prefix:]:
-            self.add_row(*self._texts(wanted[key]), key=key)
-            self._shown[key] = wanted[key]
+            self._add(key, wanted[key])
 
     def _update_row(self, key: str, cells: tuple[Cell, ...], restyle: bool) -> None:
         old = self._shown[key]
@@ -161,6 +245,8 @@ class KeyedTable(DataTable[Text]):
             return
         for (column_key, _label), new, before in zip(self.COLUMNS, cells, old):
             if new != before or restyle:
+                shorter = len(new.text) < len(before.text)
+                self._narrowed = self._narrowed or shorter
                 self.update_cell(key, column_key, self._text(new),
                                  update_width=len(new.text) > len(before.text))
         self._shown[key] = cells
@@ -168,9 +254,14 @@ class KeyedTable(DataTable[Text]):
     def _rebuild(self, wanted: dict[str, tuple[Cell, ...]]) -> None:
         self.clear()
         self._shown = {}
+        self._fit_columns(wanted)
+        self._set_wrap_widths(wanted)
         for key, cells in wanted.items():
-            self.add_row(*self._texts(cells), key=key)
-            self._shown[key] = cells
+            self._add(key, cells)
+
+    def _add(self, key: str, cells: tuple[Cell, ...]) -> None:
+        self.add_row(*self._texts(cells), key=key, height=None if self.WRAP_COLUMNS else 1)
+        self._shown[key] = cells
 
     def _restore_cursor(self, cursor_key: str | None) -> None:
         if cursor_key is None or cursor_key not in self._shown:
@@ -188,7 +279,7 @@ class KeyedTable(DataTable[Text]):
         style = self._styles.get(cell.tone, Style()) if cell.tone else Style()
         if cell.bold:
             style = style + Style(bold=True)
-        return Text(cell.text, style=style, no_wrap=True, end="")
+        return Text(cell.text, style=style, no_wrap=not self.WRAP_COLUMNS, end="")
 
     def _update_title(self) -> None:
         total = len(self._all_rows)

@@ -17,10 +17,11 @@ from console.ui.action_requests import (
     node_request,
 )
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class NodesPane(KeyedTable):
+class NodesPane(GuardedKeys, KeyedTable):
     """The cluster's nodes, and the guarded node actions on the node under the cursor.
 
     Each key asks the action's guard (`check_action`): hidden in read-only mode, greyed with

@@ -5,19 +5,24 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
 
 from console.actions.plans import ActionKind
+from console.presentation.advice import problem_detail
 from console.ui.action_requests import ActionRequest, failure_cleanup_request
-from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.actions_flow import ActionsApp, guarded_state, shown_snapshot, start_action
+from console.ui.screens.detail import DetailScreen
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class ProblemsPane(KeyedTable):
+class ProblemsPane(GuardedKeys, KeyedTable):
     """Failures and advisories: what an experienced operator would warn about.
 
     | Key(s) | Description |
     | :- | :- |
     | c | Clean up the selected failure on its node (previewed, confirmed). |
+    | enter | Describe the selected row: what, why, what to do, the key or command. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -26,6 +31,16 @@ class ProblemsPane(KeyedTable):
     ]
     COLUMNS = (("severity", "Severity"), ("text", "Finding"))
     PANE_TITLE = "Failures & advisories"
+    WRAP_COLUMNS = ("text",)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: open its description."""
+        event.stop()
+        snapshot = shown_snapshot(self)
+        detail = problem_detail(snapshot, self.cursor_key or "") if snapshot else None
+        if detail is not None:
+            offered = isinstance(self.app, ActionsApp) and self.app.actions_enabled
+            self.app.push_screen(DetailScreen(detail, with_keys=offered))
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
         """Cleanup of the given (resource, node) or of the failure under the cursor."""

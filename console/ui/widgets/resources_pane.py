@@ -18,10 +18,11 @@ from console.ui.action_requests import (
     resource_move_request,
 )
 from console.ui.actions_flow import guarded_state, shown_snapshot, start_action
+from console.ui.widgets.greyed_keys import GuardedKeys
 from console.ui.widgets.keyed_table import KeyedTable
 
 
-class ResourcesPane(KeyedTable):
+class ResourcesPane(GuardedKeys, KeyedTable):
     """Every configured resource; the VIP and the services colocated with it are marked.
 
     | Key(s) | Description |
@@ -54,7 +55,7 @@ class ResourcesPane(KeyedTable):
                 tooltip="Stop the selected resource and start it again on its node (asks first)"),
     ]
     COLUMNS = (("resource", "Resource"), ("role", "Role"), ("nodes", "Node"),
-               ("status", "Status"), ("fails", "Failcount"), ("vip", "VIP"), ("type", "Type"))
+               ("status", "Status"), ("fails", "Fails"), ("vip", "VIP"), ("type", "Type"))
     PANE_TITLE = "Resources"
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:

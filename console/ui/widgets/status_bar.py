@@ -1,19 +1,26 @@
-"""StatusBar: where the data comes from and how old it is, the DC, the CIB version, read-only."""
+"""StatusBar: where the data comes from and how old it is, the DC, the CIB version, read-only.
+
+A reason (why a key is greyed, why an action was refused, the running action's step) gets its
+own line above, and wraps: it is never cut, and it never pushes the DC or the CIB version off.
+"""
 
 from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
 
+from console.ui.toasts import keep_toasts_above
 from console.model.text_safety import printable
 
 
 class StatusBar(Static):
-    """One line under the panes; greyed (`-stale`) when the data is too old to trust."""
+    """The source line under the panes, with a reason line above it when there is one;
+    greyed (`-stale`) when the data is too old to trust."""
 
     DEFAULT_CSS = """
     StatusBar {
-        height: 1;
+        height: auto;
+        max-height: 5;
         padding: 0 1;
         background: $panel;
         color: $foreground;
@@ -21,11 +28,12 @@ class StatusBar(Static):
     }
     """
 
-    def show(self, parts: list[str], *, read_only: bool, stale: bool, hint: str | None) -> None:
-        """Render the parts separated by dots, then the read-only badge. A hint (why the
-        selection's action is unavailable, the running action's step) goes first: it is what
-        the operator is looking for at that moment, and a long one must not be cut off."""
-        pieces: list[tuple[str, str]] = [(f"{printable(hint)}  ·  ", "italic")] if hint else []
+    def show(self, parts: list[str], *, read_only: bool, stale: bool, hint: str | None,
+             asked: bool = False) -> None:
+        """Render the reason line (`hint`; bold when the operator asked for it by a key), then
+        the parts separated by dots and the read-only badge."""
+        pieces: list[tuple[str, str]] = [(printable(hint) + "\n", "bold" if asked else "italic")] \
+            if hint else []
         pieces.append((printable(" · ".join(parts)), ""))
         if read_only:
             pieces.append(("  READ-ONLY", "bold"))
@@ -33,3 +41,6 @@ class StatusBar(Static):
         if content != self.content:
             self.update(content)
         self.set_class(stale, "-stale")
+
+    def on_resize(self) -> None:
+        keep_toasts_above(self)

@@ -31,7 +31,7 @@ class VipBanner(Vertical):
     DEFAULT_CSS = """
     VipBanner {
         height: auto;
-        & > Static { height: 1; padding: 0 1; }
+        & > Static { height: auto; padding: 0 1; }  /* a long line wraps: nothing is cut */
         & > .-alert { background: $banner-alert; color: $banner-alert-text; text-style: bold; }
         & > .-vip { background: $surface; }
         & > .-wraps { height: auto; }
