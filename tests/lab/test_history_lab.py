@@ -7,6 +7,10 @@ power loss, the node back. After each step, the transitions the DC computed sinc
 must include the expected category and actions, and the actions read from the next input must
 agree with crm_simulate replaying the same input. Finally the nodes' crm_report tarballs open
 offline together (one per node: the DC moves). The lab's configuration is put back afterwards.
+
+A second test runs on the lab with fencing on: the VIP holder loses power, the survivor fences
+it, and the transition is `node-lost` with the fencing result and the moves, as crm_simulate
+replays them.
 """
 
 from __future__ import annotations
@@ -157,6 +161,36 @@ def _scenario(lab: Lab, cache: Path) -> None:
     lab.wait()
     settle(lab)
     _crm_report_opens_offline(lab, cache)
+
+
+def test_a_power_loss_with_fencing_on_names_the_fencing_and_the_moves(
+        healthy_lab_fenced: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        lab_figures: FigureRecorder) -> None:
+    lab = healthy_lab_fenced
+    monkeypatch.setenv("XDG_CACHE_HOME", os.fspath(tmp_path))
+    holder = lab.vip()[0]
+    survivor = next(node for node in lab.nodes if node != holder)
+    moved = ["ClusterIP", "OSIPS", *(["fence-lab"] if _runs_on(lab, "fence-lab", holder) else [])]
+    steps = Steps(lab, tmp_path)
+    started = time.monotonic()
+    lab.kill(holder)
+    lab.wait_for_vip([survivor], timeout=90)
+    settle(lab, survivor)
+    lost = steps.check("node-lost", [f"fence {holder}",
+                                     *(f"move {rid} {holder} -> {survivor}" for rid in moved)],
+                       f"fencing result: reboot by {survivor}: OK")
+    lab_figures("history: power loss with fencing, explained", time.monotonic() - started)
+    cause = lost["causes"][0]
+    assert cause["node"] == holder and lost["node"] == survivor
+    assert "fencing is on" in cause["text"]
+    assert {key: cause["fencing"][key] for key in ("target", "by", "succeeded")} == {
+        "target": holder, "by": survivor, "succeeded": True}
+    assert lost["after"]["ClusterIP"] == [survivor] and lost["after"]["OSIPS"] == [survivor]
+
+
+def _runs_on(lab: Lab, rid: str, node: str) -> bool:
+    located = lab.exec(node, ["crm_resource", "--locate", "-r", rid], check=True).stdout
+    return f"running on: {node}" in located
 
 
 def _wait_for(condition: Any, timeout: float = 60) -> None:

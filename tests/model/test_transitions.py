@@ -30,6 +30,7 @@ from console.model.transitions import (
     read_log_lines,
     replay_actions,
 )
+from console.model.transitions.document import transition_document
 from console.model.transitions.facts import decompress_input
 from tests.support.paths import REPO_ROOT
 
@@ -188,7 +189,7 @@ def test_log_lines_give_results_and_fencing() -> None:
         "Source=/var/lib/pacemaker/pengine/pe-input-1.bz2): Complete"),
         ("Dec 06 09:08:00.000 node-a pacemaker-controld  [34] (tengine_stonith_notify) \tnotice: "
         "Peer node-b was terminated (reboot) by node-a on behalf of "
-        "pacemaker-controld.34@node-a: OK"),
+        "pacemaker-controld.34@node-a: OK | event=1eb71c63-cbbb-4384-9191-7c97f574f857"),
     ]
     found = read_log_lines("node-a", lines)
     logged = found.transitions[("node-a", "pe-input-1.bz2")]
@@ -235,5 +236,31 @@ def test_with_fencing_on_a_lost_node_carries_the_fencing_result_from_the_logs() 
     assert transition.category is Category.NODE_LOST
     assert "fencing is on: the scheduler fences it; fencing result: reboot by node-a: OK" in \
         transition.causes[0].text
+    assert transition_document(transition)["causes"][0]["fencing"] == {
+        "target": "node-b", "action": "reboot", "by": "node-a", "result": "OK",
+        "succeeded": True, "logged_at": stamp}
     unknown = explain_one(before, fenced, None)
     assert "fencing result: not in the logs read" in unknown.causes[0].text
+    assert transition_document(unknown)["causes"][0]["fencing"] is None
+
+
+def test_a_failed_fencing_is_named_as_failed_with_the_fencer_s_error() -> None:
+    lines = ["Dec 06 09:08:00.000 node-a pacemaker-controld  [34] (tengine_stonith_notify) "
+             "\tnotice: Peer node-b was not terminated (reboot) by node-a on behalf of "
+             "pacemaker-controld.34@node-a: Timer expired | event=1eb71c63"]
+    result = read_log_lines("node-a", lines).fencing[0]
+    assert (result.executioner, result.result, result.succeeded) == ("node-a", "Timer expired",
+                                                                     False)
+
+
+def test_a_first_input_with_an_unclean_node_names_it_lost_and_a_clean_one_stays_unknown() -> None:
+    """The old DC lost power: the survivor's first input is all there is to read."""
+    path = LAB / "pengine" / "pe-input-15.bz2"
+    facts = read_facts(InputRef("node-b", path.name), path.read_bytes())
+    nodes = {name: replace(node, unclean=False) for name, node in facts.nodes.items()}
+    clean = replace(facts, nodes=nodes)
+    assert [c.category for c in find_causes(None, clean)] == [Category.UNKNOWN]
+    nodes["node-a"] = replace(nodes["node-a"], online=False, unclean=True)
+    lost = find_causes(None, replace(facts, nodes=nodes, stonith_enabled=True))
+    assert [(c.category, c.node) for c in lost] == [(Category.NODE_LOST, "node-a")]
+    assert "fencing is on: the scheduler fences it" in lost[0].text

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from console.model.transitions.facts import FailureFacts, InputFacts, NodeFacts
+from console.model.transitions.logs import FencingResult
 
 
 class Category(str, enum.Enum):
@@ -44,6 +45,8 @@ class Cause:
     rc: int | None = None
     failcount: int | None = None
     threshold: int | None = None
+    fencing: FencingResult | None = None
+    """For a lost node with fencing on: its fencing result from the logs, when found."""
 
     @property
     def threshold_reached(self) -> bool:
@@ -55,8 +58,7 @@ class Cause:
 def find_causes(before: InputFacts | None, after: InputFacts) -> tuple[Cause, ...]:
     """Every difference from `before` to `after` that can explain `after`'s transition."""
     if before is None:
-        return (Cause(Category.UNKNOWN, "the first input in this history: nothing earlier to "
-                      "compare it with"),)
+        return _first_input_causes(after)
     causes = [*_node_causes(before, after), *_failure_causes(before, after),
               *_constraint_causes(before, after), *_setting_causes(before, after)]
     if not causes:
@@ -64,6 +66,16 @@ def find_causes(before: InputFacts | None, after: InputFacts) -> tuple[Cause, ..
                             "configuration since the input before (a result arriving, or the "
                             "recheck timer)"))
     return tuple(sorted(causes, key=lambda cause: CATEGORY_ORDER[cause.category]))
+
+
+def _first_input_causes(facts: InputFacts) -> tuple[Cause, ...]:
+    """With nothing earlier to compare, only what the input itself records: a node unclean in
+    it was lost (when the old DC loses power, the survivor's first input is this one, and the
+    old DC's inputs cannot be read)."""
+    lost = [Cause(Category.NODE_LOST, _lost_text(name, node, facts), node=name)
+            for name, node in facts.nodes.items() if node.unclean]
+    return tuple(lost) or (Cause(Category.UNKNOWN, "the first input in this history: nothing "
+                                 "earlier to compare it with"),)
 
 
 def _node_causes(before: InputFacts, after: InputFacts) -> Iterator[Cause]:

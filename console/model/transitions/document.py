@@ -10,6 +10,7 @@ from console.model.transitions.actions import Action
 from console.model.transitions.causes import Cause
 from console.model.transitions.explain import Transition
 from console.model.transitions.incidents import Incident
+from console.model.transitions.logs import FencingResult
 
 SCHEMA_VERSION = 1
 
@@ -23,7 +24,15 @@ def _cause(cause: Cause) -> dict[str, Any]:
     return {"category": cause.category.value, "text": cause.text, "node": cause.node,
             "resource": cause.resource, "op": cause.op, "rc": cause.rc,
             "failcount": cause.failcount, "migration_threshold": cause.threshold,
-            "threshold_reached": cause.threshold_reached}
+            "threshold_reached": cause.threshold_reached, "fencing": _fencing(cause.fencing)}
+
+
+def _fencing(result: FencingResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {"target": result.target, "action": result.action, "by": result.executioner,
+            "result": result.result, "succeeded": result.succeeded,
+            "logged_at": result.logged_at}
 
 
 def _action(action: Action) -> dict[str, Any]:

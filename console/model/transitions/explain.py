@@ -156,7 +156,8 @@ def _refine(causes: tuple[Cause, ...], actions: tuple[Action, ...], facts: Input
             cause = replace(cause, category=Category.RECOVERY,
                             text=f"{cause.text}; recovered in place")
         elif cause.category is Category.NODE_LOST and facts.stonith_enabled:
-            cause = replace(cause, text=f"{cause.text}; {_fence_text(cause, facts, logs)}")
+            result = _fence_result(cause.node, facts, logs.fencing)
+            cause = replace(cause, text=f"{cause.text}; {_fence_text(result)}", fencing=result)
         refined.append(cause)
     return tuple(refined)
 
@@ -168,8 +169,7 @@ def _restarted_in_place(cause: Cause, actions: tuple[Action, ...]) -> bool:
                and action.node == cause.node for action in actions)
 
 
-def _fence_text(cause: Cause, facts: InputFacts, logs: LogFindings) -> str:
-    result = _fence_result(cause.node, facts, logs.fencing)
+def _fence_text(result: FencingResult | None) -> str:
     if result is None:
         return "fencing result: not in the logs read"
     return f"fencing result: {result.action} by {result.executioner}: {result.result} " \

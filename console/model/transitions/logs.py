@@ -6,7 +6,7 @@
         Transition 1 (Complete=6, Pending=0, Fired=0, Skipped=0, Incomplete=0,
         Source=/var/lib/pacemaker/pengine/pe-input-1.bz2): Complete
     ... pacemaker-controld ... notice: Peer node-b was terminated (reboot) by node-a on behalf
-        of pacemaker-controld.34@node-a: OK
+        of pacemaker-controld.34@node-a: OK | event=1eb71c63-...
 
 Log lines carry no year; the explainer matches them to inputs by file name and node, and fencing
 results to a transition by the lost node's name.
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-LOG_PATTERNS = ("Calculated transition", "Source=/", "was terminated (")
+LOG_PATTERNS = ("Calculated transition", "Source=/", " terminated (")
 """Fixed strings that select the interesting lines (grep -F) before parsing."""
 
 _CALCULATED = re.compile(
@@ -28,8 +28,9 @@ _FINISHED = re.compile(
     r"^(?P<stamp>\w{3} +\d+ [\d:.]+) (?P<host>\S+) .*Transition (?P<number>\d+) \((?P<counts>"
     r"[^)]*?), Source=\S*/(?P<file>pe-\w+-\d+\.bz2)\): (?P<result>\w+)")
 _FENCED = re.compile(
-    r"^(?P<stamp>\w{3} +\d+ [\d:.]+) (?P<host>\S+) .*Peer (?P<target>\S+) was terminated "
-    r"\((?P<action>\w+)\) by (?P<executioner>\S+) on behalf of \S+: (?P<result>.+?)\s*$")
+    r"^(?P<stamp>\w{3} +\d+ [\d:.]+) (?P<host>\S+) .*Peer (?P<target>\S+) was (?:not )?terminated "
+    r"\((?P<action>\w+)\) by (?P<executioner>\S+) on behalf of \S+: (?P<result>.+?)"
+    r"\s*(?:\| .*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,11 @@ class FencingResult:
     executioner: str
     result: str
     logged_at: str
+
+    @property
+    def succeeded(self) -> bool:
+        """The fencer answered `OK` (any other text is the error it logged)."""
+        return self.result == "OK"
 
 
 @dataclass(frozen=True, slots=True)
