@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="colour theme (console-dark, console-light, high-contrast, ...)")
     parser.add_argument("--read-only", dest="tui_read_only", action="store_true",
                         default=argparse.SUPPRESS, help="offer no action that changes the cluster")
+    parser.add_argument("--probe-clients", dest="tui_probe_clients", action="store_true",
+                        default=argparse.SUPPRESS,
+                        help="probe the VIP as clients do (ARP, SIP OPTIONS), from the demo nodes")
     parser.add_argument("--json", action="store_true",
                         help="print the sample cluster's status as JSON instead")
     parser.set_defaults(run=run)
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     asyncio.run(run_demo_console(
         getattr(args, "demo_nodes", 2), getattr(args, "demo_scenario", None),
         read_only=bool(getattr(args, "tui_read_only", False)),
-        theme=getattr(args, "tui_theme", None)))
+        theme=getattr(args, "tui_theme", None),
+        probe_clients=bool(getattr(args, "tui_probe_clients", False))))
     return EXIT_OK
 
 

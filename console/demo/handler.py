@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from console.demo import tools
+from console.demo import clients, tools
 from console.demo.cib import render_cib
 from console.demo.cluster import DemoCluster
 from console.demo.fencing import history_xml
@@ -131,6 +131,8 @@ class DemoHandler:
             return self._version_check(node, words[3:6])
         if words[:1] == ["-c"] and words[2:3] == [PREVIEW_SCRIPT_NAME] and len(words) > 3:
             return self.answer(node, words[3:], stdin)  # its private shadow dir is not needed
+        if words[:1] == ["-c"] and words[2:3] == [clients.ARP_SCRIPT_NAME] and len(words) == 5:
+            return clients.arping_dad(self.cluster, node, words[3])
         return 127, b"", b"sh: the demo nodes run only hacon's own scripts\n"
 
     def _version_check(self, node: str, known: list[str]) -> Answer:
@@ -165,6 +167,8 @@ class DemoHandler:
         return status, out, b""
 
     def _ip(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        if words == ["-o", "link"]:
+            return 0, clients.ip_link(node), b""
         if words not in (["-o", "addr", "show"], ["-o", "addr"], ["-o", "a"]):
             return 255, b"", b'Command "' + " ".join(words).encode() + b'" is unknown.\n'
         # The lab's layout (tests/fixtures/lab/*/node-X.ip-addr.txt).
@@ -237,6 +241,12 @@ class DemoHandler:
             return 0, history_xml([r for r in known if target in ("*", r.target)]), b""
         return 64, b"", b"stonith_admin: the demo nodes answer only --history and --reboot\n"
 
+    def _python3(self, node: str, words: list[str], stdin: bytes) -> Answer:
+        """Only hacon's SIP probe: `python3 -c SCRIPT ADDRESS PORT TRANSPORT TIMEOUT`."""
+        if words[:1] != ["-c"] or len(words) != 6:
+            return 2, b"", b"python3: the demo nodes run only hacon's SIP probe\n"
+        return clients.sip_options(self.cluster, node, words[2], words[3])
+
     def _reboot(self, node: str, target: str) -> Answer:
         if target not in self.cluster.fencers or target == node:
             return 1, b"", f"stonith_admin: cannot fence {target} from {node}\n".encode()
@@ -257,4 +267,5 @@ _COMMANDS: dict[str, Callable[[DemoHandler, str, list[str], bytes], Answer]] = {
     "env": DemoHandler._env,
     "crm_resource": DemoHandler._crm_resource,
     "stonith_admin": DemoHandler._stonith_admin,
+    "python3": DemoHandler._python3,
 }

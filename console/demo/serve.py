@@ -21,6 +21,7 @@ from console.demo.cluster import DemoCluster, UnknownNode
 from console.demo.config import SERVICE_PROCESS
 from console.demo.handler import DemoHandler
 from console.demo.scenarios import SCENARIOS, NoNodeRunning, start_in
+from console.transport.client_poll import ClientProbeSettings
 from console.transport.local_server import DropConnection, LocalSshServer
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe
@@ -29,6 +30,8 @@ from console.transport.ssh_config import SshSettings
 
 POWER_CHECK_INTERVAL = 0.25
 """How often the servers follow the nodes' power (a dead node refuses connections)."""
+CLIENT_PROBE_INTERVAL = 3.0
+"""Client probes every 3 s: the demo's faults play out in seconds."""
 
 
 @dataclass
@@ -70,8 +73,12 @@ class DemoRuntime:
 
 @contextlib.asynccontextmanager
 async def running_demo(node_count: int = 2, scenario: str | None = None,
-                       *, interval: float = 5.0) -> AsyncIterator[DemoRuntime]:
+                       *, interval: float = 5.0,
+                       probe_clients: bool = False) -> AsyncIterator[DemoRuntime]:
     """Start the demo cluster over SSH; stop everything and delete the files on exit.
+
+    With `probe_clients`, the poller runs the client probes (ARP, SIP) on the demo nodes, never
+    from the host: the demo's VIP is a documentation address nobody may contact.
 
     Raises:
         KeyError: unknown scenario name.
@@ -89,7 +96,9 @@ async def running_demo(node_count: int = 2, scenario: str | None = None,
                                backoff_initial=0.5, backoff_max=2.0)
         async with SshCluster(cluster.node_names, settings) as ssh:
             poll = PollSettings(interval=interval, retry_interval=1.0,
-                                service=ServiceProbe("process", SERVICE_PROCESS))
+                                service=ServiceProbe("process", SERVICE_PROCESS),
+                                clients=ClientProbeSettings(interval=CLIENT_PROBE_INTERVAL)
+                                if probe_clients else None)
             poller = ClusterPoller(ssh, cluster.node_names, poll)
             follower = asyncio.create_task(_follow_power(cluster, server), name="demo power")
             try:
@@ -136,11 +145,12 @@ def _follow_cable(cluster: DemoCluster, server: LocalSshServer, node: str,
 
 
 async def run_demo_console(node_count: int = 2, scenario: str | None = None, *,
-                           read_only: bool = False, theme: str | None = None) -> None:
+                           read_only: bool = False, theme: str | None = None,
+                           probe_clients: bool = False) -> None:
     """`hacon demo`: the console on the demo cluster, until the operator quits."""
     from console.ui.demo_panel import DemoConsoleApp
 
-    async with running_demo(node_count, scenario) as demo:
+    async with running_demo(node_count, scenario, probe_clients=probe_clients) as demo:
         app = DemoConsoleApp(demo.poller, demo.control, opening_note=demo.opening_note,
                              source_label=f"demo cluster ({node_count} nodes)",
                              runner=demo.ssh, read_only=read_only, theme=theme)
