@@ -61,14 +61,15 @@ FIX_SUMMARIES = {
 
 TWO_NODE_STEPS = (
     "two_node lives in corosync.conf, not in the CIB: hacon changes nothing.",
-    "On every node, in /etc/corosync/corosync.conf, add to the quorum section:",
+    "In /etc/corosync/corosync.conf, add to the quorum section:",
     "    quorum {",
     "        provider: corosync_votequorum",
     "        two_node: 1",
     "    }",
-    "then copy it to the other node and reload corosync on each node:",
-    "    pcs cluster sync && pcs cluster reload corosync",
-    "(without pcs: copy the file with scp, then run corosync-cfgtool -R on each node)",
+    "then copy it to the other node and have every node reload it (two_node may change at "
+    "runtime):",
+    "    pcs cluster sync && corosync-cfgtool -R",
+    "(without pcs: copy the file with scp, then corosync-cfgtool -R)",
 )
 
 
