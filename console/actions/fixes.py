@@ -190,7 +190,9 @@ def _prefer(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
     builder.create(_constraints(builder), etree.Element("rsc_location", {
         "id": _free_id(builder.cib, wanted), "rsc": vip.top_level, "node": node,
         "score": str(PREFERRED_SCORE)}))
-    return f"{vip.top_level} prefers {shell_word(node)} (score {PREFERRED_SCORE}), where it runs now"
+    return (f"{vip.top_level} prefers {shell_word(node)} (score {PREFERRED_SCORE}), where it runs "
+            f"now; with a stickiness below {PREFERRED_SCORE} it also moves back there by itself "
+            "after a failover")
 
 
 _EDITS = {

@@ -122,4 +122,5 @@ def test_colocation_is_refused_when_the_service_is_ambiguous() -> None:
 def test_the_plan_says_what_it_changes() -> None:
     plan = fixes.plan_fix(HEALTHY, ActionKind.FIX_PREFERRED, run_on="node-a")
     assert plan.title.startswith("Fix no-preferred-node:")
-    assert "ClusterIP prefers node-a (score 50), where it runs now" in plan.consequences
+    assert plan.consequences[0].startswith("ClusterIP prefers node-a (score 50), where it runs "
+                                           "now; with a stickiness below 50")
