@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from textual.widgets import DataTable, Static
 from console.commands.status_live import render_live
 from console.model.live.snapshot import LiveSnapshot, Verdict
 from console.model.live.export import live_status_document
+from console.model.live.fencing import FenceEvent
 from console.transport.client_poll import ClientProbeSettings
 from console.transport.poller import ClusterPoller, PollSettings
 from console.transport.probes import ServiceProbe
@@ -216,18 +218,24 @@ async def test_a_two_node_fence_race_shows_the_history_and_fenced_by(
         await until(pilot, lambda: "ClusterIP on" in banner(app))
         loop = asyncio.get_running_loop()
         cut_at = loop.time()
+        # the session's fencing lab keeps the fencer history of earlier tests: only a fencing
+        # completed after this cut is this race's (the fencer stamps whole seconds)
+        cut_wall = time.time() - 1.0
         await asyncio.to_thread(lab.partition, "node-b")
+
+        def this_race(snapshot: LiveSnapshot) -> list[FenceEvent]:
+            return [event for event in snapshot.fencing.history
+                    if event.fenced and (event.completed_at or 0.0) >= cut_wall]
 
         def fenced() -> bool:
             snapshot = shown(app)
-            return snapshot is not None and any(event.fenced
-                                                for event in snapshot.fencing.history)
+            return snapshot is not None and bool(this_race(snapshot))
 
         await until(pilot, fenced, 90.0)
         lab_figures("fence race: fencing in hacon's history", loop.time() - cut_at)
         snapshot = shown(app)
         assert snapshot is not None
-        event = next(event for event in snapshot.fencing.history if event.fenced)
+        event = this_race(snapshot)[0]
         victim, survivor = event.target, event.delegate or event.origin
         assert victim in lab.nodes and survivor in lab.nodes and victim != survivor
         await until(pilot, lambda: f"fenced by {survivor} at" in table(app, "nodes-pane"))
