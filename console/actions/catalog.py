@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import fence, guards, lifecycle, plans, upkeep
+from console.actions import fence, fixes, guards, lifecycle, plans, upkeep
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 
 
@@ -151,6 +151,18 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                lambda cib, t, run_on: fence.plan_fence(cib, needed(t.node, "node"),
                                                        run_on=run_on),
                Executor.TOOL),
+    ActionSpec(ActionKind.FIX_COLOCATION, "fix vip-not-colocated", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_COLOCATION, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_COLOCATION, run_on=run_on)),
+    ActionSpec(ActionKind.FIX_ORDER, "fix vip-not-ordered", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_ORDER, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_ORDER, run_on=run_on)),
+    ActionSpec(ActionKind.FIX_STICKINESS, "fix no-stickiness", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_STICKINESS, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_STICKINESS, run_on=run_on)),
+    ActionSpec(ActionKind.FIX_PREFERRED, "fix no-preferred-node", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_PREFERRED, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_PREFERRED, run_on=run_on)),
 )}
 """Every guarded action, by kind."""
 

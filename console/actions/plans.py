@@ -60,6 +60,10 @@ class ActionKind(str, Enum):
     REFRESH = "refresh"
     RESTART = "restart"
     FENCE = "fence"
+    FIX_COLOCATION = "fix-colocation"
+    FIX_ORDER = "fix-order"
+    FIX_STICKINESS = "fix-stickiness"
+    FIX_PREFERRED = "fix-preferred"
 
 
 class ActionRefused(Exception):

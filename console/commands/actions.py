@@ -52,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _action_parser(subparsers, "fence", "power-cycle a node through its fence device "
                    "(stonith_admin --reboot; asks to type the node's name, even with --yes)",
                    _node_argument)
+    _action_parser(subparsers, "fix", "fix a configuration advisory by its code (--list: the "
+                   "codes); two-node-missing is shown as a command, never applied", _fix_arguments)
     parser = subparsers.add_parser(
         "audit", help="print the audit journal of actions",
         description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")
@@ -61,6 +63,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _node_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("node", metavar="NODE")
+
+
+def _fix_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("fix_id", metavar="ID", nargs="?", help="the advisory's code")
+    parser.add_argument("--list", action="store_true", help="the codes hacon can fix")
 
 
 def _clear_arguments(parser: argparse.ArgumentParser) -> None:

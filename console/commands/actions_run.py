@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from console.actions import audit, runner
+from console.actions import audit, fixes, runner
 from console.actions.execute import ActionOutcome
 from console.actions.plans import ActionKind, ActionPlan
 from console.actions.requests import GuardedRequest, unknown_target
@@ -37,6 +37,8 @@ def request_of(args: argparse.Namespace, now: float) -> GuardedRequest:
 
 
 def _kind_of(args: argparse.Namespace) -> ActionKind:
+    if args.action == "fix":
+        return fix_kind(args.fix_id)
     if args.action == "maintenance":
         return ActionKind.MAINTENANCE_ON if args.state == "on" else ActionKind.MAINTENANCE_OFF
     if args.action == "clear" and args.expired:
@@ -56,6 +58,8 @@ def _when(args: argparse.Namespace, now: float) -> str | None:
 
 def run_action(args: argparse.Namespace) -> int:
     """Guard, plan, preview, confirm, apply, verify; the exit status."""
+    if args.action == "fix" and (args.list or args.fix_id == "two-node-missing"):
+        return _fix_without_cib(args)
     request = request_of(args, time.time())
     if getattr(args, "tui_read_only", False):
         raise CommandError("read-only mode: actions are disabled", EXIT_BAD_INPUT)
@@ -64,6 +68,26 @@ def run_action(args: argparse.Namespace) -> int:
         raise CommandError("read-only mode (clusters.toml read_only = true): actions are "
                            "disabled", EXIT_BAD_INPUT)
     return asyncio.run(_act(target, request, args, args.cluster))
+
+
+def fix_kind(code: str | None) -> ActionKind:
+    """The action that fixes advisory `code` (exit 2 for a code hacon cannot fix)."""
+    if code is None:
+        raise CommandError("name the advisory to fix (hacon fix --list)", EXIT_BAD_INPUT)
+    if code not in fixes.FIX_KINDS:
+        raise CommandError(f"no fix for {code!r}: hacon fix --list names the codes",
+                           EXIT_BAD_INPUT)
+    return fixes.FIX_KINDS[code]
+
+
+def _fix_without_cib(args: argparse.Namespace) -> int:
+    """`hacon fix --list`, or two_node's change shown (corosync.conf: exit 3, nothing changed)."""
+    if args.list:
+        for code, summary in fixes.FIX_SUMMARIES.items():
+            sys.stdout.write(f"{code:<20} {summary}\n")
+        return EXIT_OK
+    sys.stdout.write("\n".join(fixes.TWO_NODE_STEPS) + "\n")
+    return EXIT_REFUSED
 
 
 def _configured_read_only(name: str | None) -> bool:

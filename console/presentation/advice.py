@@ -155,9 +155,9 @@ def _stonith(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
 def _two_node(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     what, _, why = advisory.text.partition(" loses ")
     return (what, "it loses " + why, "Set two_node: 1 in the quorum section of "
-            "/etc/corosync/corosync.conf on every node, then reload corosync. hacon has no "
-            "action for this.", NextStep(None, "corosync-cfgtool -R   (after editing "
-                                               "corosync.conf on every node)"))
+            "/etc/corosync/corosync.conf on every node, then reload corosync. It is not in the "
+            "CIB: `hacon fix two-node-missing` prints the change, hacon does not apply it.",
+            NextStep(None, "corosync-cfgtool -R   (after editing corosync.conf on every node)"))
 
 
 def _services_of(snapshot: ClusterSnapshot | None) -> list[str]:
@@ -172,33 +172,38 @@ def _not_colocated(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Part
     what, why = _split(advisory)
     services = _services_of(snapshot)
     service = services[0] if len(services) == 1 else "SERVICE"
-    return (what, why, "Colocate the VIP with its service (and order them). hacon has no action "
-            "for this.", NextStep(None, f"pcs constraint colocation add {quoted(advisory.subject)}"
-                                        f" with {quoted(service)} INFINITY"))
+    return (what, why, f"Colocate {service} with the VIP (score INFINITY), then order them. "
+            "hacon's fix previews it, asks, and applies it as one patch.", _fix_step(advisory))
 
 
 def _not_ordered(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     what, why = _split(advisory)
     vip, _, service = advisory.subject.partition("/")
-    return (what, why, "Order the service before the address. hacon has no action for this.",
-            NextStep(None, f"pcs constraint order start {quoted(service)} then {quoted(vip)}"))
+    return (what, why, f"Start {vip} before {service} (a mandatory order: the service binds to "
+            "the address). hacon's fix previews it, asks, and applies it.", _fix_step(advisory))
 
 
 def _no_stickiness(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     what, why = _split(advisory)
     return (what, why, "Give resources a stickiness so they stay after a failover; move the "
-            "VIP back yourself with failback (f) at a quiet moment. hacon has no action for "
-            "setting it.", NextStep(None, "pcs resource defaults update resource-stickiness=100"))
+            "VIP back yourself with failback (f) at a quiet moment. hacon's fix sets "
+            "rsc_defaults resource-stickiness=1, as pcs does.", _fix_step(advisory))
 
 
 def _no_preferred(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     what, why = _split(advisory)
-    members = member_names(snapshot) if snapshot else ()
-    node = members[0] if members else "NODE"
     return (what, why, "Give the VIP a preferred node; failback (f) then knows where home is. "
-            "hacon has no action for this.",
-            NextStep(None, f"pcs constraint location {quoted(advisory.subject)} prefers "
-                           f"{quoted(node)}=100"))
+            "hacon's fix prefers the node that runs it now (score 50).", _fix_step(advisory))
+
+
+FIX_KEY = "A"
+"""The Failures pane's key that fixes the advisory under the cursor (`hacon fix CODE`)."""
+
+
+def _fix_step(advisory: Advisory) -> NextStep:
+    """The fix of a configuration advisory: the key on its row and `hacon fix CODE`."""
+    return NextStep(f"press 3, select this row, {FIX_KEY} (previewed, confirmed)",
+                    f"hacon fix {advisory.code}")
 
 
 def _all_standby(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:

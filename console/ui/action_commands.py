@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.widget import Widget
 
+from console.actions.fixes import FIX_KINDS
 from console.actions.plans import ActionKind
 from console.ui.action_requests import ActionRequest, palette_requests
 from console.ui.actions_flow import ActionsApp, shown_snapshot
@@ -77,6 +78,7 @@ PANE_ACTIONS: dict[ActionKind, tuple[type[Widget], str]] = {
     ActionKind.REFRESH: (ResourcesPane, "refresh_resource({resource!r})"),
     ActionKind.RESTART: (ResourcesPane, "restart_resource({resource!r})"),
     ActionKind.FENCE: (NodesPane, "fence_node({node!r})"),
+    **{kind: (ProblemsPane, f"fix_advisory({code!r})") for code, kind in FIX_KINDS.items()},
 }
 """Which pane runs each action's key, and that key's action with the target as parameters."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.actions.fixes import FIX_KINDS
 from console.actions import guards
 from console.actions.eligibility import (
     CLI_ORIGINS,
@@ -256,3 +257,12 @@ def _vip_family(cluster: ClusterSnapshot) -> list[str]:
     wanted = (vip.top_level, *colocated_services(cluster, vip))
     return [rid for rid in dict.fromkeys(wanted)
             if rid in cluster.resources and cluster.resources[rid].parent is None]
+
+
+def fix_request(row_key: str | None) -> ActionRequest:
+    """The fix of the configuration advisory on the Failures row `row_key` ("code:subject")."""
+    code = (row_key or "").partition(":")[0]
+    if code not in FIX_KINDS:
+        return ActionRequest(ActionKind.FIX_COLOCATION,
+                             unavailable="the selected line has no fix (hacon fix --list)")
+    return ActionRequest(FIX_KINDS[code])

@@ -49,7 +49,7 @@ GUARDED_ACTION_IDS = frozenset({"console.standby-node", "console.online-node",
                                 "console.maintenance-resource", "console.move-resource",
                                 "console.ban-resource", "console.clear-expired",
                                 "console.disable-resource", "console.refresh-resource",
-                                "console.restart-resource"})
+                                "console.restart-resource", "console.fix-advisory"})
 """Bindings that change the cluster (the palette names them per target instead)."""
 
 

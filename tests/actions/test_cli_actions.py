@@ -52,3 +52,32 @@ def test_fence_names_one_node_and_read_only_removes_it(capsys: pytest.CaptureFix
     assert main(["--read-only", "fence", "node-a", "--nodes", "node-a,node-b", "--yes"]) == 2
     assert "read-only mode" in capsys.readouterr().err
     assert not audit.journal_path().exists()  # nothing was attempted
+
+
+def test_fix_list_names_every_code_with_its_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", "--list"]) == 0
+    out = capsys.readouterr().out
+    for code in ("vip-not-colocated", "vip-not-ordered", "no-stickiness", "no-preferred-node",
+                 "two-node-missing"):
+        assert out.count(f"{code} ") == 1
+
+
+def test_fix_of_an_unknown_code_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", "bogus", "--nodes", "node-a,node-b", "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert err == "hacon: no fix for 'bogus': hacon fix --list names the codes\n"
+    assert not audit.journal_path().exists()
+
+
+def test_two_node_is_shown_as_the_command_to_run_and_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", "two-node-missing", "--nodes", "node-a,node-b", "--yes"]) == 3
+    out = capsys.readouterr().out
+    assert "        two_node: 1\n" in out and "corosync-cfgtool -R" in out
+    assert "hacon changes nothing" in out
+    assert not audit.journal_path().exists()
+
+
+def test_read_only_removes_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--read-only", "fix", "no-stickiness", "--nodes", "node-a,node-b"]) == 2
+    assert "read-only mode" in capsys.readouterr().err

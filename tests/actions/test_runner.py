@@ -94,3 +94,15 @@ def test_a_move_runs_through_the_demo_and_is_verified() -> None:
                  Recorder(None))
     assert runner.done(report), report.message
     assert report.message.startswith("failover done") and "ClusterIP on node-b" in report.message
+
+
+def test_a_fix_with_nothing_to_fix_is_refused_unchanged_and_journaled() -> None:
+    _, demo = demo_cluster()  # the demo has a preferred node: nothing to fix
+    events = Recorder(None)
+    report = asyncio.run(runner.run_request(GuardedRequest(ActionKind.FIX_PREFERRED),
+                                            live_from(demo), demo, RunSettings("demo"), events))
+    assert (report.ending, runner.exit_status(report)) == (Ending.REFUSED, 3)
+    assert report.message == "there is no no-preferred-node advisory to fix"
+    assert events.steps == [] and not demo.writes()
+    [entry] = audit.read_entries()
+    assert (entry["action"], entry["outcome"]) == ("fix no-preferred-node", "refused")

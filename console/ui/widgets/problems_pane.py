@@ -8,8 +8,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from console.actions.plans import ActionKind
-from console.presentation.advice import problem_detail
-from console.ui.action_requests import ActionRequest, failure_cleanup_request
+from console.presentation.advice import FIX_KEY, problem_detail
+from console.ui.action_requests import ActionRequest, failure_cleanup_request, fix_request
 from console.ui.actions_flow import ActionsApp, guarded_state, shown_snapshot, start_action
 from console.ui.screens.detail import DetailScreen
 from console.ui.widgets.greyed_keys import GuardedKeys
@@ -22,12 +22,15 @@ class ProblemsPane(GuardedKeys, KeyedTable):
     | Key(s) | Description |
     | :- | :- |
     | c | Clean up the selected failure on its node (previewed, confirmed). |
+    | A | Fix the selected configuration advisory (`hacon fix CODE`: previewed, confirmed). |
     | enter | Describe the selected row: what, why, what to do, the key or command. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "cleanup_failure", "Cleanup", id="console.cleanup-failure",
                 tooltip="Forget the selected failure and its failcount on its node (asks first)"),
+        Binding(FIX_KEY, "fix_advisory", "Fix", show=False, id="console.fix-advisory",
+                tooltip="Fix the selected configuration advisory (previewed, asks first)"),
     ]
     COLUMNS = (("severity", "Severity"), ("text", "Finding"))
     PANE_TITLE = "Failures & advisories"
@@ -43,7 +46,10 @@ class ProblemsPane(GuardedKeys, KeyedTable):
             self.app.push_screen(DetailScreen(detail, with_keys=offered))
 
     def guarded_request(self, action: str, parameters: tuple[object, ...]) -> ActionRequest | None:
-        """Cleanup of the given (resource, node) or of the failure under the cursor."""
+        """Cleanup of the given (resource, node) or of the failure under the cursor; the fix of
+        the given advisory code or of the advisory under the cursor."""
+        if action == "fix_advisory":
+            return fix_request(f"{parameters[0]}:" if parameters else self.cursor_key)
         if action != "cleanup_failure":
             return None
         if parameters:
@@ -63,5 +69,11 @@ class ProblemsPane(GuardedKeys, KeyedTable):
         """Forget the failure's failcount and failed operations on its node."""
         params = (resource, node) if resource else ()
         request = self.guarded_request("cleanup_failure", params)
+        if request is not None:
+            start_action(self, request)
+
+    def action_fix_advisory(self, code: str | None = None) -> None:
+        """Fix the advisory under the cursor (or `code`): the same guard, preview and confirm."""
+        request = self.guarded_request("fix_advisory", (code,) if code else ())
         if request is not None:
             start_action(self, request)
