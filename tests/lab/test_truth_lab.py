@@ -217,11 +217,9 @@ async def test_a_two_node_fence_race_shows_the_history_and_fenced_by(
     async with console_on(lab) as (app, pilot):
         await until(pilot, lambda: "ClusterIP on" in banner(app))
         loop = asyncio.get_running_loop()
-        cut_at = loop.time()
         # the session's fencing lab keeps the fencer history of earlier tests: only a fencing
         # completed after this cut is this race's (the fencer stamps whole seconds)
         cut_wall = time.time() - 1.0
-        await asyncio.to_thread(lab.partition, "node-b")
 
         def this_race(snapshot: LiveSnapshot) -> list[FenceEvent]:
             return [event for event in snapshot.fencing.history
@@ -231,7 +229,19 @@ async def test_a_two_node_fence_race_shows_the_history_and_fenced_by(
             snapshot = shown(app)
             return snapshot is not None and bool(this_race(snapshot))
 
-        await until(pilot, fenced, 90.0)
+        # A race without a fencing delay is a race: once in three CI-like runs no fencing
+        # reached hacon within 90 s. One more race on a restored lab, and the lab fencer's
+        # answers in the message if that fails too.
+        for attempt in (1, 2):
+            cut_wall, cut_at = time.time() - 1.0, loop.time()
+            await asyncio.to_thread(lab.partition, "node-b")
+            try:
+                await until(pilot, fenced, 60.0)
+                break
+            except AssertionError:
+                answers = list(lab.fencer.done) if lab.fencer else []
+                assert attempt == 1, f"no fencing reached hacon after two races: {answers}"
+                await asyncio.to_thread(lab.restore)
         lab_figures("fence race: fencing in hacon's history", loop.time() - cut_at)
         snapshot = shown(app)
         assert snapshot is not None
