@@ -21,6 +21,7 @@ from console.ui.screens.detail import DetailScreen
 from console.ui.screens.help import HelpScreen
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
+from console.ui.widgets.nodes_pane import NodesPane
 from console.ui.widgets.problems_pane import ProblemsPane
 from console.ui.widgets.resources_pane import ResourcesPane
 from console.ui.widgets.status_bar import StatusBar
@@ -376,3 +377,16 @@ async def test_j_k_g_and_G_move_in_the_demo_faults_menu() -> None:
         assert options.highlighted == 5
         await pilot.press("g")
         assert options.highlighted == 0
+
+
+async def test_a_cursor_event_after_the_panes_are_gone_does_not_crash_the_console(
+        make_app: AppFactory) -> None:
+    """On quit, Textual removes the panes while a cursor event may still be queued: the
+    console must close quietly instead of ending with a traceback."""
+    app = make_app(b.live())
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await app.screen.query_one(NodesPane).remove()
+        app._hint_shown = "something else"  # force the redraw the cursor event asks for
+        app.on_data_table_row_highlighted(DataTable.RowHighlighted(DataTable(), 0, None))
+        await pilot.pause()

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -265,8 +266,12 @@ class MainScreen(Screen[None]):
         """The cheap part, every second: node data ages, the banner's staleness, the status bar."""
         now = self.console.clock()
         snapshot = self.snapshot
-        self.query_one(NodesPane).show_rows(node_rows(snapshot, now) if snapshot else [],
-                                            self.console.tone_styles, restyle=restyle)
+        try:
+            nodes_pane = self.query_one(NodesPane)
+        except NoMatches:  # a cursor event delivered while the app closes: panes are gone
+            return
+        nodes_pane.show_rows(node_rows(snapshot, now) if snapshot else [],
+                             self.console.tone_styles, restyle=restyle)
         self.query_one(VipBanner).show_lines(self._banner_lines(now))
         self.query_one(PartitionsPanel).show_columns(partition_columns(snapshot))
         fit_side_column(self, self.app.size.width)  # the tables' widths follow their content
