@@ -39,6 +39,7 @@ import pytest
 from lxml import etree
 
 from console.actions import runner
+from console.actions.catalog import spec_of
 from console.actions.plans import ActionKind, ActionPlan
 from console.actions.requests import GuardedRequest
 from console.actions.runner import Ending, RunEvents, RunSettings
@@ -96,11 +97,11 @@ PAIRS = [
 
 
 class TypingOperator(RunEvents):
-    """Confirms every plan; an outage only by typing the word the plan asks for, as an operator
-    does in the console's confirmation (the CLI's --yes never skips it)."""
+    """Confirms every plan; an outage or a fence by typing the name of what it acts on, as the
+    console's confirmation asks (the CLI's --yes never skips it)."""
 
     async def confirm(self, plan: ActionPlan) -> str | None:
-        typed = plan.resource if plan.typed_confirmation is not None else None
+        typed = spec_of(plan.kind).target_of(plan) if plan.typed_confirmation else None
         if typed != plan.typed_confirmation:
             return f"typed {typed!r}, not {plan.typed_confirmation!r}"
         return None
@@ -140,7 +141,14 @@ def undo(lab: Lab, cib: etree._Element, original: bytes) -> str:
     return lab.wait(60)
 
 
-async def race(lab: Lab, pair: Pair, tries: int) -> collections.Counter[str]:
+def _refusals(reports: list[runner.RunReport], holder: str, peer: str) -> list[str]:
+    """Why the losers were refused, the nodes named by their role."""
+    return [report.message.replace(holder, "HOLDER").replace(peer, "PEER")
+            for report in reports if not runner.done(report)]
+
+
+async def race(lab: Lab, pair: Pair, tries: int,
+               reasons: collections.Counter[str]) -> collections.Counter[str]:
     counts: collections.Counter[str] = collections.Counter()
     holder = lab.vip()[0]
     original = configuration(etree.fromstring(lab.cib(holder).encode()))
@@ -159,6 +167,7 @@ async def race(lab: Lab, pair: Pair, tries: int) -> collections.Counter[str]:
             counts["conflicts (exit 103)"] += sum(
                 report.outcome.conflicts for report in reports if report.outcome is not None)
             counts["failed"] += sum(report.ending is Ending.FAILED for report in reports)
+            reasons.update(_refusals(reports, holder, peer))
             holder = await asyncio.to_thread(undo, lab, cib, original)
     return counts
 
@@ -167,9 +176,11 @@ async def race(lab: Lab, pair: Pair, tries: int) -> collections.Counter[str]:
 def test_two_consoles_never_both_land_a_pair_that_leaves_the_vip_nowhere(
         healthy_lab: Lab, lab_figures: FigureRecorder, pair: Pair) -> None:
     started = time.monotonic()
-    counts = asyncio.run(race(healthy_lab, pair, TRIES))
+    reasons: collections.Counter[str] = collections.Counter()
+    counts = asyncio.run(race(healthy_lab, pair, TRIES, reasons))
     elapsed = time.monotonic() - started
     print(f"\n{pair.name}: {TRIES} tries in {elapsed:.0f} s: {dict(counts)}")
+    print("\n".join(f"  {n} x refused: {reason}" for reason, n in reasons.most_common()))
     single = sum(n for key, n in counts.items() if key.count("done") == 1)
     lab_figures(f"race {pair.name}, {TRIES} tries: {counts['unsafe']} unsafe, {single} with "
                 f"exactly one success, {counts['conflicts (exit 103)']} CAS conflicts "
