@@ -38,6 +38,7 @@ class Target:
     resource: str | None = None
     when: str | None = None
     force: bool = False
+    value: str | None = None
 
 
 
@@ -68,7 +69,7 @@ TOOLS = {ActionKind.CLEANUP, ActionKind.REFRESH, ActionKind.FENCE}
 
 def test_every_kind_is_either_a_versioned_patch_or_a_named_tool() -> None:
     patched = {kind for kind, spec in ACTIONS.items() if spec.executor is Executor.PATCH}
-    assert patched == set(CASES)
+    assert patched == set(CASES), f"give {patched ^ set(CASES)} a case in CASES"
     assert set(ACTIONS) - patched == TOOLS
 
 

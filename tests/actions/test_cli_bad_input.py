@@ -88,7 +88,7 @@ REFUSALS: dict[ActionKind, tuple[str | None, tuple[str, ...], str]] = {
 
 
 def test_every_action_kind_has_a_refusal_case() -> None:
-    assert set(REFUSALS) == set(ACTIONS)
+    assert set(REFUSALS) == set(ACTIONS), f"give {set(ACTIONS) ^ set(REFUSALS)} a case"
 
 
 @pytest.mark.parametrize("kind", list(REFUSALS), ids=[kind.value for kind in REFUSALS])
