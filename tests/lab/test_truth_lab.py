@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -99,7 +100,11 @@ def text_and_json(snapshot: LiveSnapshot) -> tuple[str, dict[str, Any]]:
 
 
 def hacon_status(lab: Lab, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "console", "status", "--nodes", ",".join(lab.nodes),
+    return hacon(lab, "status", *extra)
+
+
+def hacon(lab: Lab, verb: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "console", verb, "--nodes", ",".join(lab.nodes),
                "--ssh-config", os.fspath(lab.files.ssh_config), *extra]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
                           cwd=REPO)
@@ -284,13 +289,23 @@ async def test_arp_hears_two_macs_in_a_split_brain(healthy_lab: Lab) -> None:
     assert "ClusterIP ARP: 2 MACs answer (node-a, node-b): SPLIT BRAIN on the LAN" in text
 
 
-async def test_sip_answers_from_the_new_holder_after_a_standby(healthy_lab: Lab) -> None:
+async def test_sip_answers_from_the_new_holder_after_a_guarded_standby(
+        healthy_lab: Lab, lab_figures: FigureRecorder) -> None:
     lab = healthy_lab
     holder = lab.vip()[0]
     peer = other(lab, holder)
     async with console_on(lab) as (app, pilot):
         await until(pilot, lambda: f"ClusterIP on {holder}" in banner(app))
-        await asyncio.to_thread(lab.set_standby, holder, True)
+        # the operator's guarded failover, from another terminal while the console watches
+        standby = await asyncio.to_thread(hacon, lab, "standby", holder, "--yes")
+        assert standby.returncode == 0, standby.stderr
+        reached = re.search(rf"clients reached {peer} after (\d+\.\d) s", standby.stdout)
+        assert reached is not None, standby.stdout
+        # ARP and SIP answered from the new holder, from the commit on: not before its VIP
+        # could move, and within the verification's own time
+        assert 0.0 < float(reached[1]) < 60.0
+        lab_figures("hacon standby: clients reached the new holder (ARP + SIP)",
+                    float(reached[1]))
 
         def answered_by_peer() -> bool:
             snapshot = shown(app)
