@@ -22,6 +22,10 @@ from console.model.text_safety import shell_word
 from console.transport import argv as node_argv
 
 Snapshot = guards.Snapshot
+FENCE_TIMEOUT_S = 20
+"""stonith_admin's own --timeout. The fencer gives the operation 1.2 times this (24 s), so a
+slow fencing is reported by stonith_admin itself, with its reason, before the executor stops
+waiting for the command (30 s). A device's own pcmk_reboot_timeout replaces it in the fencer."""
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -89,7 +93,8 @@ def plan_fence(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     vip = guards.main_vip(snapshot)
     return ActionPlan(
         kind=ActionKind.FENCE, title=f"Fence (reboot) {shell_word(node)}", node=node,
-        resource=None, run_on=runner_node, argv=node_argv.stonith_reboot(node), stdin=None,
+        resource=None, run_on=runner_node, stdin=None,
+        argv=node_argv.stonith_reboot(node, FENCE_TIMEOUT_S),
         expected_version=snapshot.version, consequences=(note,), changes=(note,),
         stops_service=True, simulate_cib=node_down(root, node), vip=vip.id if vip else None,
         services=colocated_services(snapshot, vip) if vip else (), typed_confirmation=node)
