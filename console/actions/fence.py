@@ -27,9 +27,10 @@ from console.transport import argv as node_argv
 
 Snapshot = guards.Snapshot
 FENCE_TIMEOUT_S = 20
-"""stonith_admin's own --timeout. The fencer gives the operation 1.2 times this (24 s), so a
-slow fencing is reported by stonith_admin itself, with its reason, before the executor stops
-waiting for the command (30 s). A device's own pcmk_reboot_timeout replaces it in the fencer."""
+"""stonith_admin's own --timeout. The fencer runs the agent with it and gives the whole
+operation 1.2 times it (24 s), so a slow fencing is reported by stonith_admin itself, with its
+reason ("Fence agent did not complete within 20s"), before the executor stops waiting for the
+command (30 s). A device's own pcmk_reboot_timeout replaces it in the fencer."""
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
