@@ -29,6 +29,7 @@ from .test_actions_toolkit import crm_mon
 from .test_console_lab import banner_text, console_on, until
 
 pytestmark = pytest.mark.lab
+FIXED = ("vip-not-colocated", "vip-not-ordered", "no-stickiness", "no-preferred-node")
 SECTIONS = ("constraints", "rsc_defaults")
 """What the fixes write to, saved before the reshaping and put back afterwards."""
 
@@ -96,6 +97,7 @@ def fix(lab: Lab, code: str, figures: FigureRecorder) -> str:
     figures(f"hacon fix {code}: read, previewed, applied, verified (CLI wall time)",
             time.monotonic() - started)
     assert result.returncode == 0, result.stderr
+    assert "done and verified in" in result.stdout
     assert journal()[-1]["action"] == f"fix {code}" and journal()[-1]["outcome"] == "done"
     return result.stdout
 
@@ -133,8 +135,15 @@ def test_the_cli_fixes_turn_their_advisories_green_on_the_live_cib(
                                     "[@name='resource-stickiness' and @value='1']")
     after = advisories(lab)
     assert not {"vip-not-ordered:ClusterIP/OSIPS", "no-stickiness:ClusterIP"} & set(after)
-    assert "no-preferred-node:ClusterIP" in after  # not asked for: still there
+    assert "no-preferred-node:ClusterIP" in after  # not asked for yet: still there
+
+    fix(lab, "no-preferred-node", lab_figures)
+    assert cib_element(lab, holder, f"//rsc_location[@rsc='ClusterIP' and @node='{holder}' "
+                                    "and @score='50']")
+    assert not any(key.split(":")[0] in FIXED for key in advisories(lab))
     assert lab.vip() == [holder]
+    assert [(e["action"], e["outcome"]) for e in journal()] == [
+        (f"fix {code}", "done") for code in FIXED]
 
 
 def test_fixes_that_cannot_apply_exit_3_and_leave_the_cib_unchanged(kept_cib: Lab) -> None:
