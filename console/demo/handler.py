@@ -233,7 +233,9 @@ class DemoHandler:
         return tools.crm_resource(self.cluster, node, words)
 
     def _stonith_admin(self, node: str, words: list[str], stdin: bytes) -> Answer:
-        if words[:1] == ["--reboot"] and len(words) == 2:
+        reboot_options = words[2:]  # none, or hacon's `--timeout SECONDS`
+        if words[:1] == ["--reboot"] and len(words) >= 2 and len(reboot_options) in (0, 2) \
+                and reboot_options[:1] in ([], ["--timeout"]):
             return self._reboot(node, words[1])
         if words[:1] == ["--history"] and len(words) >= 2:
             target = words[1]

@@ -111,9 +111,10 @@ def crm_node_partition() -> Argv:
     return ("crm_node", "--partition")
 
 
-def stonith_reboot(node: str) -> Argv:
-    """Ask the cluster's fencers to reboot `node` (waits until the fencing is done or failed)."""
-    return ("stonith_admin", "--reboot", node)
+def stonith_reboot(node: str, timeout_s: int) -> Argv:
+    """Ask the cluster's fencers to reboot `node` (waits until the fencing is done, failed or
+    timed out after `timeout_s`; stonith_admin's own default is 120 s)."""
+    return ("stonith_admin", "--reboot", node, "--timeout", str(timeout_s))
 
 
 # Without --verbose, stonith_admin --history prints ONE event, whatever the target: the last
