@@ -161,7 +161,7 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
     ActionSpec(ActionKind.FENCE, "fence", True,
                lambda snap, t, now: fence.fence_blocked_reason(snap, t.node or "", now=now),
                lambda cib, t, run_on: fence.plan_fence(cib, needed(t.node, "node"),
-                                                       run_on=run_on),
+                                                       run_on=run_on, when=t.when),
                Executor.TOOL,
                chooses_node=lambda snap, t: fence_run_on(snap, t.node or "")),
     ActionSpec(ActionKind.FIX_COLOCATION, "fix vip-not-colocated", False,

@@ -1,7 +1,8 @@
 """Who could run the VIP: the facts the guards reason about, read from one snapshot (pure).
 
 A VIP "could run" on a node when the node takes resources at all (online, member, not unclean,
-pending, shutting down, in standby or in maintenance), nothing bans the VIP or a service that
+pending, shutting down, in standby, in maintenance, or being fenced by another hacon: a fresh
+`console.model.fencing_mark`), nothing bans the VIP or a service that
 must run with it from that node (a -INFINITY location constraint, cli-ban included), and none of
 them has reached its migration-threshold there. The services are the resources colocated with
 the VIP at INFINITY (either direction) and the other members of the VIP's group.
@@ -12,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from console.model.cluster import ClusterSnapshot, LocationConstraint, Node, Vip
+from console.model.fencing_mark import fresh_mark
 from console.model.types import INFINITY
 
 CLI_ORIGINS = ("cli-prefer", "cli-ban")
 """Location constraints left behind by `crm_resource --move/--ban` (and pcs move/ban)."""
 
 
-def node_unavailable_reason(node: Node) -> str | None:
-    """Why the node takes no resources now (a few words), or None when it does."""
+def node_unavailable_reason(node: Node, now: float | None = None) -> str | None:
+    """Why the node takes no resources now (a few words), or None when it does (a fencing mark
+    is judged fresh or stale at `now`, the wall clock by default)."""
     if node.unclean:
         return "unclean"
     if node.pending:
@@ -32,7 +35,8 @@ def node_unavailable_reason(node: Node) -> str | None:
         return "in standby"
     if node.maintenance:
         return "in maintenance"
-    return None
+    mark = fresh_mark(node, now)
+    return mark.words() if mark is not None else None
 
 
 def colocated_services(snapshot: ClusterSnapshot, vip: Vip) -> tuple[str, ...]:
@@ -68,12 +72,13 @@ def resource_family(snapshot: ClusterSnapshot, resource_id: str) -> set[str]:
     return family
 
 
-def vip_blockers_on(snapshot: ClusterSnapshot, vip: Vip, node_name: str) -> str | None:
+def vip_blockers_on(snapshot: ClusterSnapshot, vip: Vip, node_name: str,
+                    now: float | None = None) -> str | None:
     """Why the VIP (with its services) could not run on the node, or None when it could."""
     node = snapshot.nodes.get(node_name)
     if node is None:
         return "not a cluster node"
-    unavailable = node_unavailable_reason(node)
+    unavailable = node_unavailable_reason(node, now)
     if unavailable is not None:
         return unavailable
     for resource_id in (vip.id, *colocated_services(snapshot, vip)):
@@ -100,10 +105,11 @@ def _resource_blocker(snapshot: ClusterSnapshot, resource_id: str, node_name: st
 
 
 def vip_candidates(snapshot: ClusterSnapshot, vip: Vip,
-                   excluding: Iterable[str] = ()) -> dict[str, str | None]:
+                   excluding: Iterable[str] = (), now: float | None = None
+                   ) -> dict[str, str | None]:
     """Every node (minus `excluding`) -> why it could not run the VIP, None when it could."""
     skipped = set(excluding)
-    return {name: vip_blockers_on(snapshot, vip, name)
+    return {name: vip_blockers_on(snapshot, vip, name, now)
             for name in sorted(snapshot.nodes) if name not in skipped}
 
 

@@ -29,6 +29,7 @@ from console.actions import catalog, plans
 from console.actions.catalog import Executor
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.actions.prediction import PredictionError, parse_prediction
+from console.actions.upkeep import cib_time
 from console.model.errors import CibParseError
 from console.model.types import CibVersion
 from console.pacemaker_tools import find_tool
@@ -224,18 +225,20 @@ async def _run_plan(plan: ActionPlan, runner: CommandRunner, nodes: tuple[str, .
                 return ActionOutcome(OutcomeStatus.REFUSED, replanned, current, before,
                                      attempts=attempt, conflicts=conflicts)
             current = replanned
-        result = await _run(runner, current.run_on, current.argv, stdin=current.stdin)
+        result, tool_ran = await _commit(current, runner, say)
         committed_at = time.monotonic()
         if result.ok:
             say(f"applied on {current.run_on} (CIB {current.expected_version} → "
                 f"{current.target_version or 'status'})")
             return await _after_commit(current, runner, nodes, verify, settle_timeout, say,
                                        committed_at, before, attempt, conflicts)
-        if result.exit_status != OLD_DATA:
-            return ActionOutcome(OutcomeStatus.FAILED, f"{' '.join(current.argv[:2])} on "
-                                 f"{current.run_on} failed ({result.exit_status}): "
-                                 f"{result.stderr_line()}", current, before, attempts=attempt,
-                                 conflicts=conflicts)
+        if result.exit_status != OLD_DATA or (tool_ran and current.mark is not None):
+            command = current.argv if tool_ran else plans.PATCH_ARGV
+            failed = ActionOutcome(OutcomeStatus.FAILED, f"{' '.join(command[:2])} on "
+                                   f"{current.run_on} failed ({result.exit_status}): "
+                                   f"{result.stderr_line()}", current, before, attempts=attempt,
+                                   conflicts=conflicts)
+            return await _unmarked(failed, runner, say, landed=tool_ran)
         conflicts += 1
         say(f"the CIB moved since {current.expected_version} (exit 103): re-reading")
     return ActionOutcome(OutcomeStatus.FAILED, f"the CIB kept changing: {conflicts} stale-patch "
@@ -243,9 +246,40 @@ async def _run_plan(plan: ActionPlan, runner: CommandRunner, nodes: tuple[str, .
                          conflicts=conflicts)
 
 
+async def _commit(plan: ActionPlan, runner: CommandRunner,
+                  say: Progress) -> tuple[CommandResult, bool]:
+    """Run the plan's command, and whether it ran: a plan with a mark commits the mark first,
+    and returns the mark's own result when it does not land (its exit 103 re-plans)."""
+    if plan.mark is None:
+        return await _run(runner, plan.run_on, plan.argv, stdin=plan.stdin), True
+    marked = await _run(runner, plan.run_on, plans.PATCH_ARGV, stdin=plan.mark)
+    if not marked.ok:
+        return marked, False
+    say(f"{plan.node} marked as being fenced (CIB {plan.expected_version} changed)")
+    try:
+        return await _run(runner, plan.run_on, plan.argv, stdin=plan.stdin), True
+    except NodeUnreachable as error:
+        lost = ActionOutcome(OutcomeStatus.FAILED, str(error), plan, plan.expected_version)
+        await _unmarked(lost, runner, say, landed=True)
+        raise
+
+
+async def _unmarked(outcome: ActionOutcome, runner: CommandRunner, say: Progress, *,
+                    landed: bool) -> ActionOutcome:
+    """`outcome` once the plan's mark (if it landed) is removed again."""
+    if outcome.plan.mark is None or not landed:
+        return outcome
+    from console.actions.fence_check import unmarked  # the fence's own follow-up
+
+    return await unmarked(outcome, runner, say)
+
+
 async def _replan(confirmed: ActionPlan, current: ActionPlan,
                   runner: CommandRunner) -> ActionPlan | str:
-    """The action planned on the live CIB, or why it is refused now."""
+    """The action planned on the live CIB, or why it is refused now (a fence stamped with
+    the moment it runs: its mark says since when)."""
+    if current.kind is ActionKind.FENCE:
+        current = replace(current, when=cib_time(time.time()))
     cib = await fetch_cib(runner, current.run_on)
     try:
         fresh = catalog.rebuild(current, cib)
@@ -281,12 +315,13 @@ async def _after_commit(plan: ActionPlan, runner: CommandRunner, nodes: tuple[st
     done = ActionOutcome(OutcomeStatus.DONE, "committed", plan, before,
                          version_after=plan.target_version, applied=True, attempts=attempts,
                          conflicts=conflicts)
-    if not verify:
-        return done
     if plan.kind is ActionKind.FENCE:
         from console.actions.fence_check import fence_verified  # its own verification
 
-        return await fence_verified(done, runner, say)
+        checked = await fence_verified(done, runner, say) if verify else done
+        return await _unmarked(checked, runner, say, landed=True)
+    if not verify:
+        return done
     from console.actions.verify import follow_transition  # keeps this module short
 
     verdict = await follow_transition(plan, runner, nodes, settle_timeout, committed_at, say)

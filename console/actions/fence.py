@@ -1,8 +1,11 @@
 """Fence a node: the guard and the plan (pure).
 
-Fencing is `stonith_admin --reboot NODE`, Pacemaker's own tool: no CIB patch, so no
-compare-and-swap; the executor checks the guard and the preview again on a fresh CIB just before
-it runs. It runs on another node than the one fenced (the target is about to lose its power).
+Fencing is `stonith_admin --reboot NODE`, Pacemaker's own tool, which writes nothing to the CIB.
+So that it still takes part in the compare-and-swap, the executor re-plans it on a fresh CIB just
+before it runs and first commits the plan's `mark`: a versioned patch that marks the node as
+being fenced (`console.model.fencing_mark`); exit 103 re-plans it like any patch, and another
+console's patch planned without the mark fails and re-plans to a guard that sees the node
+unavailable. `unmark` removes the mark once the fence is verified or failed. It runs on another node than the one fenced (the target is about to lose its power).
 The preview is the scheduler's view of the cluster with the node down: what would move.
 The operator types the node's name to go ahead (even with --yes): a reboot cannot be undone.
 Unlike every other action, a fence may be asked through one side of a partition, or without
@@ -20,8 +23,21 @@ from lxml import etree
 from console.actions import guards
 from console.actions.eligibility import colocated_services, vip_candidates
 from console.actions.fence_side import fence_doubts, fence_side, fencing_node
-from console.actions.plans import ActionKind, ActionPlan, Element, _read, _refuse_if
+from console.actions.patchset import PatchBuilder
+from console.actions.plans import (
+    ActionKind,
+    ActionPlan,
+    ActionRefused,
+    Element,
+    _node_element,
+    _node_nvpairs,
+    _read,
+    _refuse_if,
+    _set_node_attribute,
+)
 from console.model.cluster import ClusterSnapshot, Resource
+from console.model.constraints.dates import parse_iso_datetime
+from console.model.fencing_mark import BY_ATTRIBUTE, MARK_ATTRIBUTE, fresh_mark, mark_value
 from console.model.text_safety import shell_word
 from console.transport import argv as node_argv
 
@@ -44,6 +60,9 @@ def fence_blocked_reason(snapshot: Snapshot, node: str, *,
     cluster = side.cluster
     if not cluster.info.stonith_enabled:
         return "fencing is disabled (stonith-enabled=false): Pacemaker would not fence " + node
+    already = _being_fenced(cluster, node, now)
+    if already is not None:
+        return already
     if not side.own:
         # Another side's CIB: its configuration holds, its node states do not; the rest is
         # checked on the fencing side's own CIB when the fence is planned there.
@@ -55,7 +74,12 @@ def fence_blocked_reason(snapshot: Snapshot, node: str, *,
         return f"no started fence device can fence {node} (none lists it in pcmk_host_list/map)"
     if side.run_on is None:
         return f"no other node is online to run the fencing of {node}"
-    return _vip_stranded(cluster, node)
+    return _vip_stranded(cluster, node, now)
+
+
+def _being_fenced(cluster: ClusterSnapshot, node: str, now: float | None) -> str | None:
+    mark = fresh_mark(cluster.nodes[node], now) if node in cluster.nodes else None
+    return f"{node} is already {mark.words()}" if mark is not None else None
 
 
 def fencing_devices_for(cluster: ClusterSnapshot, node: str) -> tuple[str, ...]:
@@ -79,28 +103,37 @@ def _covers(device: Resource, node: str) -> bool:
     return node in hosts
 
 
-def _vip_stranded(cluster: ClusterSnapshot, node: str) -> str | None:
+def _vip_stranded(cluster: ClusterSnapshot, node: str, now: float | None) -> str | None:
+    """Why fencing `node` would leave the running VIP nowhere: it holds it, or the node that
+    does cannot keep it (a standby that just landed, another fence under way)."""
     vip = guards.main_vip(cluster)
-    if vip is None or node not in vip.holder_nodes:
+    if vip is None or not vip.holder_nodes:
         return None
-    candidates = vip_candidates(cluster, vip, excluding=(node,))
+    candidates = vip_candidates(cluster, vip, excluding=(node,), now=now)
     if any(blocker is None for blocker in candidates.values()):
         return None
     why = "; ".join(f"{name} {blocker}" for name, blocker in candidates.items()) or "no other node"
-    return f"{node} holds {vip.id} and no other node could take it over ({why})"
+    if node in vip.holder_nodes:
+        return f"{node} holds {vip.id} and no other node could take it over ({why})"
+    return f"after fencing {node} no node could run {vip.id} ({why})"
 
 
-def plan_fence(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
-    """`stonith_admin --reboot NODE`, run on another online node."""
+def plan_fence(cib: bytes, node: str, *, run_on: str, when: str | None = None) -> ActionPlan:
+    """`stonith_admin --reboot NODE`, run on another online node; with `when` (the moment the
+    executor runs it, UTC) the plan carries the mark patch to commit first."""
     root, snapshot = _read(cib)
-    _refuse_if(fence_blocked_reason(snapshot, node))
+    now = _seconds(when)
+    _refuse_if(fence_blocked_reason(snapshot, node, now=now))
     runner_node = run_on if run_on != node else fencing_node(snapshot, node)
     assert runner_node is not None  # the guard found one
     devices = ", ".join(fencing_devices_for(snapshot, node))
     note = (f"Pacemaker's own tool, stonith_admin --reboot, has {node} power-cycled by "
-            f"{devices} (asked on {runner_node}; no CIB patch: the guard is checked again on a "
-            "fresh CIB just before it runs); verified by the fence history")
-    doubts = fence_doubts(snapshot, node, runner_node)
+            f"{devices} (asked on {runner_node}, checked again on a fresh CIB just before it "
+            f"runs); verified by the fence history")
+    marking = (f"first {node} is marked in the CIB as being fenced (node attribute "
+               f"{MARK_ATTRIBUTE}, a versioned patch: another console's action planned without "
+               "it is refused), and unmarked once the fence is verified or failed")
+    note, doubts = f"{note}; {marking}", fence_doubts(snapshot, node, runner_node)
     vip = guards.main_vip(snapshot)
     return ActionPlan(
         kind=ActionKind.FENCE, title=f"Fence (reboot) {shell_word(node)}", node=node,
@@ -109,7 +142,37 @@ def plan_fence(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
         expected_version=snapshot.version, consequences=(note, *doubts),
         changes=(note, *doubts),
         stops_service=True, simulate_cib=node_down(root, node), vip=vip.id if vip else None,
-        services=colocated_services(snapshot, vip) if vip else (), typed_confirmation=node)
+        services=colocated_services(snapshot, vip) if vip else (), typed_confirmation=node,
+        when=when, mark=_mark_patch(root, node, runner_node, when) if when else None)
+
+
+def _seconds(when: str | None) -> float | None:
+    moment = parse_iso_datetime(when)
+    return moment.timestamp() if moment is not None else None
+
+
+def _mark_patch(root: Element, node: str, run_on: str, when: str) -> bytes:
+    """The versioned patch that marks `node` as being fenced from `run_on` since `when`."""
+    moment = parse_iso_datetime(when)
+    if moment is None:
+        raise ActionRefused(f"unreadable fencing time {when!r}")
+    builder = PatchBuilder(root)
+    element = _node_element(builder.cib, node)
+    _set_node_attribute(builder, element, MARK_ATTRIBUTE, mark_value(moment))
+    _set_node_attribute(builder, element, BY_ATTRIBUTE, run_on)
+    return builder.finish()[0]
+
+
+def unmark_patch(cib: bytes, node: str) -> bytes | None:
+    """The versioned patch that removes `node`'s fencing mark from `cib`; None when it has none."""
+    builder = PatchBuilder(_read(cib)[0])
+    for element in builder.cib.iterfind("configuration/nodes/node"):
+        if element.get("uname") != node:
+            continue
+        for name in (MARK_ATTRIBUTE, BY_ATTRIBUTE):
+            for pair in _node_nvpairs(element, name):
+                builder.delete(pair)
+    return builder.finish()[0] if builder.changed else None
 
 
 def node_down(cib: Element, node: str) -> bytes:

@@ -115,6 +115,9 @@ class ActionPlan:
     """The operator forced an outage (kept for a re-plan)."""
     typed_confirmation: str | None = None
     """A word the operator must type to go ahead (an accepted outage); None: yes/no."""
+    mark: bytes | None = None
+    """A versioned patch the executor commits before it runs Pacemaker's tool (a fence's
+    mark on its node: `console.actions.fence`), so the tool takes part in compare-and-swap."""
     prediction: Prediction | None = None
     refusal: str | None = None
     """Set by the preview when the scheduler's prediction is unacceptable (a VIP left stopped)."""

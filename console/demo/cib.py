@@ -77,9 +77,9 @@ def _configuration(configuration: Element, config: DemoConfig) -> None:
     nodes = etree.SubElement(configuration, "nodes")
     for name in config.node_names:
         node = etree.SubElement(nodes, "node", id=node_id(name), uname=name)
-        value = config.standby_value(name)
-        if value is not None:
-            _nvpairs(node, "instance_attributes", f"nodes-{node_id(name)}", {"standby": value})
+        attributes = config.node_attributes(name)
+        if attributes:
+            _nvpairs(node, "instance_attributes", f"nodes-{node_id(name)}", attributes)
     resources = etree.SubElement(configuration, "resources")
     _primitive(resources, VIP_ID, "IPaddr2",
                {"ip": VIP_ADDRESS, "cidr_netmask": VIP_NETMASK, "nic": VIP_NIC}, {})

@@ -88,6 +88,15 @@ class DemoConfig:
     prefers: tuple[Prefer, ...] = ()
     fencing: bool = False
     """stonith-enabled, with one fence device (console.demo.fencing)."""
+    marks: tuple[tuple[str, str, str], ...] = ()
+    """(node, name, value) of hacon's own permanent node attributes: a fence's mark."""
+
+    def node_attributes(self, node_name: str) -> dict[str, str]:
+        """The node's permanent attributes: standby, then hacon's own."""
+        standby = self.standby_value(node_name)
+        found = {"standby": standby} if standby is not None else {}
+        found.update((name, value) for node, name, value in self.marks if node == node_name)
+        return found
 
     def with_standby(self, node_name: str, value: str | None) -> DemoConfig:
         """A copy whose permanent standby nvpair for the node is `value` (None: removed)."""

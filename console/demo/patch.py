@@ -5,7 +5,8 @@ CIB's exactly and its <target> is higher; anything else is refused with exit 103
 older than existing configuration" (checked on a live 2.1.5 cluster). An
 accepted patch is applied to the node's own CIB, the configuration is read back into the demo's
 model, and the live version becomes the patch's target. A patch that changes what the demo does
-not model (anything beyond standby nvpairs and cli-ban constraints) is refused whole.
+not model (anything beyond standby nvpairs, hacon's fencing mark and cli-ban constraints) is
+refused whole.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from console.demo.cluster import DemoCluster
 from console.demo.config import Ban, DemoConfig, Prefer
 from console.demo.partition import Version
 from console.model.errors import CibParseError
+from console.model.fencing_mark import BY_ATTRIBUTE, MARK_ATTRIBUTE
 from console.model.types import cib_version
 from console.model.xmlsafe import parse_xml
 
@@ -117,7 +119,8 @@ def _insert(parent: Element, child: Element, position: int) -> None:
 
 
 def config_from_cib(cib: Element, base: DemoConfig) -> DemoConfig:
-    """The demo configuration the patched CIB describes (standby, cli-ban, cli-prefer)."""
+    """The demo configuration the patched CIB describes (standby, a fencing mark, cli-ban,
+    cli-prefer)."""
     standby = tuple(sorted(
         (node.get("uname", ""), pair.get("value", ""))
         for node in cib.iterfind("configuration/nodes/node")
@@ -128,7 +131,12 @@ def config_from_cib(cib: Element, base: DemoConfig) -> DemoConfig:
     prefers = tuple(Prefer(location.get("rsc", ""), location.get("node", ""))
                     for location in cib.iterfind("configuration/constraints/rsc_location")
                     if location.get("id", "").startswith("cli-prefer-"))
-    return replace(base, standby_forever=standby, bans=bans, prefers=prefers)
+    marks = tuple(sorted(
+        (node.get("uname", ""), pair.get("name", ""), pair.get("value", ""))
+        for node in cib.iterfind("configuration/nodes/node")
+        for pair in node.iterfind("instance_attributes/nvpair")
+        if pair.get("name") in (MARK_ATTRIBUTE, BY_ATTRIBUTE)))
+    return replace(base, standby_forever=standby, bans=bans, prefers=prefers, marks=marks)
 
 
 def configuration_signature(cib: Element) -> list[tuple[str, tuple[tuple[str, str], ...]]]:

@@ -18,6 +18,7 @@ from console.model.live.advisories import (
     vip_services,
 )
 from console.model.cluster import ClusterSnapshot, FailedOperation, Vip
+from console.model.fencing_mark import clear_command
 from console.model.live.events import failure_summary
 from console.model.live.live_advisories import live_advisories
 from console.model.live.snapshot import LiveSnapshot
@@ -333,12 +334,20 @@ def _no_fence_device(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Pa
             NextStep(None, "pcs stonith create NAME AGENT ...   (see pcs stonith list)"))
 
 
+def _fencing_mark_left(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "Remove the mark once no fence of the node is under way (hacon already "
+            "ignores it). hacon has no action for this.",
+            NextStep(None, clear_command(advisory.subject)))
+
+
 _DESCRIBERS: dict[str, Callable[[Advisory, ClusterSnapshot | None], Parts]] = {
     "fence-race": _two_sides,
     "stonith-off-doubt": _two_sides,
     "vip-in-two-partitions": _two_sides,
     "vip-may-be-held": _two_sides,
     "no-fence-device": _no_fence_device,
+    "fencing-mark-left": _fencing_mark_left,
     "maintenance-override": _maintenance_override,
     "maintenance-old": _maintenance_old,
     "expired-cli-constraint": _expired,
