@@ -31,6 +31,7 @@ from console.actions.plans import (
     Element,
     _node_element,
     _node_nvpairs,
+    _free_id,
     _read,
     _refuse_if,
     _set_node_attribute,
@@ -158,8 +159,19 @@ def _mark_patch(root: Element, node: str, run_on: str, when: str) -> bytes:
         raise ActionRefused(f"unreadable fencing time {when!r}")
     builder = PatchBuilder(root)
     element = _node_element(builder.cib, node)
-    _set_node_attribute(builder, element, MARK_ATTRIBUTE, mark_value(moment))
-    _set_node_attribute(builder, element, BY_ATTRIBUTE, run_on)
+    pairs = {MARK_ATTRIBUTE: mark_value(moment), BY_ATTRIBUTE: run_on}
+    if element.find("instance_attributes") is not None:
+        for name, value in pairs.items():
+            _set_node_attribute(builder, element, name, value)
+        return builder.finish()[0]
+    # One create for the set with both pairs: Pacemaker does not create inside an element that
+    # the same patch created ("Application of update diff failed").
+    set_id = _free_id(builder.cib, f"nodes-{element.get('id')}")
+    attributes = etree.Element("instance_attributes", id=set_id)
+    for name, value in pairs.items():
+        etree.SubElement(attributes, "nvpair", id=_free_id(builder.cib, f"{set_id}-{name}"),
+                         name=name, value=value)
+    builder.create(element, attributes)
     return builder.finish()[0]
 
 
