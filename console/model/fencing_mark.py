@@ -75,7 +75,6 @@ def mark_value(at: datetime) -> str:
 
 
 def clear_command(node: str) -> str:
-    """The command an operator runs to remove a leftover mark by hand."""
-    word = shell_word(node)
-    return (f"crm_attribute --node {word} --name {MARK_ATTRIBUTE} --delete; "
-            f"crm_attribute --node {word} --name {BY_ATTRIBUTE} --delete")
+    """The command an operator runs to remove a leftover mark by hand (an empty value removes
+    a node attribute in pcs)."""
+    return f"pcs node attribute {shell_word(node)} {MARK_ATTRIBUTE}= {BY_ATTRIBUTE}="

@@ -158,8 +158,8 @@ def test_a_stale_mark_is_a_leftover_advisory_with_the_command_that_removes_it() 
     live = live_snapshot(cib, fetched_at=now)
     [advisory] = [a for a in live_advisories(live) if a.code == "fencing-mark-left"]
     assert advisory.subject == "node-b" and "10 min ago from node-a" in advisory.text
-    assert next_step(advisory, cib).command.startswith(
-        f"crm_attribute --node node-b --name {MARK_ATTRIBUTE} --delete")
+    assert next_step(advisory, cib).command == \
+        f"pcs node attribute node-b {MARK_ATTRIBUTE}= {BY_ATTRIBUTE}="
     fresh = live_snapshot(parse_cib(marked(fenced(), "node-b", now - 5)), fetched_at=now)
     assert not [a for a in live_advisories(fresh) if a.code == "fencing-mark-left"]
     assert fencing_mark_of(cib.nodes["node-b"]) is not None
