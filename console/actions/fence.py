@@ -5,7 +5,8 @@ So that it still takes part in the compare-and-swap, the executor re-plans it on
 before it runs and first commits the plan's `mark`: a versioned patch that marks the node as
 being fenced (`console.model.fencing_mark`); exit 103 re-plans it like any patch, and another
 console's patch planned without the mark fails and re-plans to a guard that sees the node
-unavailable. `unmark` removes the mark once the fence is verified or failed. It runs on another node than the one fenced (the target is about to lose its power).
+unavailable. `unmark_patch` removes the mark once the fence is verified or failed.
+It runs on another node than the one fenced (the target is about to lose its power).
 The preview is the scheduler's view of the cluster with the node down: what would move.
 The operator types the node's name to go ahead (even with --yes): a reboot cannot be undone.
 Unlike every other action, a fence may be asked through one side of a partition, or without
@@ -110,6 +111,9 @@ def _vip_stranded(cluster: ClusterSnapshot, node: str, now: float | None) -> str
     vip = guards.main_vip(cluster)
     if vip is None or not vip.holder_nodes:
         return None
+    holders = [cluster.nodes[name] for name in vip.holder_nodes if name in cluster.nodes]
+    if node not in vip.holder_nodes and any(holder.maintenance for holder in holders):
+        return None  # an unmanaged holder keeps the VIP whatever happens to the others
     candidates = vip_candidates(cluster, vip, excluding=(node,), now=now)
     if any(blocker is None for blocker in candidates.values()):
         return None

@@ -25,7 +25,8 @@ from console.actions.execute import (
 from console.actions.fence import unmark_patch
 from console.actions.plans import PATCH_ARGV, ActionPlan
 from console.model.errors import CibParseError
-from console.model.fencing_mark import MARK_ATTRIBUTE, STALE_AFTER_S, clear_command
+from console.model.constraints.dates import parse_iso_datetime
+from console.model.fencing_mark import MARK_ATTRIBUTE, STALE_AFTER_S, clear_command, mark_value
 from console.model.live.fencing import FencingState, event_text, parse_fence_history
 from console.transport import argv as node_argv
 from console.transport.base import CommandRunner, NodeUnreachable
@@ -99,4 +100,5 @@ async def _remove_mark(run_on: str, node: str, runner: CommandRunner) -> str | N
 
 def _mark_words(plan: ActionPlan) -> str:
     """The mark as the journal records it: "mark hacon-fencing=2026-... (from node-a)"."""
-    return f"mark {MARK_ATTRIBUTE}={plan.when or '?'} (from {plan.run_on})"
+    moment = parse_iso_datetime(plan.when)
+    return f"mark {MARK_ATTRIBUTE}={mark_value(moment) if moment else '?'} (from {plan.run_on})"

@@ -8,6 +8,7 @@ nodes, with the other console's action slipped in at the exact moment that makes
 from __future__ import annotations
 
 import datetime
+import re
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -152,6 +153,11 @@ def test_a_fence_after_a_standby_of_the_vip_holder_is_refused() -> None:
         fence.plan_fence(cib, "node-b", run_on="node-a")
 
 
+def test_a_fence_beside_a_holder_in_maintenance_is_allowed() -> None:
+    cib = edited(fenced(), node_attribute("node-a", "maintenance", "true"))
+    assert fence.plan_fence(cib, "node-b", run_on="node-a").node == "node-b"
+
+
 def test_a_stale_mark_is_a_leftover_advisory_with_the_command_that_removes_it() -> None:
     now = time.time()
     cib = parse_cib(marked(fenced(), "node-b", now - 600))
@@ -229,7 +235,8 @@ async def test_a_mark_landing_before_the_standby_makes_the_standby_replan_and_re
     assert racing.other is not None and racing.other.status is OutcomeStatus.REFUSED
     assert f"{peer} being fenced by hacon (since " in racing.other.message
     assert outcome.status is OutcomeStatus.DONE, outcome.message
-    assert f"mark {MARK_ATTRIBUTE}=" in outcome.message and outcome.message.endswith("removed")
+    assert re.search(rf"mark {MARK_ATTRIBUTE}=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+                     rf"\(from {holder}\) removed$", outcome.message), outcome.message
     config = cluster.partition_of(holder).config
     assert config.standby_value(holder) is None and config.marks == ()
 
