@@ -41,7 +41,7 @@ from console.model.types import INFINITY, score_to_int
 
 Snapshot = guards.Snapshot
 _INFINITE_WORDS = {"INFINITY": "INFINITY", "+INFINITY": "INFINITY", "-INFINITY": "-INFINITY"}
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle")
 
 

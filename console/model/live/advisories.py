@@ -226,7 +226,10 @@ def _stickiness(snapshot: ClusterSnapshot, vip: Vip, services: tuple[str, ...]) 
 
 def _restart_limit(snapshot: ClusterSnapshot, vip: Vip,
                    services: tuple[str, ...]) -> Iterator[Advisory]:
-    unlimited = without_limit(snapshot, [vip.id, *services])
+    # The service is what crashes again after each restart; a VIP's restart in place usually
+    # cures it (and a failed start moves it away at once: start-failure-is-fatal). The VIP
+    # counts only when it fronts no service.
+    unlimited = without_limit(snapshot, list(services) or [vip.id])
     if unlimited:
         yield Advisory("no-migration-threshold", Severity.WARNING, vip.id,
                        f"no migration-threshold for {', '.join(unlimited)}: a broken "

@@ -1,8 +1,9 @@
 """Which resources would restart forever on one node: no finite migration-threshold.
 
-Pacemaker's default migration-threshold is INFINITY: a resource whose monitor keeps failing (a
-broken configuration, a full disk) is recovered on the same node without end, and the other
-node sits idle. 0 means the same (the feature is off). With a finite threshold N, the Nth
+Pacemaker's default migration-threshold is INFINITY: a service that starts but keeps failing
+its monitor (a broken configuration that crashes it after a while, a full disk) is restarted
+on the same node without end, and the other node sits idle. (A failed start moves it away at
+once: start-failure-is-fatal.) 0 means the same (the feature is off). With a finite threshold N, the Nth
 failure on a node bans the resource there until its failures are cleaned up (or expire), and
 it is recovered on another node.
 """
