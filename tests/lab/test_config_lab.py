@@ -1,5 +1,5 @@
-"""End to end on the real lab: `hacon config threshold` and `hacon config prefer` through the
-CLI as the operator runs it. Pacemaker's own tools on the nodes read back the live CIB, the
+"""End to end on the real lab: `hacon config threshold`, `hacon config prefer` and `hacon fix
+no-migration-threshold` through the CLI as the operator runs it. Pacemaker's own tools on the nodes read back the live CIB, the
 kernel says where the VIP is, and `hacon status --json` (a fresh read) no longer lists the
 advisory the edit resolves. Refusals exit 3 with the CIB unchanged, bad input exits 2.
 """
@@ -39,6 +39,8 @@ def configurable_lab(healthy_lab: Lab) -> Iterator[Lab]:
     via = healthy_lab.nodes[0]
     healthy_lab.exec(via, ["crm_resource", "--resource", "OSIPS", "--meta",
                            "--delete-parameter", "migration-threshold"])
+    healthy_lab.exec(via, ["crm_attribute", "--type", "rsc_defaults", "--name",
+                           "migration-threshold", "--delete"])
     for constraint_id, _, _ in preferences(healthy_lab, via, "ClusterIP"):
         if constraint_id.startswith("location-ClusterIP-"):
             healthy_lab.exec(via, ["cibadmin", "--delete", "--xml-text",
@@ -73,6 +75,21 @@ def test_config_threshold_sets_the_meta_and_the_advisory_goes(configurable_lab: 
     assert again.returncode == 3
     assert "OSIPS has migration-threshold=3 already" in again.stderr
     assert config_version(lab, holder) == before
+
+
+def test_the_migration_threshold_fix_writes_rsc_defaults(configurable_lab: Lab) -> None:
+    lab = configurable_lab
+    holder = lab.vip()[0]
+    fixed = hacon(lab, "fix", "no-migration-threshold", "--yes")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "  - nothing moves\n" in fixed.stdout
+    value = lab.exec(holder, ["crm_attribute", "--type", "rsc_defaults", "--name",
+                              "migration-threshold", "--query", "--quiet"], check=True).stdout
+    assert value.strip() == "3"
+    assert lab.vip() == [holder]
+    assert (journal()[-1]["action"], journal()[-1]["outcome"]) == \
+        ("fix no-migration-threshold", "done")
+    assert "no-migration-threshold" not in advisory_codes(lab)
 
 
 def test_config_prefer_moves_the_vip_then_edits_the_same_constraint(
