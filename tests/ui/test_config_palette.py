@@ -1,19 +1,24 @@
 """Configuration edits typed in the command palette ("threshold OSIPS 5"): one entry, the same
 guard, preview and confirmation as `hacon config`; a bad value or a guard's no is said, never run;
-read-only lists nothing."""
+read-only lists nothing. Key A on the no-migration-threshold row previews its fix."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
+from lxml import etree
 from textual.command import CommandPalette
 
 from console.actions.plans import ActionKind
+from console.model.snapshot import parse_cib
 from console.transport.base import CommandResult
 from console.ui.config_commands import typed_request
 from console.ui.screens.confirm_action import ConfirmActionScreen
+from console.ui.widgets.problems_pane import ProblemsPane
+from tests.support import snapshots as b
 from tests.support.console_app import AppFactory
 from tests.support.waiting import until
 from tests.ui.actions_fixtures import RecordingDemoRunner, audit_entries, demo_cluster, live_from
@@ -110,3 +115,56 @@ async def test_read_only_lists_no_edit(make_app: AppFactory) -> None:
         await until_shown(pilot)
         prompts = await palette_prompts(pilot, app, "threshold OSIPS 5")
         assert not any(prompt.startswith("config:") for prompt in prompts), prompts
+
+
+class NoThresholdDemo(RealSchedulerDemo):
+    """The demo cluster, its CIB read without OSIPS's own migration-threshold."""
+
+    async def run(self, node: str, argv: Sequence[str], *, timeout: float,
+                  input: bytes | None = None) -> CommandResult:
+        result = await super().run(node, argv, timeout=timeout, input=input)
+        if list(argv[:2]) != ["cibadmin", "-Q"] or result.exit_status != 0:
+            return result
+        return replace(result, stdout=without_threshold(result.stdout))
+
+
+@needs_crm_simulate
+async def test_A_on_the_no_migration_threshold_row_previews_its_fix(make_app: AppFactory) -> None:
+    cluster, demo = demo_cluster()
+    runner = NoThresholdDemo(cluster, demo.clock)
+    app = make_app(b.live(parse_cib(cib_without_threshold(runner))), runner=runner)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until_shown(pilot)
+        problems = app.screen.query_one(ProblemsPane)
+        problems.focus()
+        await until(pilot, lambda: problems.cursor_key is not None)
+        while problems.cursor_key != "no-migration-threshold:ClusterIP":
+            await pilot.press("down")
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
+        modal = app.screen
+        assert isinstance(modal, ConfirmActionScreen)
+        assert str(modal.query_one("#confirm-title").content).startswith(
+            "Fix no-migration-threshold: rsc_defaults migration-threshold=3")
+        lines = [str(line.content) for line in modal.query(".confirm-consequence")]
+        assert lines[0] == "• nothing moves"
+        # The demo cluster cannot apply this patch (tests/actions and the lab apply it): No.
+        await pilot.press("n")
+        await until(pilot, lambda: not app.action_running)
+    assert runner.writes() == []
+    entry = audit_entries()[-1]
+    assert (entry["action"], entry["outcome"]) == ("fix no-migration-threshold", "cancelled")
+
+
+def cib_without_threshold(runner: RecordingDemoRunner) -> bytes:
+    """The CIB the console first shows: the demo's, without OSIPS's migration-threshold."""
+    _, cib, _ = runner.handler.answer("node-a", ["cibadmin", "-Q"], b"")
+    return without_threshold(cib)
+
+
+def without_threshold(cib: bytes) -> bytes:
+    root = etree.fromstring(cib)
+    for pair in root.iterfind(".//primitive[@id='OSIPS']/meta_attributes/nvpair"):
+        if pair.get("name") == "migration-threshold":
+            pair.getparent().remove(pair)
+    return etree.tostring(root)
