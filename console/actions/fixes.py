@@ -31,7 +31,7 @@ from console.actions.plans import (
 )
 from console.actions.upkeep import _write_pairs
 from console.model.cluster import ClusterSnapshot, Vip
-from console.model.live.advisories import Advisory, cluster_advisories
+from console.model.live.advisories import Advisory, cluster_advisories, restarting_forever
 from console.model.snapshot import parse_cib
 from console.model.text_safety import shell_word
 
@@ -112,20 +112,13 @@ def fix_blocked_reason(snapshot: Snapshot, kind: ActionKind, *,
 
 def _own_unlimited_threshold(cluster: ClusterSnapshot) -> str | None:
     """A resource's own migration-threshold (0, INFINITY) would win over rsc_defaults: say so."""
-    advisory = open_advisory(cluster, "no-migration-threshold")
-    for resource_id in _listed(advisory.text if advisory else ""):
+    for resource_id in restarting_forever(cluster, _main_vip(cluster)):
         own = cluster.resources[resource_id].meta.get("migration-threshold")
         if own is not None:
             return (f"{resource_id} sets its own migration-threshold={own}, which wins over "
                     f"rsc_defaults: `hacon config threshold {shell_word(resource_id)} "
                     f"{MIGRATION_THRESHOLD}` sets it")
     return None
-
-
-def _listed(text: str) -> list[str]:
-    """The resources an advisory's "no migration-threshold for A, B: ..." names."""
-    names = text.partition(":")[0].removeprefix("no migration-threshold for ")
-    return [name for name in names.split(", ") if name]
 
 
 def plan_fix(cib: bytes, kind: ActionKind, *, run_on: str) -> ActionPlan:

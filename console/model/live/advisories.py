@@ -206,7 +206,7 @@ def _vip_placement(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
                                f"{vip.id} and {service} are colocated but not ordered: clients "
                                "may reach the address before the service is up")
         yield from _stickiness(snapshot, vip, services)
-        yield from _restart_limit(snapshot, vip, services)
+        yield from _restart_limit(snapshot, vip)
 
 
 def _stickiness(snapshot: ClusterSnapshot, vip: Vip, services: tuple[str, ...]) -> Iterator[Advisory]:
@@ -224,12 +224,18 @@ def _stickiness(snapshot: ClusterSnapshot, vip: Vip, services: tuple[str, ...]) 
                        "to chance")
 
 
-def _restart_limit(snapshot: ClusterSnapshot, vip: Vip,
-                   services: tuple[str, ...]) -> Iterator[Advisory]:
-    # The service is what crashes again after each restart; a VIP's restart in place usually
-    # cures it (and a failed start moves it away at once: start-failure-is-fatal). The VIP
-    # counts only when it fronts no service.
-    unlimited = without_limit(snapshot, list(services) or [vip.id])
+def restarting_forever(snapshot: ClusterSnapshot, vip: Vip) -> tuple[str, ...]:
+    """The VIP's services (the VIP itself when it fronts none) without a finite
+    migration-threshold: what the no-migration-threshold advisory names.
+
+    The service is what crashes again after each restart; a VIP's restart in place usually
+    cures it (and a failed start moves it away at once: start-failure-is-fatal).
+    """
+    return without_limit(snapshot, list(vip_services(snapshot, vip)) or [vip.id])
+
+
+def _restart_limit(snapshot: ClusterSnapshot, vip: Vip) -> Iterator[Advisory]:
+    unlimited = restarting_forever(snapshot, vip)
     if unlimited:
         yield Advisory("no-migration-threshold", Severity.WARNING, vip.id,
                        f"no migration-threshold for {', '.join(unlimited)}: a broken "
