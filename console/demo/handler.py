@@ -238,7 +238,8 @@ class DemoHandler:
         if words[:1] == ["--history"] and len(words) >= 2:
             target = words[1]
             known = self.cluster.fencers[node]
-            return 0, history_xml([r for r in known if target in ("*", r.target)]), b""
+            verbose = "--verbose" in words or "-V" in words
+            return 0, history_xml([r for r in known if target in ("*", r.target)], verbose), b""
         return 64, b"", b"stonith_admin: the demo nodes answer only --history and --reboot\n"
 
     def _python3(self, node: str, words: list[str], stdin: bytes) -> Answer:

@@ -116,14 +116,21 @@ def stonith_reboot(node: str) -> Argv:
     return ("stonith_admin", "--reboot", node)
 
 
+# Without --verbose, stonith_admin --history prints ONE event, whatever the target: the last
+# success in its newest-first list, i.e. the OLDEST success; newer fencings and every failure
+# are left out (Pacemaker 2.1.5, pcmk__fence_history; seen on the lab after two fencings).
+FULL_HISTORY = "--verbose"
+
+
 def fence_history_of(node: str) -> Argv:
-    """This node's fencer history for `node` alone, as XML."""
-    return ("stonith_admin", "--history", node, "--output-as=xml")
+    """This node's fencer history for `node` alone (every event), as XML."""
+    return ("stonith_admin", "--history", node, FULL_HISTORY, "--output-as=xml")
 
 
 def fence_history() -> Argv:
-    """This node's fencer history for every target, as XML (who fenced whom, when, result)."""
-    return ("stonith_admin", "--history", "*", "--output-as=xml")
+    """This node's fencer history for every target (every event), as XML: who fenced whom,
+    when, result."""
+    return ("stonith_admin", "--history", "*", FULL_HISTORY, "--output-as=xml")
 
 
 def ip_addresses() -> Argv:
