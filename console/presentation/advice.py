@@ -196,6 +196,13 @@ def _no_preferred(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts
             "hacon's fix prefers the node that runs it now (score 50).", _fix_step(advisory))
 
 
+def _no_threshold(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "Give resources a migration-threshold: after that many failures on a node "
+            "they move to the other one. hacon's fix sets rsc_defaults migration-threshold=3 "
+            "(`hacon config threshold RESOURCE N` sets one resource's).", _fix_step(advisory))
+
+
 FIX_KEY = "A"
 """The Failures pane's key that fixes the advisory under the cursor (`hacon fix CODE`)."""
 
@@ -350,6 +357,7 @@ _DESCRIBERS: dict[str, Callable[[Advisory, ClusterSnapshot | None], Parts]] = {
     "vip-not-ordered": _not_ordered,
     "no-stickiness": _no_stickiness,
     "no-preferred-node": _no_preferred,
+    "no-migration-threshold": _no_threshold,
     "all-standby": _all_standby,
     "node-standby": _node_standby,
     "ban-leaves-one-node": _ban_one_node,

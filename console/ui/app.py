@@ -23,6 +23,7 @@ from console.model.text_safety import printable, printable_lines
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
 from console.ui.actions_flow import ActionsApp, action_hint
+from console.ui.config_commands import ConfigCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
@@ -64,7 +65,7 @@ class ConsoleApp(ActionsApp):
     CSS_PATH = "console.tcss"
     NOTIFICATION_TIMEOUT = TOAST_S
     TITLE = "hacon"
-    COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands}
+    COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands, ConfigCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "show_help", "Help", id="console.show-help",
                 tooltip="List every key and what it does"),
