@@ -21,6 +21,7 @@ from console.actions.eligibility import colocated_services
 from console.actions.guards import main_vip
 from console.model.cluster import ClusterSnapshot
 from console.model.live.snapshot import KernelTruth, LiveSnapshot
+from console.model.types import CibVersion
 
 FORMAT = "hacon-switchover/1"
 """The file's `format` field: a file without it is not a switchover hacon wrote."""
@@ -211,24 +212,22 @@ def drift(state: Switchover, cluster: ClusterSnapshot) -> str | None:
 
 def version_note(state: Switchover, cluster: ClusterSnapshot) -> str | None:
     """"the configuration changed since the last step (CIB 0.15.0 → 0.17.2)", or None."""
-    last = _last_version(state)
-    if last is None:
-        return None
+    last = last_version(state)
     now = cluster.version
-    if (now.admin_epoch, now.epoch) == (last[0], last[1]):
+    if last is None or (now.admin_epoch, now.epoch) == (last.admin_epoch, last.epoch):
         return None
-    return f"the configuration changed since the runbook's last step (CIB {'.'.join(map(str, last))} → {now})"
+    return f"the configuration changed since the runbook's last step (CIB {last} → {now})"
 
 
-def _last_version(state: Switchover) -> tuple[int, int, int] | None:
+def last_version(state: Switchover) -> CibVersion | None:
+    """The CIB version the runbook last saw (after its last step, else at its start)."""
     for key in (*(step.value for step in reversed(STEPS)), "start"):
         text = state.versions.get(key)
         if text is not None:
             try:
-                admin, epoch, updates = (int(part) for part in text.split("."))
+                return CibVersion.parse(text)
             except ValueError:
                 return None
-            return admin, epoch, updates
     return None
 
 

@@ -37,6 +37,7 @@ from console.actions.runbook import (
     begin,
     drift,
     finished_without_failback,
+    last_version,
     settled,
     started,
     stopped,
@@ -117,7 +118,7 @@ async def start(snapshot: LiveSnapshot, context: FlowContext) -> Switchover:
 
 async def run_step(state: Switchover, context: FlowContext) -> StepReport:
     """Run the current step on a fresh look at the cluster; the report (state saved)."""
-    snapshot = await context.feed.fresh()
+    snapshot = await context.feed.fresh(at_least=last_version(state))
     cluster = snapshot.cluster
     if cluster is None:
         return StepReport(state, False, "no node gave its CIB: nothing done", EXIT_FAILED)
