@@ -216,6 +216,9 @@ def version_note(state: Switchover, cluster: ClusterSnapshot) -> str | None:
     now = cluster.version
     if last is None or (now.admin_epoch, now.epoch) == (last.admin_epoch, last.epoch):
         return None
+    if now < last:
+        return (f"the CIB ({now}) is older than at the runbook's last step ({last}): the "
+                "configuration was replaced")
     return f"the configuration changed since the runbook's last step (CIB {last} → {now})"
 
 

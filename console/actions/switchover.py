@@ -253,7 +253,8 @@ async def abandon(state: Switchover | None, cluster: str, context: FlowContext,
     if state is None:
         return "no switchover was saved"
     await _journal(context, state, "abandon", "cancelled", why)
-    left = (f"; {state.node} stays in standby: bring it online with `hacon online {state.node}`"
+    left = (f"; if {state.node} is still in standby, bring it online with `hacon online "
+            f"{state.node}`"
             if state.step in (Step.VERIFY, Step.PAUSE, Step.ONLINE) else "")
     return f"switchover of {state.node} abandoned at its {state.step.value} step{left}"
 

@@ -123,7 +123,7 @@ async def test_abandon_forgets_the_flow_and_says_what_stays(tmp_path: Path) -> N
     context = flow_context(runner, tmp_path)
     state = await until_step(await start(look(runner), context), context, Step.PAUSE)
     said = await abandon(state, "demo", context)
-    assert said == ("switchover of node-a abandoned at its pause step; node-a stays in standby: "
-                    "bring it online with `hacon online node-a`")
+    assert said == ("switchover of node-a abandoned at its pause step; if node-a is still in "
+                    "standby, bring it online with `hacon online node-a`")
     assert runbook_store.load("demo", tmp_path) is None
     assert journal()[-1] == ("switchover abandon", "cancelled")

@@ -10,6 +10,7 @@ leaves the screen; the flow stays saved and the next S (or `hacon switchover`) t
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
@@ -36,6 +37,7 @@ from console.actions.runbook import (
     settled,
     standby_age,
     step_marks,
+    version_note,
 )
 from console.actions.switchover import FlowContext, FlowEvents, StepReport, abandon, run_step, start
 from console.model.live.snapshot import LiveSnapshot
@@ -43,6 +45,8 @@ from console.ui.actions_flow import ActionsApp
 from console.ui.inert import inert
 from console.ui.screens.confirm_action import ConfirmActionScreen
 
+CATCH_UP_S = 10.0
+"""How long after a step the screen waits for the source to show its effect."""
 MARKS = {"done": "✓", "current": "▶", "todo": "·"}
 GO_LABELS = {None: "Start", Step.STANDBY: "Standby", Step.VERIFY: "Verify",
              Step.PAUSE: "Maintenance done", Step.ONLINE: "Online", Step.FAILBACK: "Failback",
@@ -55,6 +59,14 @@ class FlowSaid(Message):
     def __init__(self, line: str) -> None:
         super().__init__()
         self.line = line
+
+
+class FlowStarted(Message):
+    """The flow was started and saved (its first step runs next)."""
+
+    def __init__(self, state: Switchover) -> None:
+        super().__init__()
+        self.state = state
 
 
 class StepEnded(Message):
@@ -111,6 +123,7 @@ class SwitchoverScreen(Screen[None]):
         & .switchover-step.-current { background: $accent; color: $text; text-style: bold; }
         & #switchover-age { color: $warning; text-style: bold; padding: 1 0 0 0; }
         & #switchover-drift { color: $error; text-style: bold; padding: 1 0 0 0; }
+        & #switchover-note { color: $foreground-muted; }
         & #switchover-log { height: 1fr; border: round $primary; margin: 1 0 0 0; }
     }
     """
@@ -140,6 +153,9 @@ class SwitchoverScreen(Screen[None]):
         """Why the flow may not go on (the cluster changed under it, an unreadable file)."""
         self.unreadable = False
         """The saved file cannot be read: only setting it aside is offered."""
+        self.catching_up_until = 0.0
+        """Until then (monotonic), a snapshot older than the step just run is not judged: the
+        source has not brought the step's effect yet."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -150,10 +166,13 @@ class SwitchoverScreen(Screen[None]):
                     yield Label(id=f"switchover-step-{step.value}", classes="switchover-step")
             yield Static(id="switchover-age")
             yield Static(id="switchover-drift")
+            yield Static(id="switchover-note")
             yield Log(id="switchover-log", max_lines=200, auto_scroll=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        # The "switchover saved" notice led here; this screen says it all, uncovered.
+        self.app.clear_notifications()
         try:
             self.state = runbook_store.load(self.cluster)
         except RunbookFileError as error:
@@ -180,10 +199,12 @@ class SwitchoverScreen(Screen[None]):
             self.problem = self._drift(state)
         self._show_title(state, self.latest())
         self._show_steps(state)
-        age = standby_age(state, self.app_clock()) if state is not None else None
+        # A node onlined by hand is not "in standby for ..." any more: no age then.
+        age = standby_age(state, self.app_clock()) if state and not self.problem else None
         self.query_one("#switchover-age", Static).update(inert(age or ""))
         changed = f"Stopped: {self.problem}" if self.problem else ""
         self.query_one("#switchover-drift", Static).update(inert(changed))
+        self.query_one("#switchover-note", Static).update(inert(self._version_note(state)))
         self.refresh_bindings()
 
     def _drift(self, state: Switchover | None) -> str | None:
@@ -194,11 +215,18 @@ class SwitchoverScreen(Screen[None]):
         if state is None or state.finished or cluster is None:
             return None
         newest_seen = last_version(state)
-        if newest_seen is not None and cluster.version < newest_seen:
+        catching_up = time.monotonic() < self.catching_up_until
+        if catching_up and newest_seen is not None and cluster.version < newest_seen:
             return None
         shown, _ = settled(state, cluster, self.app_clock())
         problem = drift(shown, cluster)
         return f"the cluster changed under the switchover: {problem}" if problem else None
+
+    def _version_note(self, state: Switchover | None) -> str:
+        snapshot = self.latest()
+        if state is None or snapshot is None or snapshot.cluster is None or self.running:
+            return ""
+        return version_note(state, snapshot.cluster) or ""
 
     def _show_title(self, state: Switchover | None, snapshot: LiveSnapshot | None) -> None:
         if state is None:
@@ -282,7 +310,7 @@ class SwitchoverScreen(Screen[None]):
                 if snapshot is None:
                     raise RunbookRefused("no cluster data yet")
                 state = await start(snapshot, context)
-                context.events.said(f"switchover of {state.node} started")
+                self.post_message(FlowStarted(state))
             self.post_message(StepEnded(await run_step(state, context)))
         except RunbookRefused as refused:
             self.post_message(StepEnded(None, f"refused: {refused}"))
@@ -304,6 +332,12 @@ class SwitchoverScreen(Screen[None]):
 
     # --- handlers ---------------------------------------------------------------------------
 
+    @on(FlowStarted)
+    def _flow_started(self, message: FlowStarted) -> None:
+        self.state = message.state
+        self.query_one(Log).write_line(f"switchover of {message.state.node} started")
+        self.refresh_flow()
+
     @on(FlowSaid)
     def _flow_said(self, message: FlowSaid) -> None:
         self.query_one(Log).write_line(message.line)
@@ -318,6 +352,7 @@ class SwitchoverScreen(Screen[None]):
     @on(StepEnded)
     def _step_ended(self, message: StepEnded) -> None:
         self._set_running(False)
+        self.catching_up_until = time.monotonic() + CATCH_UP_S
         log = self.query_one(Log)
         if message.abandoned is not None:
             self.state, self.problem, self.unreadable = None, None, False
