@@ -139,6 +139,17 @@ async def run_step(state: Switchover, context: FlowContext) -> StepReport:
     return _with_found(report, found)
 
 
+async def drifted(state: Switchover, snapshot: LiveSnapshot, context: FlowContext) -> str | None:
+    """Why the saved flow may not go on in the cluster `snapshot` shows (journaled as a
+    refusal), or None: what a resumed flow checks before it asks to continue."""
+    if snapshot.cluster is None:
+        return "no node gave its CIB: the cluster's state is unknown"
+    problem = drift(settled(state, snapshot.cluster, context.clock())[0], snapshot.cluster)
+    if problem is not None:
+        await _journal(context, state, state.step.value, "refused", problem)
+    return problem
+
+
 def _with_found(report: StepReport, found: str | None) -> StepReport:
     return replace(report, found=(found,)) if found is not None else report
 
@@ -149,7 +160,7 @@ async def _run(state: Switchover, snapshot: LiveSnapshot, context: FlowContext) 
     if state.step is Step.VERIFY:
         return await _verify_step(state, snapshot, context)
     if state.step is Step.PAUSE:
-        return _pause_done(state, context)
+        return await _pause_done(state, context)
     return StepReport(state, False, "the switchover is done", EXIT_OK)
 
 
@@ -158,6 +169,7 @@ async def _action_step(state: Switchover, snapshot: LiveSnapshot,
     if state.step is Step.FAILBACK:
         skipped = _failback_skipped(state, snapshot, context)
         if skipped is not None:
+            await _journal(context, state, "failback", "cancelled", skipped.message)
             return skipped
     kind = ACTION_STEPS[state.step]
     node = state.node if kind is not ActionKind.FAILBACK else None
@@ -206,7 +218,7 @@ def _failback_skipped(state: Switchover, snapshot: LiveSnapshot,
     if why is None:
         return None
     return StepReport(finished_without_failback(state, context.clock(), why), True,
-                      f"failback skipped: {why}", EXIT_OK)
+                      f"skipped: {why}", EXIT_OK)
 
 
 async def _verify_step(state: Switchover, snapshot: LiveSnapshot,
@@ -239,10 +251,11 @@ async def _clients_line(state: Switchover, snapshot: LiveSnapshot, context: Flow
                                  time.monotonic(), SIP_PROBE_LIMIT_S)
 
 
-def _pause_done(state: Switchover, context: FlowContext) -> StepReport:
+async def _pause_done(state: Switchover, context: FlowContext) -> StepReport:
     now = context.clock()
     age = age_text(now - (state.standby_at or state.step_at))
     message = f"maintenance of {state.node} done after {age} in standby"
+    await _journal(context, state, "pause", "done", message)
     return StepReport(advanced(state, now, f"pause: {message}"), True, message, EXIT_OK)
 
 

@@ -22,7 +22,14 @@ from console.actions.runbook import (
     version_note,
     where_it_stopped,
 )
-from console.actions.switchover import FlowContext, FlowEvents, abandon, run_step, start
+from console.actions.switchover import (
+    FlowContext,
+    FlowEvents,
+    abandon,
+    drifted,
+    run_step,
+    start,
+)
 from console.commands import status_live
 from console.commands.actions_run import NO_TERMINAL, TerminalEvents
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, CommandError
@@ -92,7 +99,11 @@ class PollerFeed:
 
 
 def _fresh_enough(snapshot: LiveSnapshot, asked: float, at_least: CibVersion | None) -> bool:
-    if snapshot.cluster is None or (snapshot.fetched_at or 0.0) < asked:
+    """Every node that answered did so after `asked` (the verify step reads each node's
+    address list: one node's older round would still show the VIP where it was)."""
+    answered = [view for view in snapshot.views.values() if view.reachable]
+    if snapshot.cluster is None or not answered or any(
+            (view.fetched_at or 0.0) < asked for view in answered):
         return False
     return at_least is None or snapshot.cluster.version >= at_least
 
@@ -151,8 +162,7 @@ async def _go(state: Switchover | None, snapshot: LiveSnapshot, context: FlowCon
         _show(state)
     else:
         _show(state)
-        assert snapshot.cluster is not None
-        problem = drift(settled(state, snapshot.cluster, time.time())[0], snapshot.cluster)
+        problem = await drifted(state, snapshot, context)
         if problem is not None:
             _say(f"the cluster changed under the switchover: {problem}; it will not go on "
                  "(`hacon switchover --abandon` forgets it)")

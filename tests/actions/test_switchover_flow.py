@@ -48,8 +48,8 @@ async def test_the_whole_switchover_moves_the_vip_away_and_back_each_step_journa
                                 "Fail ClusterIP back to node-a"]
     assert "verify: the kernel has 192.0.2.10 on node-b only" in events.lines
     assert journal() == [("switchover start", "done"), ("standby", "done"),
-                         ("switchover verify", "done"), ("online", "done"), ("failback", "done"),
-                         ("switchover done", "done")]
+                         ("switchover verify", "done"), ("switchover pause", "done"),
+                         ("online", "done"), ("failback", "done"), ("switchover done", "done")]
     assert runbook_store.load("demo", tmp_path) is None  # done: the journal keeps the story
 
 
@@ -115,6 +115,7 @@ async def test_failback_not_asked_for_is_skipped_and_the_flow_is_done(tmp_path: 
     context = flow_context(runner, tmp_path, failback=False)
     state = await until_step(await start(look(runner), context), context, Step.DONE)
     assert state.notes[-1] == "failback skipped: not asked for"
+    assert journal()[-2:] == [("switchover failback", "cancelled"), ("switchover done", "done")]
     assert cluster.holders("ClusterIP") == ("node-b",)
 
 
