@@ -153,7 +153,8 @@ def _noted(state: Switchover, note: str) -> tuple[str, ...]:
 # --- the cluster against the runbook --------------------------------------------------------
 
 
-def settled(state: Switchover, cluster: ClusterSnapshot, now: float) -> tuple[Switchover, str | None]:
+def settled(state: Switchover, cluster: ClusterSnapshot,
+            now: float) -> tuple[Switchover, str | None]:
     """A step hacon started but did not see end (it stopped meanwhile), settled on `cluster`.
 
     When the cluster shows the step's effect, the step counts as done; otherwise it is simply

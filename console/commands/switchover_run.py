@@ -93,12 +93,12 @@ class PollerFeed:
         self.poller.refresh_now()  # type: ignore[attr-defined]
         while True:
             snapshot: LiveSnapshot = await self.poller.next_snapshot()  # type: ignore[attr-defined]
-            if _fresh_enough(snapshot, asked, at_least) or time.monotonic() > deadline:
+            if fresh_enough(snapshot, asked, at_least) or time.monotonic() > deadline:
                 return snapshot
             self.poller.refresh_now()  # type: ignore[attr-defined]
 
 
-def _fresh_enough(snapshot: LiveSnapshot, asked: float, at_least: CibVersion | None) -> bool:
+def fresh_enough(snapshot: LiveSnapshot, asked: float, at_least: CibVersion | None) -> bool:
     """Every node that answered did so after `asked` (the verify step reads each node's
     address list: one node's older round would still show the VIP where it was)."""
     answered = [view for view in snapshot.views.values() if view.reachable]

@@ -104,9 +104,9 @@ def test_the_cluster_as_the_runbook_left_it_lets_it_go_on() -> None:
 
 def test_before_the_standby_a_vip_that_moved_or_a_node_already_in_standby_stop_it() -> None:
     state = begin(healthy(), NOW)
-    assert "runs on node-b, not on node-a where the runbook found it" in drift(
-        state, with_vip_on(healthy(), "node-b"))
-    assert "node-a is already in standby" in drift(state, after_standby(healthy()))
+    assert "runs on node-b, not on node-a where the runbook found it" in str(drift(
+        state, with_vip_on(healthy(), "node-b")))
+    assert "node-a is already in standby" in str(drift(state, after_standby(healthy())))
 
 
 def test_a_node_gone_from_the_cluster_stops_it() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.actions import runbook_store
-from console.actions.runbook import RunbookFileError, begin
+from console.actions.runbook import RunbookFileError, Switchover, begin
 from tests.actions.switchover_helpers import NOW, demo, look
 
 
@@ -22,7 +22,7 @@ def runbooks(tmp_path: Path) -> Path:
     return directory
 
 
-def state():  # type: ignore[no-untyped-def]
+def state() -> Switchover:
     _, runner = demo()
     cluster = look(runner).cluster
     assert cluster is not None

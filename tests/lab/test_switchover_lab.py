@@ -6,6 +6,7 @@ the kernel's address list are the oracle."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
 
@@ -28,7 +29,7 @@ def lab_after(healthy_lab: Lab) -> Iterator[Lab]:
     healthy_lab.restore()
 
 
-def timed(lab: Lab, *argv: str) -> tuple[object, float]:
+def timed(lab: Lab, *argv: str) -> tuple[subprocess.CompletedProcess[str], float]:
     started = time.monotonic()
     result = hacon(lab, "switchover", *argv)
     return result, time.monotonic() - started
@@ -41,8 +42,8 @@ def test_switchover_in_steps_across_processes_refuses_a_hand_change_and_finishes
     peer = next(node for node in lab.nodes if node != holder)
 
     standby, seconds = timed(lab, "--yes", "--step")
-    assert standby.returncode == 0, standby.stderr  # type: ignore[attr-defined]
-    assert "standby: failover done in" in standby.stderr  # type: ignore[attr-defined]
+    assert standby.returncode == 0, standby.stderr
+    assert "standby: failover done in" in standby.stderr
     assert lab.vip() == [peer] and holder in lab.view(peer).standby
     lab_figures("hacon switchover --step: standby applied and verified (process)", seconds)
     saved = runbook_store.load("lab")
@@ -55,8 +56,8 @@ def test_switchover_in_steps_across_processes_refuses_a_hand_change_and_finishes
     assert f"✓ Put {holder} in standby" in status.stdout
 
     verify, seconds = timed(lab, "--yes")
-    assert verify.returncode == 0, verify.stderr  # type: ignore[attr-defined]
-    err = verify.stderr  # type: ignore[attr-defined]
+    assert verify.returncode == 0, verify.stderr
+    err = verify.stderr
     assert f"verify: the kernel has {lab.vip_address} on {peer} only" in err
     assert f"{holder} is in standby: do the maintenance" in err
     lab_figures("hacon switchover: takeover verified, paused (process)", seconds)
@@ -76,8 +77,8 @@ def test_switchover_in_steps_across_processes_refuses_a_hand_change_and_finishes
     lab.wait(60)
     assert lab.vip() == [peer]
     online, seconds = timed(lab, "--yes", "--failback")
-    assert online.returncode == 0, online.stderr  # type: ignore[attr-defined]
-    assert "switchover done" in online.stderr  # type: ignore[attr-defined]
+    assert online.returncode == 0, online.stderr
+    assert "switchover done" in online.stderr
     lab_figures("hacon switchover: online verified, flow done (process)", seconds)
     assert holder not in lab.view(holder).standby and holder in lab.view(holder).online
     assert runbook_store.load("lab") is None
@@ -87,4 +88,4 @@ def test_switchover_in_steps_across_processes_refuses_a_hand_change_and_finishes
     assert ("switchover pause", "refused") in actions
     assert actions[-4:] == [("switchover pause", "done"), ("online", "done"),
                             ("switchover failback", "cancelled"), ("switchover done", "done")]
-    assert "failback: skipped: ClusterIP has no preferred node" in online.stderr  # type: ignore[attr-defined]
+    assert "failback: skipped: ClusterIP has no preferred node" in online.stderr

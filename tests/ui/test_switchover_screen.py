@@ -52,7 +52,7 @@ async def test_S_walks_standby_and_verify_with_previews_then_the_pause_ages_and_
         assert isinstance(screen, SwitchoverScreen)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
-        assert str(app.screen.query_one("#confirm-title").content) == "Put node-a in standby?"
+        assert str(app.screen.query_one("#confirm-title", Static).content) == "Put node-a in standby?"
         assert runner.writes() == []  # previewed, nothing applied before yes
         await pilot.press("y")
         await until(pilot, lambda: screen.state is not None and screen.state.step is Step.VERIFY
@@ -96,7 +96,7 @@ async def test_reopening_the_console_says_where_the_flow_stopped_and_it_goes_on(
                     and not screen.running)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen))
-        assert str(app.screen.query_one("#confirm-title").content) == "Bring node-a online?"
+        assert str(app.screen.query_one("#confirm-title", Static).content) == "Bring node-a online?"
         await pilot.press("y")
         await until(pilot, lambda: screen.state is not None
                     and screen.state.step is Step.FAILBACK and not screen.running)
