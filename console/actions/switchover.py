@@ -65,6 +65,17 @@ class SnapshotFeed(Protocol):
         ...
 
 
+def fresh_enough(snapshot: LiveSnapshot, asked: float, at_least: CibVersion | None) -> bool:
+    """Every node that answered did so after `asked` (and the CIB is at least `at_least`): the
+    verify step reads each node's address list, and one node's round begun before the step
+    would still show the VIP where it was."""
+    answered = [view for view in snapshot.views.values() if view.reachable]
+    if snapshot.cluster is None or not answered or any(
+            (view.fetched_at or 0.0) < asked for view in answered):
+        return False
+    return at_least is None or snapshot.cluster.version >= at_least
+
+
 class FlowEvents(RunEvents):
     """How an adapter follows the flow: the runner's events, plus the flow's own lines."""
 

@@ -27,6 +27,7 @@ from console.actions.switchover import (
     FlowEvents,
     abandon,
     drifted,
+    fresh_enough,
     run_step,
     start,
 )
@@ -79,7 +80,7 @@ async def _connected(target: status_live.Target, args: argparse.Namespace) -> in
             name = args.cluster or snapshot.cluster.info.name
             context = FlowContext(cluster, feed, _Terminal(args.yes), name, target.nodes,
                                   failback=args.failback is not False)
-            return await _flow(snapshot, context, args)
+            return await run_flow(snapshot, context, args)
 
 
 class PollerFeed:
@@ -98,17 +99,9 @@ class PollerFeed:
             self.poller.refresh_now()  # type: ignore[attr-defined]
 
 
-def fresh_enough(snapshot: LiveSnapshot, asked: float, at_least: CibVersion | None) -> bool:
-    """Every node that answered did so after `asked` (the verify step reads each node's
-    address list: one node's older round would still show the VIP where it was)."""
-    answered = [view for view in snapshot.views.values() if view.reachable]
-    if snapshot.cluster is None or not answered or any(
-            (view.fetched_at or 0.0) < asked for view in answered):
-        return False
-    return at_least is None or snapshot.cluster.version >= at_least
-
-
-async def _flow(snapshot: LiveSnapshot, context: FlowContext, args: argparse.Namespace) -> int:
+async def run_flow(snapshot: LiveSnapshot, context: FlowContext,
+                   args: argparse.Namespace) -> int:
+    """The saved flow of the cluster `snapshot` shows: status, abandon, or its steps."""
     assert snapshot.cluster is not None
     key = cluster_key(snapshot.cluster)
     try:
@@ -131,20 +124,23 @@ def _status(state: Switchover | None, snapshot: LiveSnapshot, key: str) -> int:
     if state is None:
         sys.stdout.write(f"no switchover saved for cluster {printable(key)}\n")
         return EXIT_OK
-    _show(state)
     assert snapshot.cluster is not None
-    state, found = settled(state, snapshot.cluster, time.time())
-    for line in (found, drift(state, snapshot.cluster), version_note(state, snapshot.cluster)):
+    settled_state, found = settled(state, snapshot.cluster, time.time())
+    problem = drift(settled_state, snapshot.cluster)
+    _show(state, aged=problem is None)
+    changed = f"the cluster changed under the switchover: {problem}" if problem else None
+    for line in (found, changed, version_note(state, snapshot.cluster)):
         if line is not None:
             sys.stdout.write(f"{printable(line)}\n")
     return EXIT_OK
 
 
-def _show(state: Switchover) -> None:
+def _show(state: Switchover, *, aged: bool = True) -> None:
+    """Where the flow stands; the standby age unless the node is no longer in standby."""
     now = time.time()
     lines = [where_it_stopped(state, now)]
     lines += [f"  {MARKS[mark]} {title}" for mark, _, title in step_marks(state)]
-    age = standby_age(state, now)
+    age = standby_age(state, now) if aged else None
     lines += [age] if age else []
     lines += [f"last: {state.notes[-1]}"] if state.notes else []
     sys.stdout.write("\n".join(printable(line) for line in lines) + "\n")
@@ -161,8 +157,8 @@ async def _go(state: Switchover | None, snapshot: LiveSnapshot, context: FlowCon
             return EXIT_REFUSED
         _show(state)
     else:
-        _show(state)
         problem = await drifted(state, snapshot, context)
+        _show(state, aged=problem is None)
         if problem is not None:
             _say(f"the cluster changed under the switchover: {problem}; it will not go on "
                  "(`hacon switchover --abandon` forgets it)")

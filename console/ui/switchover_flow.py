@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from console.actions import runbook_store
 from console.actions.runbook import RunbookFileError, cluster_key, where_it_stopped
-from console.actions.switchover import FlowContext, FlowEvents
+from console.actions.switchover import FlowContext, FlowEvents, fresh_enough
 from console.model.live.snapshot import LiveSnapshot
 from console.model.types import CibVersion
 from console.ui.actions_flow import ActionsApp
@@ -31,30 +31,25 @@ FRESH_CHECK_S = 0.05
 class AppFeed:
     """Fresh looks at the cluster through the console's own source (the flow's `SnapshotFeed`)."""
 
-    def __init__(self, latest: Callable[[], LiveSnapshot | None],
-                 refresh: Callable[[], None]) -> None:
-        self.latest, self.refresh = latest, refresh
+    def __init__(self, latest: Callable[[], LiveSnapshot | None], refresh: Callable[[], None],
+                 clock: Callable[[], float]) -> None:
+        self.latest, self.refresh, self.clock = latest, refresh, clock
 
     async def fresh(self, at_least: CibVersion | None = None) -> LiveSnapshot:
-        """The first snapshot the source brings after this call (with `at_least` its CIB
-        version); the newest one after `FRESH_LIMIT_S`."""
-        before = self.latest()
+        """The first snapshot the source brings in which every node answered after this call
+        (with `at_least` its CIB version); the newest one after `FRESH_LIMIT_S`."""
+        asked = self.clock()
         self.refresh()
         deadline = time.monotonic() + FRESH_LIMIT_S
         while time.monotonic() < deadline:
             await asyncio.sleep(FRESH_CHECK_S)
             snapshot = self.latest()
-            if snapshot is not None and snapshot is not before and _has(snapshot, at_least):
+            if snapshot is not None and fresh_enough(snapshot, asked, at_least):
                 return snapshot
         newest = self.latest()
         if newest is None:
             raise TimeoutError("no snapshot of the cluster arrived")
         return newest
-
-
-def _has(snapshot: LiveSnapshot, at_least: CibVersion | None) -> bool:
-    return snapshot.cluster is not None and (at_least is None
-                                             or snapshot.cluster.version >= at_least)
 
 
 class SwitchoverApp(ActionsApp):
@@ -68,8 +63,11 @@ class SwitchoverApp(ActionsApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The runbook is hidden when no action is offered (read-only, file mode)."""
-        if action == "open_switchover" and not self.actions_enabled:
-            return False
+        if action == "open_switchover":
+            if not self.actions_enabled:
+                return False
+            if self.action_running and not isinstance(self.screen, SwitchoverScreen):
+                return None  # one action at a time: the runbook's steps are actions too
         return super().check_action(action, parameters)
 
     def flow_context(self, cluster: str | None) -> FlowContext:
@@ -77,12 +75,14 @@ class SwitchoverApp(ActionsApp):
         assert self.runner is not None
         snapshot = self.latest_snapshot()
         nodes = tuple(snapshot.views) if snapshot is not None else ()
-        return FlowContext(self.runner, AppFeed(self.latest_snapshot, self.refresh_source),
+        feed = AppFeed(self.latest_snapshot, self.refresh_source, self.clock)
+        return FlowContext(self.runner, feed,
                            FlowEvents(), cluster, nodes, clock=self.clock)
 
     def action_open_switchover(self) -> None:
         """Open the switchover runbook on the cluster on screen."""
-        if not self.actions_enabled or isinstance(self.screen, SwitchoverScreen):
+        if (not self.actions_enabled or self.action_running
+                or isinstance(self.screen, SwitchoverScreen)):
             return
         snapshot = self.latest_snapshot()
         if snapshot is None or snapshot.cluster is None:

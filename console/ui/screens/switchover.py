@@ -109,7 +109,7 @@ class SwitchoverScreen(Screen[None]):
     | enter | Run the current step (start the switchover when none is saved). |
     | n | At the failback step: finish without failing back. |
     | a | Abandon the saved switchover (the cluster stays as it is). |
-    | escape | Back to the cluster; the flow stays saved. |
+    | escape | Back to the cluster; the flow stays saved (not while a step runs). |
     """
 
     DEFAULT_CSS = """
@@ -134,7 +134,7 @@ class SwitchoverScreen(Screen[None]):
                 tooltip="Finish the switchover without failing the VIP back"),
         Binding("a", "abandon_switchover", "Abandon", id="console.abandon-switchover",
                 tooltip="Forget the saved switchover; the cluster stays as it is"),
-        Binding("escape", "app.pop_screen", "Back", id="console.leave-switchover",
+        Binding("escape", "leave_switchover", "Back", id="console.leave-switchover",
                 tooltip="Back to the cluster; the switchover stays saved"),
     ]
 
@@ -263,6 +263,8 @@ class SwitchoverScreen(Screen[None]):
         if action == "skip_failback":
             at_failback = self.state is not None and self.state.step is Step.FAILBACK
             return (None if self.running or self.problem else True) if at_failback else False
+        if action == "leave_switchover":
+            return None if self.running else True
         if action == "abandon_switchover":
             return None if self.running else (True if self.state or self.problem else False)
         return True
@@ -275,6 +277,13 @@ class SwitchoverScreen(Screen[None]):
             self.dismiss()
             return
         self._begin(self.context)
+
+    def action_leave_switchover(self) -> None:
+        """Back to the cluster, unless a step runs (leaving would cancel it half-way)."""
+        if self.running:
+            self.app.notify("a step is running: wait for it to end", title="switchover")
+            return
+        self.dismiss()
 
     def action_skip_failback(self) -> None:
         """Finish without failing back."""
