@@ -17,10 +17,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from console.actions.eligibility import colocated_services
 from console.actions.guards import main_vip
 from console.model.cluster import ClusterSnapshot
-from console.model.live.snapshot import KernelTruth, LiveSnapshot
 from console.model.types import CibVersion
 
 FORMAT = "hacon-switchover/1"
@@ -190,24 +188,33 @@ def drift(state: Switchover, cluster: ClusterSnapshot) -> str | None:
     vip = cluster.vips.get(state.vip)
     if vip is None:
         return f"the VIP {state.vip} is no longer configured"
-    where = ", ".join(vip.holder_nodes) or "no node"
     if state.step is Step.STANDBY:
-        if node.standby:
-            return (f"{state.node} is already in standby, but the runbook has not put it there "
-                    "yet: someone else is switching it")
-        if vip.holder_nodes != (state.node,):
-            return (f"{state.vip} runs on {where}, not on {state.node} where the runbook "
-                    "found it")
-    elif state.step in (Step.VERIFY, Step.PAUSE, Step.ONLINE):
-        if not node.standby:
-            return (f"{state.node} is online again, but the runbook left it in standby: "
-                    "someone brought it online by hand")
-        if vip.holder_nodes != (state.peer,):
-            return (f"{state.vip} runs on {where}, not on {state.peer} where the runbook "
-                    "left it")
-    elif state.step is Step.FAILBACK and node.standby:
+        return _before_standby(state, node.standby, vip.holder_nodes)
+    if state.step in (Step.VERIFY, Step.PAUSE, Step.ONLINE):
+        return _while_in_standby(state, node.standby, vip.holder_nodes)
+    if state.step is Step.FAILBACK and node.standby:
         return (f"{state.node} is in standby again, but the runbook brought it online: "
                 "someone put it back by hand")
+    return None
+
+
+def _before_standby(state: Switchover, standby: bool, holders: tuple[str, ...]) -> str | None:
+    if standby:
+        return (f"{state.node} is already in standby, but the runbook has not put it there "
+                "yet: someone else is switching it")
+    if holders != (state.node,):
+        return (f"{state.vip} runs on {', '.join(holders) or 'no node'}, not on {state.node} "
+                "where the runbook found it")
+    return None
+
+
+def _while_in_standby(state: Switchover, standby: bool, holders: tuple[str, ...]) -> str | None:
+    if not standby:
+        return (f"{state.node} is online again, but the runbook left it in standby: "
+                "someone brought it online by hand")
+    if holders != (state.peer,):
+        return (f"{state.vip} runs on {', '.join(holders) or 'no node'}, not on {state.peer} "
+                "where the runbook left it")
     return None
 
 
@@ -233,74 +240,6 @@ def last_version(state: Switchover) -> CibVersion | None:
             except ValueError:
                 return None
     return None
-
-
-def takeover_check(state: Switchover, snapshot: LiveSnapshot) -> tuple[tuple[str, ...],
-                                                                      tuple[str, ...]]:
-    """The verify step on one fresh look at every node: (what holds, what does not).
-
-    Pacemaker's word (the VIP and its services on the peer), the kernel's (the VIP's address
-    bound on the peer only), the service probe where one is configured, and the SIP probe of
-    the VIP where the client probes ran.
-    """
-    cluster = snapshot.cluster
-    vip = cluster.vips.get(state.vip) if cluster is not None else None
-    if cluster is None or vip is None or state.peer is None:
-        return (), ("no node gave its CIB, or the VIP is gone: nothing to check",)
-    checks = [_pacemaker_check(vip.id, vip.holder_nodes, state.peer)]
-    checks += [_service_check(cluster, service, state.peer)
-               for service in colocated_services(cluster, vip)]
-    checks.append(_kernel_check(snapshot, vip.id, state.peer))
-    checks.append(_probe_check(snapshot, state.peer))
-    checks.append(_sip_check(snapshot, vip.id))
-    held = tuple(text for ok, text in checks if ok)
-    failed = tuple(text for ok, text in checks if not ok)
-    return held, failed
-
-
-def _pacemaker_check(vip: str, holders: tuple[str, ...], peer: str) -> tuple[bool, str]:
-    if holders == (peer,):
-        return True, f"Pacemaker runs {vip} on {peer}"
-    return False, f"Pacemaker runs {vip} on {', '.join(holders) or 'no node'}, not on {peer}"
-
-
-def _service_check(cluster: ClusterSnapshot, service: str, peer: str) -> tuple[bool, str]:
-    resource = cluster.resources.get(service)
-    running = tuple(resource.active_on) if resource is not None else ()
-    if running == (peer,) and resource is not None and not resource.failed:
-        return True, f"Pacemaker runs {service} on {peer}"
-    return False, f"{service} runs on {', '.join(running) or 'no node'}, not on {peer}"
-
-
-def _kernel_check(snapshot: LiveSnapshot, vip: str, peer: str) -> tuple[bool, str]:
-    truth = snapshot.vip_truth.get(vip)
-    if truth is None or truth.truth is KernelTruth.UNKNOWN:
-        return False, f"the nodes' address lists do not tell where {vip} is bound"
-    address = truth.address or vip
-    if truth.bound_on == (peer,):
-        return True, f"the kernel has {address} on {peer} only"
-    return False, f"the kernel has {address} on {', '.join(truth.bound_on) or 'no node'}"
-
-
-def _probe_check(snapshot: LiveSnapshot, peer: str) -> tuple[bool, str]:
-    view = snapshot.views.get(peer)
-    running = view.service_running if view is not None else None
-    if running is None:
-        return True, "the service process is not probed (no --service): Pacemaker's word only"
-    if running:
-        return True, f"the service's process runs on {peer}"
-    return False, f"the service's process does not run on {peer}"
-
-
-def _sip_check(snapshot: LiveSnapshot, vip: str) -> tuple[bool, str]:
-    view = snapshot.client_view.get(vip)
-    answers = dict(view.service) if view is not None else {}
-    if not answers:
-        return True, "SIP on the VIP is not probed here (--probe-clients)"
-    silent = sorted(origin for origin, answer in answers.items() if not answer.answered)
-    if silent:
-        return False, f"SIP OPTIONS on the VIP got no answer from {', '.join(silent)}"
-    return True, f"SIP OPTIONS on the VIP answered ({', '.join(sorted(answers))})"
 
 
 def age_text(seconds: float) -> str:

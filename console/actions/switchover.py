@@ -41,8 +41,8 @@ from console.actions.runbook import (
     settled,
     started,
     stopped,
-    takeover_check,
 )
+from console.actions.takeover import takeover_check
 from console.actions.runner import RunEvents, RunReport, RunSettings, done, exit_status, run_request
 from console.model.live.snapshot import LiveSnapshot
 from console.model.types import CibVersion

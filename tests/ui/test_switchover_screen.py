@@ -13,6 +13,7 @@ from console.actions import runbook_store
 from console.actions.runbook import Step
 from console.ui.keymap import key_entries
 from console.ui.palette import command_name
+from console.ui.screens.abandon_switchover import AbandonScreen
 from console.ui.screens.confirm_action import ConfirmActionScreen
 from console.ui.screens.switchover import SwitchoverScreen
 from tests.actions.switchover_helpers import look
@@ -157,3 +158,47 @@ async def test_the_palette_and_the_help_name_the_runbook(make_app: AppFactory) -
         await until_shown(pilot)
         names = [command_name(entry) for entry in key_entries(app, app.screen)]
         assert "everywhere: Open switchover" in names
+
+
+async def test_a_abandons_the_saved_flow_after_asking(make_app: AppFactory) -> None:
+    cluster, runner = demo_cluster()
+    clock = FixedClock()
+    saved_at_pause(cluster, clock() - 300)
+    app = make_app(source=DemoSource(runner, clock), runner=runner, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until_shown(pilot)
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(app.screen, SwitchoverScreen))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AbandonScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is app.main_screen)
+    assert runbook_store.load("demo") is None
+    assert [(e["action"], e["outcome"]) for e in audit_entries()] == [
+        ("switchover abandon", "cancelled")]
+    assert runner.writes() == []  # the cluster stays as it is
+
+
+async def test_an_unreadable_saved_file_is_named_and_only_set_aside(
+        make_app: AppFactory) -> None:
+    _, runner = demo_cluster()
+    clock = FixedClock()
+    path = runbook_store.path_for("demo")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not json at all")
+    app = make_app(source=DemoSource(runner, clock), runner=runner, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until_shown(pilot)
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(app.screen, SwitchoverScreen))
+        screen = app.screen
+        assert isinstance(screen, SwitchoverScreen)
+        assert text_of(screen, "#switchover-drift").startswith(
+            f"Stopped: the saved switchover {path} cannot be read: not JSON")
+        assert screen.check_action("run_step", ()) is None
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AbandonScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is app.main_screen)
+    [aside] = path.parent.glob("demo.json.unreadable-*")
+    assert aside.read_text() == "not json at all"

@@ -18,11 +18,10 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
+from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, Log, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Log, Static
 
 from console.actions import runbook_store
 from console.actions.plans import ActionPlan
@@ -43,6 +42,7 @@ from console.actions.switchover import FlowContext, FlowEvents, StepReport, aban
 from console.model.live.snapshot import LiveSnapshot
 from console.ui.actions_flow import ActionsApp
 from console.ui.inert import inert
+from console.ui.screens.abandon_switchover import AbandonScreen
 from console.ui.screens.confirm_action import ConfirmActionScreen
 
 CATCH_UP_S = 10.0
@@ -382,48 +382,6 @@ class SwitchoverScreen(Screen[None]):
         if callable(refresh):
             refresh()
         self.refresh_flow()
-
-
-class AbandonScreen(ModalScreen[bool]):
-    """"Abandon the switchover of node-a?" y / n."""
-
-    DEFAULT_CSS = """
-    AbandonScreen {
-        align: center middle;
-        & > Vertical { width: 70; height: auto; border: thick $warning; background: $surface;
-                       padding: 1 2; }
-        & #abandon-buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
-        & Button { margin: 0 0 0 2; }
-    }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="console.confirm-abandon"),
-        Binding("n,escape", "answer(False)", "No", id="console.cancel-abandon"),
-    ]
-
-    def __init__(self, state: Switchover | None) -> None:
-        super().__init__()
-        self.state = state
-
-    def compose(self) -> ComposeResult:
-        what = (f"Abandon the switchover of {self.state.node}?" if self.state
-                else "Set the unreadable saved switchover aside?")
-        with Vertical():
-            yield Static(inert(what))
-            yield Static(Content("The cluster stays exactly as it is; hacon forgets the flow."))
-            with Horizontal(id="abandon-buttons"):
-                yield Button("Yes (y)", id="abandon-yes", variant="warning")
-                yield Button("No (n)", id="abandon-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#abandon-no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "abandon-yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 def _vip_holder(snapshot: LiveSnapshot | None) -> str | None:
