@@ -44,6 +44,7 @@ from console.actions.runbook import (
 )
 from console.actions.takeover import takeover_check
 from console.actions.runner import RunEvents, RunReport, RunSettings, done, exit_status, run_request
+from console.model.cluster import ClusterSnapshot
 from console.model.live.snapshot import LiveSnapshot
 from console.model.types import CibVersion
 from console.transport.base import CommandRunner
@@ -223,13 +224,20 @@ def _failback_skipped(state: Switchover, snapshot: LiveSnapshot,
     """The optional failback left out: not asked for, or nothing to fail back."""
     why = None if context.failback else "not asked for"
     if why is None and snapshot.cluster is not None:
-        reason = failback_blocked_reason(snapshot.cluster)
-        if reason is not None and any(text in reason for text in FAILBACK_NOT_NEEDED):
-            why = reason
+        why = failback_not_needed(snapshot.cluster)
     if why is None:
         return None
     return StepReport(finished_without_failback(state, context.clock(), why), True,
                       f"skipped: {why}", EXIT_OK)
+
+
+def failback_not_needed(cluster: ClusterSnapshot) -> str | None:
+    """Why failing back makes no sense here (the VIP is on its preferred node, or has none),
+    or None: then the failback's own guard and preview decide."""
+    reason = failback_blocked_reason(cluster)
+    if reason is not None and any(text in reason for text in FAILBACK_NOT_NEEDED):
+        return reason
+    return None
 
 
 async def _verify_step(state: Switchover, snapshot: LiveSnapshot,

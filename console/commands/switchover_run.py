@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 
 from console.actions import runbook_store
+from console.actions.guards import main_vip
 from console.actions.runbook import (
     RunbookFileError,
     RunbookRefused,
@@ -27,6 +28,7 @@ from console.actions.switchover import (
     FlowEvents,
     abandon,
     drifted,
+    failback_not_needed,
     fresh_enough,
     run_step,
     start,
@@ -149,7 +151,9 @@ def _show(state: Switchover, *, aged: bool = True) -> None:
 async def _go(state: Switchover | None, snapshot: LiveSnapshot, context: FlowContext,
               args: argparse.Namespace) -> int:
     if state is None:
-        _ask("Start a switchover of the VIP holder (standby, verify, pause, online)", args)
+        holder = _vip_holder(snapshot)
+        _ask(f"Start a switchover of {holder or 'the VIP holder'}: standby, verify, pause for "
+             "the maintenance, online", args)
         try:
             state = await start(snapshot, context)
         except RunbookRefused as refused:
@@ -163,7 +167,8 @@ async def _go(state: Switchover | None, snapshot: LiveSnapshot, context: FlowCon
             _say(f"the cluster changed under the switchover: {problem}; it will not go on "
                  "(`hacon switchover --abandon` forgets it)")
             return EXIT_REFUSED
-        _ask("Continue this switchover", args)
+        _ask("Continue this switchover (no: it stays saved; `hacon switchover --abandon` "
+             "forgets it)", args)
     return await _steps(state, context, args)
 
 
@@ -175,7 +180,7 @@ async def _steps(state: Switchover, context: FlowContext, args: argparse.Namespa
                  "again to bring it online")
             return EXIT_OK
         if state.step is Step.FAILBACK:
-            context = replace(context, failback=_wants_failback(args))
+            context = replace(context, failback=await _wants_failback(context, args))
         _say(f"step: {state.title(state.step)}")
         report = await run_step(state, context)
         for line in report.found:
@@ -192,12 +197,22 @@ async def _steps(state: Switchover, context: FlowContext, args: argparse.Namespa
     return EXIT_OK
 
 
-def _wants_failback(args: argparse.Namespace) -> bool:
+async def _wants_failback(context: FlowContext, args: argparse.Namespace) -> bool:
+    """--failback/--no-failback; else skipped with --yes; else asked, when there is a
+    preferred node to fail back to (otherwise the step says why it is skipped)."""
     if args.failback is not None:
         return bool(args.failback)
     if args.yes:
         return False
+    cluster = (await context.feed.fresh()).cluster
+    if cluster is None or failback_not_needed(cluster) is not None:
+        return True
     return _confirmed("Fail the VIP back to its preferred node now")
+
+
+def _vip_holder(snapshot: LiveSnapshot) -> str | None:
+    vip = main_vip(snapshot.cluster) if snapshot.cluster is not None else None
+    return vip.holder_nodes[0] if vip is not None and len(vip.holder_nodes) == 1 else None
 
 
 def _ask(question: str, args: argparse.Namespace) -> None:
