@@ -18,7 +18,8 @@ from console.presentation.advice import (
     refusal_next_step,
 )
 from console.model.live.advisories import Advisory, Severity
-from console.presentation.rows import build_view, status_cell
+from console.presentation.rows import status_cell
+from console.presentation.snapshot_view import build_view
 from console.model.snapshot import parse_cib
 from tests.hacon_process import hacon
 from tests.support import snapshots as b

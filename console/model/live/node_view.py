@@ -52,6 +52,11 @@ class ProbeSection(StrEnum):
     """stonith_admin --history '*' --output-as=xml: this node's fencer history."""
 
 
+def failure_text(stdout: str, stderr: str) -> str:
+    """A failed command's words on one line: its stderr, or its stdout when stderr is empty."""
+    return " ".join(stderr.split()) or " ".join(stdout.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """One command's share of a probe session, decoded; `name` says which probe it is."""
@@ -68,7 +73,7 @@ class Section:
 
     def error_line(self) -> str:
         """One line saying why the command failed, for an operator."""
-        text = " ".join(self.stderr.split()) or " ".join(self.stdout.split())
+        text = failure_text(self.stdout, self.stderr)
         if self.exit_status is None:
             return f"{self.name}: did not complete" + (f" ({text})" if text else "")
         return f"{self.name}: exit {self.exit_status}" + (f": {text[:200]}" if text else "")

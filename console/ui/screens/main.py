@@ -26,11 +26,10 @@ from console.presentation.banner import BannerLine, alert_lines, source_text, vi
 from console.presentation.rows import (
     Cell,
     Row,
-    SnapshotView,
-    build_view,
     is_file_snapshot,
     node_rows,
 )
+from console.presentation.snapshot_view import SnapshotView, build_view
 from console.presentation.partitions import partition_columns
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
