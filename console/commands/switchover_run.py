@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from console.actions import runbook_store
 from console.actions.guards import main_vip
@@ -40,6 +41,9 @@ from console.config import ConfigError, load_config
 from console.model.live.snapshot import LiveSnapshot
 from console.model.text_safety import printable
 from console.model.types import CibVersion
+
+if TYPE_CHECKING:
+    from console.transport.poller import ClusterPoller
 
 EXIT_REFUSED = 3
 FRESH_LIMIT_S = 30.0
@@ -88,17 +92,19 @@ async def _connected(target: status_live.Target, args: argparse.Namespace) -> in
 class PollerFeed:
     """Fresh looks at the cluster from the poller (the flow's `SnapshotFeed`)."""
 
-    def __init__(self, poller: object) -> None:
+    def __init__(self, poller: ClusterPoller) -> None:
         self.poller = poller
 
     async def fresh(self, at_least: CibVersion | None = None) -> LiveSnapshot:
+        """The first snapshot in which every node answered after this call (with `at_least`
+        its CIB version); the newest one after `FRESH_LIMIT_S`."""
         asked, deadline = time.time(), time.monotonic() + FRESH_LIMIT_S
-        self.poller.refresh_now()  # type: ignore[attr-defined]
+        self.poller.refresh_now()
         while True:
-            snapshot: LiveSnapshot = await self.poller.next_snapshot()  # type: ignore[attr-defined]
+            snapshot = await self.poller.next_snapshot()
             if fresh_enough(snapshot, asked, at_least) or time.monotonic() > deadline:
                 return snapshot
-            self.poller.refresh_now()  # type: ignore[attr-defined]
+            self.poller.refresh_now()
 
 
 async def run_flow(snapshot: LiveSnapshot, context: FlowContext,
