@@ -48,9 +48,6 @@ from console.ui.screens.confirm_action import ConfirmActionScreen
 CATCH_UP_S = 10.0
 """How long after a step the screen waits for the source to show its effect."""
 MARKS = {"done": "✓", "current": "▶", "todo": "·"}
-GO_LABELS = {None: "Start", Step.STANDBY: "Standby", Step.VERIFY: "Verify",
-             Step.PAUSE: "Maintenance done", Step.ONLINE: "Online", Step.FAILBACK: "Failback",
-             Step.DONE: "Close"}
 
 
 class FlowSaid(Message):
@@ -153,6 +150,7 @@ class SwitchoverScreen(Screen[None]):
         """Why the flow may not go on (the cluster changed under it, an unreadable file)."""
         self.unreadable = False
         """The saved file cannot be read: only setting it aside is offered."""
+        self._keys_shown_for: object = None
         self.catching_up_until = 0.0
         """Until then (monotonic), a snapshot older than the step just run is not judged: the
         source has not brought the step's effect yet."""
@@ -205,7 +203,11 @@ class SwitchoverScreen(Screen[None]):
         changed = f"Stopped: {self.problem}" if self.problem else ""
         self.query_one("#switchover-drift", Static).update(inert(changed))
         self.query_one("#switchover-note", Static).update(inert(self._version_note(state)))
-        self.refresh_bindings()
+        keys_depend_on = (self.running, self.problem, state.step if state else None)
+        if keys_depend_on != self._keys_shown_for:
+            # Only on a change: the footer is redrawn whole, and this runs every second.
+            self._keys_shown_for = keys_depend_on
+            self.refresh_bindings()
 
     def _drift(self, state: Switchover | None) -> str | None:
         """What changed under the saved flow, judged on a snapshot at least as new as the
@@ -263,8 +265,6 @@ class SwitchoverScreen(Screen[None]):
         if action == "skip_failback":
             at_failback = self.state is not None and self.state.step is Step.FAILBACK
             return (None if self.running or self.problem else True) if at_failback else False
-        if action == "leave_switchover":
-            return None if self.running else True
         if action == "abandon_switchover":
             return None if self.running else (True if self.state or self.problem else False)
         return True
