@@ -13,7 +13,9 @@ from enum import Enum
 from typing import Protocol
 
 from console.actions import fence, fixes, guards, lifecycle, plans, upkeep
+from console.actions.fence_side import fence_run_on
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
+from console.model.live.snapshot import LiveSnapshot
 
 
 class Target(Protocol):
@@ -44,6 +46,7 @@ class Executor(str, Enum):
 
 Guard = Callable[[guards.Snapshot, Target, "float | None"], "str | None"]
 Planner = Callable[[bytes, Target, str], ActionPlan]
+RunOn = Callable[[LiveSnapshot, Target], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,15 @@ class ActionSpec:
     stamped: bool = False
     """The request carries the moment it was asked (`when`): maintenance's start, or the time
     expiry is judged at."""
+    chooses_node: RunOn | None = None
+    """Where to read the CIB and run the command, when not the snapshot's source node (a
+    fence runs on the side of a partition that does not include the node)."""
+
+    def run_on(self, snapshot: LiveSnapshot, target: Target) -> str | None:
+        """The node the runner plans on and runs the command on."""
+        if self.chooses_node is None:
+            return snapshot.source_node
+        return self.chooses_node(snapshot, target)
 
     def target_of(self, target: Target) -> str | None:
         """The node or resource acted on (the audit journal's target)."""
@@ -150,7 +162,8 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                lambda snap, t, now: fence.fence_blocked_reason(snap, t.node or "", now=now),
                lambda cib, t, run_on: fence.plan_fence(cib, needed(t.node, "node"),
                                                        run_on=run_on),
-               Executor.TOOL),
+               Executor.TOOL,
+               chooses_node=lambda snap, t: fence_run_on(snap, t.node or "")),
     ActionSpec(ActionKind.FIX_COLOCATION, "fix vip-not-colocated", False,
                lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_COLOCATION, now=now),
                lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_COLOCATION, run_on=run_on)),

@@ -104,7 +104,7 @@ async def run_request(request: GuardedRequest, snapshot: LiveSnapshot, runner: C
         request = replace(request, when=cib_time(settings.now or time.time()))
     journal = _Journal(request, snapshot, settings.cluster, events)
     reason = request.guard_reason(snapshot, now=settings.now)
-    run_on = snapshot.source_node
+    run_on = spec_of(request.kind).run_on(snapshot, request)
     if reason is None and run_on is None:
         reason = "no node gave its CIB"
     if reason is not None:

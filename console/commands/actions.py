@@ -18,7 +18,8 @@ when an action runs, so that `hacon status` does not load the executor, the plan
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from console.commands import status_live
 
@@ -82,6 +83,22 @@ def _maintenance_arguments(parser: argparse.ArgumentParser) -> None:
     scope.add_argument("--node", metavar="NODE", help="only this node")
     scope.add_argument("--resource", metavar="RESOURCE",
                        help="only this resource (is-managed=false)")
+
+
+NEGATIVE_VALUE = re.compile(r"-\d")
+"""A value argparse would take for an option ("-5m") and answer with its usage."""
+
+
+def glue_negative_values(argv: Sequence[str]) -> list[str]:
+    """`--lifetime -5m` as `--lifetime=-5m`, so that the lifetime's own check says in one line
+    why it is wrong (argparse would print its usage and "expected one argument")."""
+    glued: list[str] = []
+    for word in argv:
+        if glued and glued[-1] == "--lifetime" and NEGATIVE_VALUE.match(word):
+            glued[-1] = f"--lifetime={word}"
+        else:
+            glued.append(word)
+    return glued
 
 
 def _lifetime_argument(parser: argparse.ArgumentParser, example: str) -> None:
