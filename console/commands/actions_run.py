@@ -223,3 +223,7 @@ def run_audit(args: argparse.Namespace) -> int:
         line = json.dumps(entry) if args.json else printable(audit.format_entry(entry))
         sys.stdout.write(line + "\n")
     return EXIT_OK
+
+
+TerminalEvents = _TerminalEvents
+"""The terminal's way of following a guarded action (`hacon switchover` runs them too)."""
