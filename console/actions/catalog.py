@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import fence, fixes, guards, lifecycle, plans, upkeep
+from console.actions import config_edits, fence, fixes, guards, lifecycle, plans, upkeep
 from console.actions.fence_side import fence_run_on
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
 from console.model.live.snapshot import LiveSnapshot
@@ -32,6 +32,9 @@ class Target(Protocol):
 
     @property
     def force(self) -> bool: ...
+
+    @property
+    def value(self) -> str | None: ...
 
 
 class Executor(str, Enum):
@@ -176,6 +179,22 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
     ActionSpec(ActionKind.FIX_PREFERRED, "fix no-preferred-node", False,
                lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_PREFERRED, now=now),
                lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_PREFERRED, run_on=run_on)),
+    ActionSpec(ActionKind.FIX_THRESHOLD, "fix no-migration-threshold", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_THRESHOLD, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_THRESHOLD, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_STICKINESS, "config stickiness", False,
+               lambda snap, t, now: config_edits.stickiness_blocked_reason(snap, t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_stickiness(cib, t.value, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_PREFER, "config prefer", False,
+               lambda snap, t, now: config_edits.prefer_blocked_reason(snap, t.resource, t.node,
+                                                                       t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_prefer(
+                   cib, needed(t.resource, "resource"), t.node, t.value, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_THRESHOLD, "config threshold", False,
+               lambda snap, t, now: config_edits.threshold_blocked_reason(snap, t.resource,
+                                                                          t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_threshold(
+                   cib, needed(t.resource, "resource"), t.value, run_on=run_on)),
 )}
 """Every guarded action, by kind."""
 

@@ -110,10 +110,11 @@ async def read_version(runner: CommandRunner, node: str) -> CibVersion:
 
 async def prepare(kind: ActionKind, runner: CommandRunner, run_on: str, *,
                   node: str | None = None, resource: str | None = None,
-                  when: str | None = None, force: bool = False) -> ActionPlan:
+                  when: str | None = None, force: bool = False,
+                  value: str | None = None) -> ActionPlan:
     """Read a fresh CIB on `run_on` and plan the action on it (raises ActionRefused)."""
     cib = await fetch_cib(runner, run_on)
-    return catalog.plan_on(cib, kind, _Target(node, resource, when, force), run_on)
+    return catalog.plan_on(cib, kind, _Target(node, resource, when, force, value), run_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ class _Target:
     resource: str | None
     when: str | None
     force: bool
+    value: str | None = None
 
 
 # -- preview -----------------------------------------------------------------------------------

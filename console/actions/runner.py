@@ -123,7 +123,7 @@ async def _previewed_plan(request: GuardedRequest, runner: CommandRunner, run_on
     try:
         return await preview(await prepare(request.kind, runner, run_on, node=request.node,
                                            resource=request.resource, when=request.when,
-                                           force=request.force),
+                                           force=request.force, value=request.value),
                              runner)
     except ActionRefused as refused:
         await journal.entry("refused", refused.reason)

@@ -63,6 +63,10 @@ CASES: dict[ActionKind, tuple[bytes, Target]] = {
     ActionKind.FIX_ORDER: (NO_ORDER, Target()),
     ActionKind.FIX_STICKINESS: (NO_DEFAULTS, Target()),
     ActionKind.FIX_PREFERRED: (HEALTHY, Target()),
+    ActionKind.FIX_THRESHOLD: (HEALTHY, Target()),
+    ActionKind.CONFIG_STICKINESS: (HEALTHY, Target(value="100")),
+    ActionKind.CONFIG_PREFER: (HEALTHY, Target(resource="ClusterIP", node="node-b", value="50")),
+    ActionKind.CONFIG_THRESHOLD: (HEALTHY, Target(resource="OSIPS", value="3")),
 }
 TOOLS = {ActionKind.CLEANUP, ActionKind.REFRESH, ActionKind.FENCE}
 

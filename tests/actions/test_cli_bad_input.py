@@ -50,6 +50,9 @@ async def hacon_on(demo: DemoRuntime, *argv: str) -> int:
     (("clear", "Nope"), "Nope is not a resource of this cluster"),
     (("maintenance", "on", "--node", "node-z"), "node-z is not a node of this cluster"),
     (("maintenance", "on", "--resource", "Nope"), "Nope is not a resource of this cluster"),
+    (("config", "threshold", "Nope", "3"), "Nope is not a resource of this cluster"),
+    (("config", "prefer", "ClusterIP", "node-z=5"), "node-z is not a node of this cluster"),
+    (("config", "prefer", "Nope", "node-a=INFINITY"), "Nope is not a resource of this cluster"),
 ])
 async def test_bad_input_is_one_line_exit_2_and_the_cib_stays_untouched(
         capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], reason: str) -> None:
@@ -84,6 +87,14 @@ REFUSALS: dict[ActionKind, tuple[str | None, tuple[str, ...], str]] = {
     ActionKind.FIX_ORDER: (None, ("fix", "vip-not-ordered"), "no vip-not-ordered"),
     ActionKind.FIX_STICKINESS: (None, ("fix", "no-stickiness"), "no no-stickiness"),
     ActionKind.FIX_PREFERRED: (None, ("fix", "no-preferred-node"), "no no-preferred-node"),
+    ActionKind.FIX_THRESHOLD: (None, ("fix", "no-migration-threshold"),
+                               "no no-migration-threshold"),
+    ActionKind.CONFIG_STICKINESS: (None, ("config", "stickiness", "1"),
+                                   "resource-stickiness is already 1"),
+    ActionKind.CONFIG_PREFER: (None, ("config", "prefer", "ClusterIP", "node-a=1"),
+                               "already gives ClusterIP score 1 on node-a"),
+    ActionKind.CONFIG_THRESHOLD: (None, ("config", "threshold", "OSIPS", "3"),
+                                  "OSIPS has migration-threshold=3 already"),
 }
 
 
