@@ -342,8 +342,7 @@ def _no_fence_device(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Pa
 
 def _fencing_mark_left(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
     what, why = _split(advisory)
-    return (what, why, "Remove the mark once no fence of the node is under way (hacon already "
-            "ignores it). hacon has no action for this.",
+    return (what, why, "Remove the mark (hacon ignores it already; it has no action for this).",
             NextStep(None, clear_command(advisory.subject)))
 
 
