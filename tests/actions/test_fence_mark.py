@@ -22,9 +22,11 @@ from test_fence import TWO, fenced
 from test_plans import TOOL_PATH, cibadmin_patch
 from test_plans import pytestmark  # noqa: F401 - skip without Pacemaker's tools
 
-from console.actions import execute, fence, guards
+from console.actions import audit, execute, fence, guards
 from console.actions.execute import ActionOutcome, OutcomeStatus
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
+from console.actions.requests import GuardedRequest
+from console.actions.runner import Ending, RunEvents, RunSettings, run_request
 from console.actions.upkeep import cib_time
 from console.demo.cluster import DemoCluster
 from console.demo.timeline import FakeClock
@@ -40,6 +42,7 @@ from console.model.live.live_advisories import live_advisories
 from console.presentation.advice import next_step
 from console.transport.base import CommandResult
 from tests.support.snapshots import live as live_snapshot
+from tests.ui.actions_fixtures import live_from
 
 NODES = ("node-a", "node-b")
 
@@ -265,3 +268,21 @@ async def test_a_failed_fence_removes_its_mark_and_says_so() -> None:
     assert cluster.partition_of(holder).config.marks == ()
     assert guards.standby_blocked_reason(parse_cib(await execute.fetch_cib(runner, holder)),
                                          holder) is None
+
+
+class Typing(RunEvents):
+    async def confirm(self, plan: ActionPlan) -> str | None:
+        return None if plan.typed_confirmation == plan.node else "not typed"
+
+
+async def test_the_journal_entry_of_a_fence_names_the_mark_and_its_removal() -> None:
+    cluster, clock = demo()
+    runner = FailingFence(cluster, clock)
+    peer = next(node for node in NODES if node != cluster.holders("ClusterIP")[0])
+    report = await run_request(GuardedRequest(ActionKind.FENCE, node=peer), live_from(runner),
+                               runner, RunSettings("demo", nodes=NODES), Typing())
+    assert report.ending is Ending.EXECUTED
+    [entry] = audit.read_entries()
+    assert (entry["action"], entry["target"], entry["outcome"]) == ("fence", peer, "failed")
+    assert re.search(rf"; mark {MARK_ATTRIBUTE}=\S+ \(from \S+\) removed$", entry["message"])
+    assert any(f"node attribute {MARK_ATTRIBUTE}" in line for line in entry["predicted"])
