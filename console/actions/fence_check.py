@@ -23,9 +23,10 @@ from console.actions.execute import (
     fetch_cib,
 )
 from console.actions.fence import unmark_patch
+from console.actions.patchset import PatchError
 from console.actions.plans import PATCH_ARGV, ActionPlan
-from console.model.errors import CibParseError
 from console.model.constraints.dates import parse_iso_datetime
+from console.model.errors import CibParseError
 from console.model.fencing_mark import MARK_ATTRIBUTE, STALE_AFTER_S, clear_command, mark_value
 from console.model.live.fencing import FencingState, event_text, parse_fence_history
 from console.transport import argv as node_argv
@@ -89,7 +90,7 @@ async def _remove_mark(run_on: str, node: str, runner: CommandRunner) -> str | N
             if patch is None:
                 return None
             result = await runner.run(run_on, PATCH_ARGV, timeout=COMMAND_TIMEOUT_S, input=patch)
-        except (ExecutionError, NodeUnreachable, CibParseError) as error:
+        except (ExecutionError, NodeUnreachable, CibParseError, PatchError) as error:
             return str(error)
         if result.ok:
             return None
