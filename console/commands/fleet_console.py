@@ -24,6 +24,7 @@ Below the 15 s after which data is shown as stale."""
 
 if TYPE_CHECKING:
     from console.notify import Notifier
+    from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetMember
     from console.ui.source import ClusterSource
 
@@ -68,11 +69,10 @@ def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Close
     `notifier`'s failures are shown in the console."""
     import asyncio
 
-    from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetApp
 
     async def main() -> None:
-        watch = FleetWatch({name: member.source for name, member in members.items()})
+        watch = fleet_watch(members)
         app = FleetApp(watch, members, **app_options)
         if notifier is not None:
             notifier.on_problem = lambda line: app.notify(line, title="notify",
@@ -88,3 +88,12 @@ def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Close
 
     asyncio.run(main())
     return EXIT_OK
+
+
+def fleet_watch(members: Mapping[str, FleetMember]) -> FleetWatch:
+    """The watch over `members`: their snapshots, and their connections, which the overview
+    watches loosely until a cluster is opened."""
+    from console.transport.fleet import FleetWatch
+
+    return FleetWatch({name: member.source for name, member in members.items()},
+                      {name: member.runner for name, member in members.items()})
