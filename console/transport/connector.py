@@ -18,6 +18,7 @@ from console.transport.ssh_config import (
     KNOWN_HOSTS,
     Keepalive,
     SshSettings,
+    ciphers,
     client_options,
     keepalive_chosen,
     known_hosts_files,
@@ -149,6 +150,9 @@ async def _connect(
         "known_hosts": KNOWN_HOSTS.load(known_hosts_files(options)),
         **timing,
     }
+    preferred = ciphers(options)
+    if preferred is not None:
+        extra["encryption_algs"] = preferred
     if tunnel != ():
         extra["tunnel"] = tunnel
     return await asyncssh.connect(name, options=options, **extra)

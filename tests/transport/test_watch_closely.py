@@ -125,3 +125,16 @@ def test_the_stated_silence_bounds() -> None:
     assert CONSOLE_KEEPALIVE.silence_bound == 4.0
     assert OVERVIEW_KEEPALIVE.silence_bound == 10.0
 
+
+async def test_aes_gcm_is_preferred_unless_the_ssh_config_names_the_ciphers(
+    tmp_path: Any, fake_nodes: LocalSshServer
+) -> None:
+    """Every idle round and keepalive pays the cipher per packet: asyncssh's chacha20-poly1305
+    costs several times AES-GCM's. A `Ciphers` line in the ssh config still decides."""
+    files = fake_nodes.write_client_files(
+        tmp_path / "ssh", extra={"node-b": {"Ciphers": "chacha20-poly1305@openssh.com"}})
+    async with SshCluster(["node-a", "node-b"], settings_for(files)) as cluster:
+        negotiated = {node: (await cluster.session(node).connect()).get_extra_info("send_cipher")
+                      for node in ("node-a", "node-b")}
+    assert negotiated == {"node-a": "aes256-gcm@openssh.com",
+                          "node-b": "chacha20-poly1305@openssh.com"}
