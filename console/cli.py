@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.commands import COMMANDS, tui
+from console.commands.actions import glue_negative_values
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_FAILURE, CommandError
 from console.commands.placement import carry_console_options
 from console.model.errors import CibParseError, describe
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run hacon with the given arguments (default: sys.argv[1:]) and return the exit status."""
     parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    args, unknown = parser.parse_known_args(
+        glue_negative_values(sys.argv[1:] if argv is None else argv))
     if unknown:
         # A subcommand may answer bad options its own way (`hacon check`: UNKNOWN, exit 3).
         report = getattr(args, "usage_error", parser.error)

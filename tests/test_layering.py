@@ -11,7 +11,7 @@ PURE_MODULES = [
     "console.model", "console.model.live.verdict", "console.model.live.export",
     "console.presentation.rows", "console.presentation.banner",
     "console.actions.guards", "console.actions.plans", "console.actions.requests",
-    "console.actions.catalog",
+    "console.actions.catalog", "console.actions.runbook", "console.actions.takeover",
 ]
 FORBIDDEN_AT_RUNTIME = ["textual", "asyncssh", "rich"]
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from console.actions import fence, fixes, guards, lifecycle, plans, upkeep
+from console.actions import config_edits, fence, fixes, guards, lifecycle, plans, upkeep
+from console.actions.fence_side import fence_run_on
 from console.actions.plans import ActionKind, ActionPlan, ActionRefused
+from console.model.live.snapshot import LiveSnapshot
 
 
 class Target(Protocol):
@@ -31,6 +33,9 @@ class Target(Protocol):
     @property
     def force(self) -> bool: ...
 
+    @property
+    def value(self) -> str | None: ...
+
 
 class Executor(str, Enum):
     """How the executor applies a plan."""
@@ -44,6 +49,7 @@ class Executor(str, Enum):
 
 Guard = Callable[[guards.Snapshot, Target, "float | None"], "str | None"]
 Planner = Callable[[bytes, Target, str], ActionPlan]
+RunOn = Callable[[LiveSnapshot, Target], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,15 @@ class ActionSpec:
     stamped: bool = False
     """The request carries the moment it was asked (`when`): maintenance's start, or the time
     expiry is judged at."""
+    chooses_node: RunOn | None = None
+    """Where to read the CIB and run the command, when not the snapshot's source node (a
+    fence runs on the side of a partition that does not include the node)."""
+
+    def run_on(self, snapshot: LiveSnapshot, target: Target) -> str | None:
+        """The node the runner plans on and runs the command on."""
+        if self.chooses_node is None:
+            return snapshot.source_node
+        return self.chooses_node(snapshot, target)
 
     def target_of(self, target: Target) -> str | None:
         """The node or resource acted on (the audit journal's target)."""
@@ -150,7 +165,8 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                lambda snap, t, now: fence.fence_blocked_reason(snap, t.node or "", now=now),
                lambda cib, t, run_on: fence.plan_fence(cib, needed(t.node, "node"),
                                                        run_on=run_on),
-               Executor.TOOL),
+               Executor.TOOL,
+               chooses_node=lambda snap, t: fence_run_on(snap, t.node or "")),
     ActionSpec(ActionKind.FIX_COLOCATION, "fix vip-not-colocated", False,
                lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_COLOCATION, now=now),
                lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_COLOCATION, run_on=run_on)),
@@ -163,6 +179,22 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
     ActionSpec(ActionKind.FIX_PREFERRED, "fix no-preferred-node", False,
                lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_PREFERRED, now=now),
                lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_PREFERRED, run_on=run_on)),
+    ActionSpec(ActionKind.FIX_THRESHOLD, "fix no-migration-threshold", False,
+               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_THRESHOLD, now=now),
+               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_THRESHOLD, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_STICKINESS, "config stickiness", False,
+               lambda snap, t, now: config_edits.stickiness_blocked_reason(snap, t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_stickiness(cib, t.value, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_PREFER, "config prefer", False,
+               lambda snap, t, now: config_edits.prefer_blocked_reason(snap, t.resource, t.node,
+                                                                       t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_prefer(
+                   cib, needed(t.resource, "resource"), t.node, t.value, run_on=run_on)),
+    ActionSpec(ActionKind.CONFIG_THRESHOLD, "config threshold", False,
+               lambda snap, t, now: config_edits.threshold_blocked_reason(snap, t.resource,
+                                                                          t.value, now=now),
+               lambda cib, t, run_on: config_edits.plan_threshold(
+                   cib, needed(t.resource, "resource"), t.value, run_on=run_on)),
 )}
 """Every guarded action, by kind."""
 

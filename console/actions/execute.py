@@ -109,10 +109,11 @@ async def read_version(runner: CommandRunner, node: str) -> CibVersion:
 
 async def prepare(kind: ActionKind, runner: CommandRunner, run_on: str, *,
                   node: str | None = None, resource: str | None = None,
-                  when: str | None = None, force: bool = False) -> ActionPlan:
+                  when: str | None = None, force: bool = False,
+                  value: str | None = None) -> ActionPlan:
     """Read a fresh CIB on `run_on` and plan the action on it (raises ActionRefused)."""
     cib = await fetch_cib(runner, run_on)
-    return catalog.plan_on(cib, kind, _Target(node, resource, when, force), run_on)
+    return catalog.plan_on(cib, kind, _Target(node, resource, when, force, value), run_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class _Target:
     resource: str | None
     when: str | None
     force: bool
+    value: str | None = None
 
 
 # -- preview -----------------------------------------------------------------------------------
@@ -251,6 +253,8 @@ async def _replan(confirmed: ActionPlan, current: ActionPlan,
         fresh = catalog.rebuild(current, cib)
     except ActionRefused as refused:
         return refused.reason
+    if _uses_tool(fresh) and fresh.changes != confirmed.changes:
+        return _changed_words(confirmed.changes, fresh.changes)
     if confirmed.prediction is None and not _uses_tool(fresh):
         return fresh
     fresh = await preview(fresh, runner)
@@ -261,6 +265,16 @@ async def _replan(confirmed: ActionPlan, current: ActionPlan,
         return (f"the cluster changed since the preview: it now predicts "
                 f"{fresh.prediction.summary()}; check again")
     return fresh
+
+
+def _changed_words(confirmed: tuple[str, ...], fresh: tuple[str, ...]) -> str:
+    """Why a tool's plan is refused when what it says differs from what the operator confirmed
+    (a fence whose partition healed, or that lost its quorum, since the preview)."""
+    added = [line for line in fresh if line not in confirmed]
+    if added:
+        return f"the cluster changed since the preview: it now says: {'; '.join(added)}"
+    gone = [line for line in confirmed if line not in fresh]
+    return f"the cluster changed since the preview: it no longer says: {'; '.join(gone)}"
 
 
 async def _after_commit(plan: ActionPlan, runner: CommandRunner, nodes: tuple[str, ...],

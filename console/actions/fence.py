@@ -5,6 +5,9 @@ compare-and-swap; the executor checks the guard and the preview again on a fresh
 it runs. It runs on another node than the one fenced (the target is about to lose its power).
 The preview is the scheduler's view of the cluster with the node down: what would move.
 The operator types the node's name to go ahead (even with --yes): a reboot cannot be undone.
+Unlike every other action, a fence may be asked through one side of a partition, or without
+quorum with corosync's two_node (`console.actions.fence_side`); the plan then says what is in
+doubt, and a re-check whose words differ from the confirmed ones is refused.
 """
 
 from __future__ import annotations
@@ -16,26 +19,41 @@ from lxml import etree
 
 from console.actions import guards
 from console.actions.eligibility import colocated_services, vip_candidates
+from console.actions.fence_side import fence_doubts, fence_side, fencing_node
 from console.actions.plans import ActionKind, ActionPlan, Element, _read, _refuse_if
 from console.model.cluster import ClusterSnapshot, Resource
 from console.model.text_safety import shell_word
 from console.transport import argv as node_argv
 
 Snapshot = guards.Snapshot
+FENCE_TIMEOUT_S = 20
+"""stonith_admin's own --timeout. The fencer runs the agent with it and gives the whole
+operation 1.2 times it (24 s), so a slow fencing is reported by stonith_admin itself, with its
+reason ("Fence agent did not complete within 20s"), before the executor stops waiting for the
+command (30 s). A device's own pcmk_reboot_timeout replaces it in the fencer."""
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def fence_blocked_reason(snapshot: Snapshot, node: str, *,
                          now: float | None = None) -> str | None:
-    """Why `node` may not be fenced now, or None."""
-    cluster, reason = guards.usable_for(snapshot, now, node=node)
-    if cluster is None:
-        return reason
+    """Why `node` may not be fenced now, or None (through another side of a partition too:
+    see `console.actions.fence_side`)."""
+    side = fence_side(snapshot, node, now)
+    if isinstance(side, str):
+        return side
+    cluster = side.cluster
     if not cluster.info.stonith_enabled:
         return "fencing is disabled (stonith-enabled=false): Pacemaker would not fence " + node
+    if not side.own:
+        # Another side's CIB: its configuration holds, its node states do not; the rest is
+        # checked on the fencing side's own CIB when the fence is planned there.
+        configured = [rsc for rsc in cluster.resources.values() if _is_device(rsc)]
+        if not any(_covers(device, node) for device in configured):
+            return f"no fence device can fence {node} (none lists it in pcmk_host_list/map)"
+        return None
     if not fencing_devices_for(cluster, node):
         return f"no started fence device can fence {node} (none lists it in pcmk_host_list/map)"
-    if fencing_node(cluster, node) is None:
+    if side.run_on is None:
         return f"no other node is online to run the fencing of {node}"
     return _vip_stranded(cluster, node)
 
@@ -44,8 +62,11 @@ def fencing_devices_for(cluster: ClusterSnapshot, node: str) -> tuple[str, ...]:
     """The started stonith resources whose host list or map names `node` (or that name no
     host at all: then the agent itself says which hosts it can fence)."""
     return tuple(rsc.id for rsc in sorted(cluster.resources.values(), key=lambda r: r.id)
-                 if (rsc.agent or "").startswith("stonith:") and rsc.active_on
-                 and _covers(rsc, node))
+                 if _is_device(rsc) and rsc.active_on and _covers(rsc, node))
+
+
+def _is_device(resource: Resource) -> bool:
+    return (resource.agent or "").startswith("stonith:")
 
 
 def _covers(device: Resource, node: str) -> bool:
@@ -56,13 +77,6 @@ def _covers(device: Resource, node: str) -> bool:
     hosts = set(_SEPARATORS.split(listed or ""))
     hosts |= {entry.split(":", 1)[0] for entry in _SEPARATORS.split(mapped or "") if entry}
     return node in hosts
-
-
-def fencing_node(cluster: ClusterSnapshot, node: str) -> str | None:
-    """An online node other than `node` to run stonith_admin on (the DC first), or None."""
-    others = [peer for peer in cluster.nodes.values() if peer.online and peer.name != node]
-    others.sort(key=lambda peer: (not peer.is_dc, peer.name))
-    return others[0].name if others else None
 
 
 def _vip_stranded(cluster: ClusterSnapshot, node: str) -> str | None:
@@ -86,11 +100,14 @@ def plan_fence(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     note = (f"Pacemaker's own tool, stonith_admin --reboot, has {node} power-cycled by "
             f"{devices} (asked on {runner_node}; no CIB patch: the guard is checked again on a "
             "fresh CIB just before it runs); verified by the fence history")
+    doubts = fence_doubts(snapshot, node, runner_node)
     vip = guards.main_vip(snapshot)
     return ActionPlan(
         kind=ActionKind.FENCE, title=f"Fence (reboot) {shell_word(node)}", node=node,
-        resource=None, run_on=runner_node, argv=node_argv.stonith_reboot(node), stdin=None,
-        expected_version=snapshot.version, consequences=(note,), changes=(note,),
+        resource=None, run_on=runner_node, stdin=None,
+        argv=node_argv.stonith_reboot(node, FENCE_TIMEOUT_S),
+        expected_version=snapshot.version, consequences=(note, *doubts),
+        changes=(note, *doubts),
         stops_service=True, simulate_cib=node_down(root, node), vip=vip.id if vip else None,
         services=colocated_services(snapshot, vip) if vip else (), typed_confirmation=node)
 

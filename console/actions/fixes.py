@@ -31,7 +31,7 @@ from console.actions.plans import (
 )
 from console.actions.upkeep import _write_pairs
 from console.model.cluster import ClusterSnapshot, Vip
-from console.model.live.advisories import Advisory, cluster_advisories
+from console.model.live.advisories import Advisory, cluster_advisories, restarting_forever
 from console.model.snapshot import parse_cib
 from console.model.text_safety import shell_word
 
@@ -40,12 +40,18 @@ PREFERRED_SCORE = 50
 """The location score a preferred node gets: enough to choose, far below INFINITY."""
 STICKINESS = 1
 """What `pcs` sets as rsc_defaults resource-stickiness on a new cluster."""
+MIGRATION_THRESHOLD = 3
+"""rsc_defaults migration-threshold: the third failure on a node moves the VIP and its service
+to the other one (a failing service is restarted twice in place first). No failure-timeout:
+the failed node stays out until someone has looked and cleaned up (with a preferred node, an
+expiring failcount would bring the VIP back onto the broken node by itself)."""
 
 FIX_KINDS: dict[str, ActionKind] = {
     "vip-not-colocated": ActionKind.FIX_COLOCATION,
     "vip-not-ordered": ActionKind.FIX_ORDER,
     "no-stickiness": ActionKind.FIX_STICKINESS,
     "no-preferred-node": ActionKind.FIX_PREFERRED,
+    "no-migration-threshold": ActionKind.FIX_THRESHOLD,
 }
 """The advisories a CIB patch fixes, by code, with the action that fixes each."""
 CODE_OF_KIND = {kind: code for code, kind in FIX_KINDS.items()}
@@ -55,6 +61,8 @@ FIX_SUMMARIES = {
     "vip-not-ordered": "order the VIP before the service (mandatory)",
     "no-stickiness": f"rsc_defaults resource-stickiness={STICKINESS}",
     "no-preferred-node": f"prefer the node that runs the VIP now (score {PREFERRED_SCORE})",
+    "no-migration-threshold": f"rsc_defaults migration-threshold={MIGRATION_THRESHOLD} (no "
+                              "failure-timeout: a failed node stays out until cleaned up)",
     "two-node-missing": "corosync.conf two_node: 1 (shown as a command, not applied)",
 }
 """Every code `hacon fix` knows, with what its fix does (`hacon fix --list`)."""
@@ -97,6 +105,19 @@ def fix_blocked_reason(snapshot: Snapshot, kind: ActionKind, *,
         return _one_service(cluster)[1]
     if kind is ActionKind.FIX_PREFERRED and not _main_vip(cluster).holder_nodes:
         return f"{_main_vip(cluster).id} runs nowhere: start it before choosing its node"
+    if kind is ActionKind.FIX_THRESHOLD:
+        return _own_unlimited_threshold(cluster)
+    return None
+
+
+def _own_unlimited_threshold(cluster: ClusterSnapshot) -> str | None:
+    """A resource's own migration-threshold (0, INFINITY) would win over rsc_defaults: say so."""
+    for resource_id in restarting_forever(cluster, _main_vip(cluster)):
+        own = cluster.resources[resource_id].meta.get("migration-threshold")
+        if own is not None:
+            return (f"{resource_id} sets its own migration-threshold={own}, which wins over "
+                    f"rsc_defaults: `hacon config threshold {shell_word(resource_id)} "
+                    f"{MIGRATION_THRESHOLD}` sets it")
     return None
 
 
@@ -164,6 +185,20 @@ def _order(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
 
 
 def _stickiness(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
+    set_default(builder, "resource-stickiness", str(STICKINESS))
+    return (f"resources stay where they run (rsc_defaults resource-stickiness={STICKINESS}): "
+            f"{vip.id} no longer moves back by itself when a node returns")
+
+
+def _threshold(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
+    set_default(builder, "migration-threshold", str(MIGRATION_THRESHOLD))
+    return (f"rsc_defaults migration-threshold={MIGRATION_THRESHOLD}: after {MIGRATION_THRESHOLD} "
+            "failures on a node a resource moves to another node and stays off that one until "
+            "its failures are cleaned up (hacon cleanup)")
+
+
+def set_default(builder: PatchBuilder, name: str, value: str) -> None:
+    """Set one rsc_defaults meta attribute (the section and its set created if missing)."""
     configuration = builder.cib.find("configuration")
     if configuration is None:
         raise ActionRefused("the CIB has no configuration section")
@@ -174,14 +209,12 @@ def _stickiness(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> st
         defaults = etree.Element("rsc_defaults")
         holder = etree.SubElement(defaults, "meta_attributes",
                                   id=_free_id(builder.cib, "rsc_defaults-meta_attributes"))
-        etree.SubElement(holder, "nvpair", id=f"{holder.get('id')}-resource-stickiness",
-                         name="resource-stickiness", value=str(STICKINESS))
+        etree.SubElement(holder, "nvpair", id=f"{holder.get('id')}-{name}", name=name,
+                         value=value)
         builder.create(configuration, defaults)
     else:
         _write_pairs(builder, defaults, "meta_attributes", "rsc_defaults-meta_attributes",
-                     {"resource-stickiness": str(STICKINESS)})
-    return (f"resources stay where they run (rsc_defaults resource-stickiness={STICKINESS}): "
-            f"{vip.id} no longer moves back by itself when a node returns")
+                     {name: value})
 
 
 def _prefer(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
@@ -200,4 +233,5 @@ _EDITS = {
     ActionKind.FIX_ORDER: _order,
     ActionKind.FIX_STICKINESS: _stickiness,
     ActionKind.FIX_PREFERRED: _prefer,
+    ActionKind.FIX_THRESHOLD: _threshold,
 }

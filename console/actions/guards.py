@@ -166,3 +166,16 @@ def _quorate(cluster: ClusterSnapshot) -> tuple[ClusterSnapshot | None, str | No
     if cluster.info.have_quorum is False:
         return None, "this partition has no quorum: its CIB may not be the cluster's"
     return cluster, None
+
+
+def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
+    """What the action guards read from a snapshot: the CIB version (any CIB change moves it),
+    the verdict, each node's answer and the VIPs' kernel truth, but not the data's age.
+    Equal inputs give equal guard answers."""
+    if snapshot is None:
+        return ()
+    version = snapshot.cluster.version if snapshot.cluster else None
+    views = tuple((name, view.reachable, view.quorate, view.dc, view.online, view.service_running)
+                  for name, view in sorted(snapshot.views.items()))
+    truth = tuple((vip, t.truth, t.bound_on) for vip, t in sorted(snapshot.vip_truth.items()))
+    return (version, snapshot.verdict, snapshot.split_brain, views, truth)

@@ -64,6 +64,10 @@ class ActionKind(str, Enum):
     FIX_ORDER = "fix-order"
     FIX_STICKINESS = "fix-stickiness"
     FIX_PREFERRED = "fix-preferred"
+    FIX_THRESHOLD = "fix-threshold"
+    CONFIG_STICKINESS = "config-stickiness"
+    CONFIG_PREFER = "config-prefer"
+    CONFIG_THRESHOLD = "config-threshold"
 
 
 class ActionRefused(Exception):
@@ -113,6 +117,9 @@ class ActionPlan:
     for a re-plan."""
     force: bool = False
     """The operator forced an outage (kept for a re-plan)."""
+    value: str | None = None
+    """The value a configuration edit writes (a stickiness, a score, a threshold), kept for a
+    re-plan."""
     typed_confirmation: str | None = None
     """A word the operator must type to go ahead (an accepted outage); None: yes/no."""
     prediction: Prediction | None = None

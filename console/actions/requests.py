@@ -28,6 +28,8 @@ class GuardedRequest:
     lifetime end, maintenance's start, or "now" for clearing expired constraints."""
     force: bool = False
     """The operator accepts an outage (disable of the VIP or its service), typed out."""
+    value: str | None = None
+    """The value a configuration edit writes (`hacon config`): already checked as input."""
 
     @property
     def verb(self) -> str:

@@ -104,7 +104,7 @@ async def run_request(request: GuardedRequest, snapshot: LiveSnapshot, runner: C
         request = replace(request, when=cib_time(settings.now or time.time()))
     journal = _Journal(request, snapshot, settings.cluster, events)
     reason = request.guard_reason(snapshot, now=settings.now)
-    run_on = snapshot.source_node
+    run_on = spec_of(request.kind).run_on(snapshot, request)
     if reason is None and run_on is None:
         reason = "no node gave its CIB"
     if reason is not None:
@@ -123,7 +123,7 @@ async def _previewed_plan(request: GuardedRequest, runner: CommandRunner, run_on
     try:
         return await preview(await prepare(request.kind, runner, run_on, node=request.node,
                                            resource=request.resource, when=request.when,
-                                           force=request.force),
+                                           force=request.force, value=request.value),
                              runner)
     except ActionRefused as refused:
         await journal.entry("refused", refused.reason)

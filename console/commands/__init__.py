@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from console.commands import actions, check, demo, history, status, trust
+from console.commands import actions, check, demo, history, status, switchover, trust
 
-COMMANDS: tuple[ModuleType, ...] = (status, history, check, actions, trust, demo)
+COMMANDS: tuple[ModuleType, ...] = (status, history, check, actions, switchover, trust,
+                                     demo)
 """Subcommand modules, in the order `hacon --help` lists them."""

@@ -1,4 +1,4 @@
-"""The guarded action commands (standby ... refresh, fence) and `hacon audit`: the command line side.
+"""The guarded action commands (standby ... fence, fix, config) and `hacon audit`: the command line side.
 
 Each action connects like `hacon status --nodes/--cluster`, takes one look at every node, asks
 the action's guard, plans the change on a fresh CIB, previews it with Pacemaker's scheduler,
@@ -8,7 +8,8 @@ shows the plan and asks (unless --yes), applies it with compare-and-swap, and ve
 
 Exit status: 0 done and verified; 3 refused by a guard or the preview (reason on stderr,
 nothing changed); 1 failed (or not confirmed); 2 usage or bad input (an unknown node or
-resource, a malformed lifetime: one line, nothing changed). `hacon --read-only ...` refuses every
+resource, a malformed lifetime, a score or threshold that is not a number: one line, nothing
+changed). `hacon --read-only ...` refuses every
 action with exit 2.
 
 Only the arguments are declared here; the work lives in `console.commands.actions_run`, imported
@@ -18,7 +19,8 @@ when an action runs, so that `hacon status` does not load the executor, the plan
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from console.commands import status_live
 
@@ -54,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    _node_argument)
     _action_parser(subparsers, "fix", "fix a configuration advisory by its code (--list: the "
                    "codes); two-node-missing is shown as a command, never applied", _fix_arguments)
+    _config_parsers(subparsers)
     parser = subparsers.add_parser(
         "audit", help="print the audit journal of actions",
         description="Print the audit journal (hacon/audit.jsonl in the XDG state directory).")
@@ -70,6 +73,33 @@ def _fix_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="the codes hacon can fix")
 
 
+CONFIG_SETTINGS = {
+    "stickiness": ("set rsc_defaults resource-stickiness (how strongly resources stay where "
+                   "they run)", lambda p: p.add_argument("value", metavar="N")),
+    "prefer": ("give a resource a preferred node: a location constraint (an existing one for "
+               "that node gets the new score)", lambda p: (
+                   p.add_argument("resource", metavar="RESOURCE"),
+                   p.add_argument("preference", metavar="NODE=SCORE",
+                                  help="an integer, INFINITY or -INFINITY"))),
+    "threshold": ("set a resource's migration-threshold (failures on a node before it moves "
+                  "away)", lambda p: (p.add_argument("resource", metavar="RESOURCE"),
+                                     p.add_argument("value", metavar="N"))),
+}
+"""`hacon config SETTING ...`: what each edits, and its arguments."""
+
+
+def _config_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "config", help="edit stickiness, a preferred node or a migration-threshold (guarded)",
+        description="Edit a placement value through the same guard, preview (what would move), "
+                    "confirmation, compare-and-swap patch, verification and journal as the "
+                    "other actions.")
+    settings = parser.add_subparsers(dest="setting", metavar="SETTING", required=True)
+    for name, (help_text, add_target) in CONFIG_SETTINGS.items():
+        _action_parser(settings, name, help_text, add_target)
+        settings.choices[name].set_defaults(action="config")
+
+
 def _clear_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("resource", metavar="RESOURCE", nargs="?")
     parser.add_argument("--expired", action="store_true",
@@ -82,6 +112,22 @@ def _maintenance_arguments(parser: argparse.ArgumentParser) -> None:
     scope.add_argument("--node", metavar="NODE", help="only this node")
     scope.add_argument("--resource", metavar="RESOURCE",
                        help="only this resource (is-managed=false)")
+
+
+NEGATIVE_VALUE = re.compile(r"-\d")
+"""A value argparse would take for an option ("-5m") and answer with its usage."""
+
+
+def glue_negative_values(argv: Sequence[str]) -> list[str]:
+    """`--lifetime -5m` as `--lifetime=-5m`, so that the lifetime's own check says in one line
+    why it is wrong (argparse would print its usage and "expected one argument")."""
+    glued: list[str] = []
+    for word in argv:
+        if glued and glued[-1] == "--lifetime" and NEGATIVE_VALUE.match(word):
+            glued[-1] = f"--lifetime={word}"
+        else:
+            glued.append(word)
+    return glued
 
 
 def _lifetime_argument(parser: argparse.ArgumentParser, example: str) -> None:

@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from console.actions import audit, fixes, runner
+from console.actions import audit, config_edits, fixes, runner
 from console.actions.execute import ActionOutcome
 from console.actions.plans import ActionKind, ActionPlan
 from console.actions.requests import GuardedRequest, unknown_target
@@ -29,16 +29,32 @@ def request_of(args: argparse.Namespace, now: float) -> GuardedRequest:
     """The guarded request the command line names (`args.action` is the subcommand).
 
     Raises:
-        CommandError: exit 2 for a malformed lifetime.
+        CommandError: exit 2 for a malformed lifetime, score or count.
     """
     node, resource = getattr(args, "node", None), getattr(args, "resource", None)
+    value = None
+    if args.action == "config":
+        node, value = _config_value(args)
     return GuardedRequest(_kind_of(args), node=node, resource=resource, when=_when(args, now),
-                          force=getattr(args, "force", False))
+                          force=getattr(args, "force", False), value=value)
+
+
+def _config_value(args: argparse.Namespace) -> tuple[str | None, str]:
+    """(the node, the value) of `hacon config SETTING`; exit 2 for a malformed value."""
+    try:
+        if args.setting == "prefer":
+            return config_edits.parse_preference(args.preference)
+        what = "stickiness" if args.setting == "stickiness" else "migration-threshold"
+        return None, config_edits.parse_count(args.value, what)
+    except ValueError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
 
 
 def _kind_of(args: argparse.Namespace) -> ActionKind:
     if args.action == "fix":
         return fix_kind(args.fix_id)
+    if args.action == "config":
+        return ActionKind(f"config-{args.setting}")
     if args.action == "maintenance":
         return ActionKind.MAINTENANCE_ON if args.state == "on" else ActionKind.MAINTENANCE_OFF
     if args.action == "clear" and args.expired:
@@ -207,3 +223,7 @@ def run_audit(args: argparse.Namespace) -> int:
         line = json.dumps(entry) if args.json else printable(audit.format_entry(entry))
         sys.stdout.write(line + "\n")
     return EXIT_OK
+
+
+TerminalEvents = _TerminalEvents
+"""The terminal's way of following a guarded action (`hacon switchover` runs them too)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from console.commands.errors import EXIT_OK
 from console.commands.status_fleet import target_of
 from console.commands.status_live import build_ssh_cluster
-from console.commands.tui import Closer
+from console.commands.tui import Closer, RunnableApp, run_app_then_close
 from console.config import ConsoleConfig
 
 FLEET_POLL_INTERVAL = 10.0
@@ -67,27 +66,13 @@ def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Close
                   notifier: Notifier | None = None, **app_options: Any) -> int:
     """Run the fleet console over `members` until the operator quits, then close them; a
     `notifier`'s failures are shown in the console."""
-    import asyncio
-
     from console.ui.fleet_app import FleetApp
 
-    async def main() -> None:
+    def make_app() -> tuple[RunnableApp, Sequence[Closer]]:
         watch = fleet_watch(members)
-        app = FleetApp(watch, members, **app_options)
-        if notifier is not None:
-            notifier.on_problem = lambda line: app.notify(line, title="notify",
-                                                          severity="error", timeout=10)
-        try:
-            await app.run_async()
-        finally:
-            await watch.close()
-            if notifier is not None:
-                await notifier.close()
-            for close in closers:
-                await close()
+        return FleetApp(watch, members, **app_options), (watch.close,)
 
-    asyncio.run(main())
-    return EXIT_OK
+    return run_app_then_close(make_app, notifier=notifier, closers=closers)
 
 
 def fleet_watch(members: Mapping[str, FleetMember]) -> FleetWatch:

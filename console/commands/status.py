@@ -14,7 +14,7 @@ from console.commands.errors import EXIT_OK, CommandError
 from console.commands.sources import read_cib_file, snapshot_of
 from console.commands.status_view import render_status
 from console.commands.text import write_json
-from console.presentation.advice import advisories_document
+from console.presentation.advice_text import advisories_document
 from console.model.cluster import ClusterSnapshot
 from console.model.export import status_document, status_schema_text
 

@@ -31,7 +31,7 @@ from console.model.live.live_advisories import live_advisories
 from console.model.live.export import live_status_document
 from console.model.live.snapshot import LiveSnapshot, NodeView
 from console.model.text_safety import printable
-from console.presentation.advice import advisories_document
+from console.presentation.advice_text import advisories_document
 
 if TYPE_CHECKING:
     from console.transport.client_poll import ClientProbeSettings

@@ -24,7 +24,7 @@ from console.model.live.advisories import Advisory
 from console.model.constraints.parse import location_origin
 from console.model.text_safety import printable, shell_word
 from console.model.types import INFINITY
-from console.presentation.advice import advisory_text_lines, quoted
+from console.presentation.advice_text import advisory_text_lines
 from console.presentation.rows import (
     NOT_RUNNING,
     resource_tree,

@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from console.commands.errors import EXIT_BAD_INPUT, EXIT_OK, CommandError
 from console.commands.sources import read_cib_file
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
     from console.ui.source import ClusterSource
 
 Closer = Callable[[], Awaitable[None]]
+
+
+class RunnableApp(Protocol):
+    """What the commands need of a Textual app (Textual itself is imported by the ui only)."""
+
+    async def run_async(self) -> Any: ...
+
+    def notify(self, message: str, *, title: str, severity: Any, timeout: float) -> None: ...
+
 
 SETUP_HELP = """hacon has no cluster to show.
 
@@ -187,15 +196,25 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
     """Run the console on `source` until the operator quits, then close what was opened.
 
     `app_options` go to `ConsoleApp` unchanged (the demo and the guarded actions add theirs).
-    A `notifier`'s failures are shown in the console.
     """
-    import asyncio
-
     from console.ui.app import ConsoleApp
 
+    def make_app() -> tuple[RunnableApp, Sequence[Closer]]:
+        return ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
+                          **app_options), ()
+
+    return run_app_then_close(make_app, notifier=notifier, closers=closers)
+
+
+def run_app_then_close(make_app: Callable[[], tuple[RunnableApp, Sequence[Closer]]], *,
+                       notifier: Notifier | None, closers: Sequence[Closer]) -> int:
+    """Run the app `make_app` builds (inside the event loop, with what it opened), then close
+    the notifier and every closer, however the app ended: connections never outlive the
+    console. A `notifier`'s failures are shown in the app as toasts."""
+    import asyncio
+
     async def main() -> None:
-        app = ConsoleApp(source, source_label=label, read_only=read_only, theme=theme,
-                         **app_options)
+        app, opened = make_app()
         if notifier is not None:
             notifier.on_problem = lambda line: app.notify(line, title="notify",
                                                           severity="error", timeout=10)
@@ -204,7 +223,7 @@ def run_console(source: ClusterSource, *, label: str, read_only: bool, theme: st
         finally:
             if notifier is not None:
                 await notifier.close()
-            for close in closers:
+            for close in (*opened, *closers):
                 await close()
 
     asyncio.run(main())

@@ -2,8 +2,9 @@
 
 Every fencer keeps its own history and a fencer that joins a membership learns its peers' (the
 fencers sync their histories on a membership change), so two sides of a partition can tell
-different stories until they merge. `stonith_admin --history '*' --output-as=xml` is answered
-from here in the format Pacemaker 2.1 prints.
+different stories until they merge. `stonith_admin --history '*' [--verbose] --output-as=xml`
+is answered from here in the format Pacemaker 2.1 prints, its oldest success alone without
+--verbose.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ def merged(*histories: list[FenceRecord]) -> list[FenceRecord]:
                   key=lambda record: (record.completed, record.target))
 
 
-def history_xml(history: list[FenceRecord]) -> bytes:
-    """`stonith_admin --history '*' --output-as=xml` (newest first, as the fencer lists it)."""
-    root = etree.Element("pacemaker-result", {
-        "api-version": "2.25", "request": "stonith_admin --history * --output-as=xml"})
+def history_xml(history: list[FenceRecord], verbose: bool = True) -> bytes:
+    """`stonith_admin --history '*' --verbose --output-as=xml` (newest first, as the fencer
+    lists it); without `verbose`, what Pacemaker 2.1.5 prints then: the oldest success alone."""
+    request = "stonith_admin --history * --verbose --output-as=xml" if verbose else (
+        "stonith_admin --history * --output-as=xml")
+    root = etree.Element("pacemaker-result", {"api-version": "2.25", "request": request})
     events = etree.SubElement(root, "fence_history")
-    for record in reversed(history):
+    for record in reversed(history) if verbose else _oldest_success(history):
         etree.SubElement(events, "fence_event", {
             "action": record.action, "target": record.target,
             "client": "pacemaker-controld.1234", "origin": record.origin,
@@ -52,6 +55,11 @@ def history_xml(history: list[FenceRecord]) -> bytes:
             "completed": time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(record.completed))})
     etree.SubElement(root, "status", code="0", message="OK")
     return etree.tostring(root, pretty_print=True)
+
+
+def _oldest_success(history: list[FenceRecord]) -> list[FenceRecord]:
+    successes = [record for record in history if record.status == "success"]
+    return [min(successes, key=lambda record: record.completed)] if successes else []
 
 
 def device_primitive(resources: etree._Element) -> None:

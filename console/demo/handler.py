@@ -233,12 +233,15 @@ class DemoHandler:
         return tools.crm_resource(self.cluster, node, words)
 
     def _stonith_admin(self, node: str, words: list[str], stdin: bytes) -> Answer:
-        if words[:1] == ["--reboot"] and len(words) == 2:
+        reboot_options = words[2:]  # none, or hacon's `--timeout SECONDS`
+        if words[:1] == ["--reboot"] and len(words) >= 2 and len(reboot_options) in (0, 2) \
+                and reboot_options[:1] in ([], ["--timeout"]):
             return self._reboot(node, words[1])
         if words[:1] == ["--history"] and len(words) >= 2:
             target = words[1]
             known = self.cluster.fencers[node]
-            return 0, history_xml([r for r in known if target in ("*", r.target)]), b""
+            verbose = "--verbose" in words or "-V" in words
+            return 0, history_xml([r for r in known if target in ("*", r.target)], verbose), b""
         return 64, b"", b"stonith_admin: the demo nodes answer only --history and --reboot\n"
 
     def _python3(self, node: str, words: list[str], stdin: bytes) -> Answer:

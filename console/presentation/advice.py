@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from console.model.live.advisories import (
     Advisory,
-    cluster_advisories,
     member_names,
     vip_services,
 )
@@ -196,6 +195,13 @@ def _no_preferred(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts
             "hacon's fix prefers the node that runs it now (score 50).", _fix_step(advisory))
 
 
+def _no_threshold(advisory: Advisory, snapshot: ClusterSnapshot | None) -> Parts:
+    what, why = _split(advisory)
+    return (what, why, "Give resources a migration-threshold: after that many failures on a node "
+            "they move to the other one. hacon's fix sets rsc_defaults migration-threshold=3 "
+            "(`hacon config threshold RESOURCE N` sets one resource's).", _fix_step(advisory))
+
+
 FIX_KEY = "A"
 """The Failures pane's key that fixes the advisory under the cursor (`hacon fix CODE`)."""
 
@@ -350,6 +356,7 @@ _DESCRIBERS: dict[str, Callable[[Advisory, ClusterSnapshot | None], Parts]] = {
     "vip-not-ordered": _not_ordered,
     "no-stickiness": _no_stickiness,
     "no-preferred-node": _no_preferred,
+    "no-migration-threshold": _no_threshold,
     "all-standby": _all_standby,
     "node-standby": _node_standby,
     "ban-leaves-one-node": _ban_one_node,
@@ -375,41 +382,6 @@ def problem_detail(live: LiveSnapshot, key: str) -> Detail | None:
         if advisory.key == key:
             return advisory_detail(advisory, cluster)
     return None
-
-
-# --- one presentation for `hacon status` text, its JSON and the console ------------------------
-
-
-def file_advisories(snapshot: ClusterSnapshot) -> tuple[Advisory, ...]:
-    """The advisories of a CIB read on its own (a file, `hacon status`): exactly what the
-    console shows for the same file (no node was asked, so corosync's two_node is unknown)."""
-    return cluster_advisories(snapshot, two_node=None)
-
-
-def advisory_text_lines(snapshot: ClusterSnapshot,
-                        advisories: tuple[Advisory, ...] | None = None) -> list[str]:
-    """`hacon status`'s Advisories section: severity, the sentence, the command that resolves
-    it (the console's rows say the same sentence with the key). Without `advisories`, those
-    of the CIB alone (a file)."""
-    lines: list[str] = []
-    for advisory in file_advisories(snapshot) if advisories is None else advisories:
-        lines.append(f"{advisory.severity.value:<8}  {advisory.text}")
-        lines.append(f"{'':<8}  next: {next_step(advisory, snapshot).command}")
-    return lines
-
-
-def advisories_document(snapshot: ClusterSnapshot,
-                        advisories: tuple[Advisory, ...] | None = None
-                        ) -> list[dict[str, str | None]]:
-    """The advisories as JSON: code, severity, subject, text, the console keys, the command.
-    Without `advisories`, those of the CIB alone (a file)."""
-    document: list[dict[str, str | None]] = []
-    for advisory in file_advisories(snapshot) if advisories is None else advisories:
-        step = next_step(advisory, snapshot)
-        document.append({"code": advisory.code, "severity": advisory.severity.value,
-                         "subject": advisory.subject, "text": advisory.text,
-                         "keys": step.keys, "command": step.command})
-    return document
 
 
 def refusal_next_step(reason: str, snapshot: ClusterSnapshot | None) -> str | None:

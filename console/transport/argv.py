@@ -111,19 +111,27 @@ def crm_node_partition() -> Argv:
     return ("crm_node", "--partition")
 
 
-def stonith_reboot(node: str) -> Argv:
-    """Ask the cluster's fencers to reboot `node` (waits until the fencing is done or failed)."""
-    return ("stonith_admin", "--reboot", node)
+def stonith_reboot(node: str, timeout_s: int) -> Argv:
+    """Ask the cluster's fencers to reboot `node` (waits until the fencing is done, failed or
+    timed out after `timeout_s`; stonith_admin's own default is 120 s)."""
+    return ("stonith_admin", "--reboot", node, "--timeout", str(timeout_s))
+
+
+# Without --verbose, stonith_admin --history prints ONE event, whatever the target: the last
+# success in its newest-first list, i.e. the OLDEST success; newer fencings and every failure
+# are left out (Pacemaker 2.1.5, pcmk__fence_history; seen on the lab after two fencings).
+FULL_HISTORY = "--verbose"
 
 
 def fence_history_of(node: str) -> Argv:
-    """This node's fencer history for `node` alone, as XML."""
-    return ("stonith_admin", "--history", node, "--output-as=xml")
+    """This node's fencer history for `node` alone (every event), as XML."""
+    return ("stonith_admin", "--history", node, FULL_HISTORY, "--output-as=xml")
 
 
 def fence_history() -> Argv:
-    """This node's fencer history for every target, as XML (who fenced whom, when, result)."""
-    return ("stonith_admin", "--history", "*", "--output-as=xml")
+    """This node's fencer history for every target (every event), as XML: who fenced whom,
+    when, result."""
+    return ("stonith_admin", "--history", "*", FULL_HISTORY, "--output-as=xml")
 
 
 def ip_addresses() -> Argv:

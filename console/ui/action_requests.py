@@ -75,7 +75,7 @@ def failure_cleanup_request(snapshot: LiveSnapshot | None, row_key: str | None) 
 
 
 def failure_row_key(instance: str, node: str, task: str, interval_ms: int) -> str:
-    """The problems pane's row key of a failed operation (presentation.rows.problem_rows)."""
+    """The problems pane's row key of a failed operation (presentation.snapshot_view.problem_rows)."""
     return f"failure:{instance}:{node}:{task}:{interval_ms}"
 
 

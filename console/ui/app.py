@@ -22,7 +22,8 @@ from console.model.live.snapshot import LiveSnapshot
 from console.model.text_safety import printable, printable_lines
 from console.transport.base import CommandRunner
 from console.ui.action_commands import GuardedActionCommands
-from console.ui.actions_flow import ActionsApp, action_hint
+from console.ui.actions_flow import action_hint
+from console.ui.config_commands import ConfigCommands
 from console.ui.keymap import key_entries
 from console.ui.messages import SnapshotReceived, SourceFailed
 from console.ui.palette import ConsoleCommands
@@ -32,6 +33,7 @@ from console.ui.screens.history import HistoryScreen, HistorySource
 from console.ui.screens.main import MainScreen
 from console.ui.screens.setup import SetupScreen
 from console.ui.source import ClusterSource
+from console.ui.switchover_flow import SwitchoverApp
 from console.ui.toasts import TOAST_LONG_S, TOAST_S
 from console.ui.themes import (
     DEFAULT_THEME,
@@ -47,7 +49,7 @@ STALE_AFTER_S = 15.0
 """Data older than this is called stale (a few missed poll rounds)."""
 
 
-class ConsoleApp(ActionsApp):
+class ConsoleApp(SwitchoverApp):
     """hacon's terminal console.
 
     | Key(s) | Description |
@@ -59,12 +61,13 @@ class ConsoleApp(ActionsApp):
     | ctrl+p | Command palette. |
     | H | Transition history. |
     | F | Fence devices and fencing history. |
+    | S | Switch the active node (the switchover runbook). |
     """
 
     CSS_PATH = "console.tcss"
     NOTIFICATION_TIMEOUT = TOAST_S
     TITLE = "hacon"
-    COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands}
+    COMMANDS = App.COMMANDS | {ConsoleCommands, GuardedActionCommands, ConfigCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "show_help", "Help", id="console.show-help",
                 tooltip="List every key and what it does"),
@@ -77,6 +80,9 @@ class ConsoleApp(ActionsApp):
                 tooltip="Why the cluster did what it did: the transitions, explained"),
         Binding("F", "show_fencing", "Fencing", show=False, id="console.show-fencing",
                 tooltip="Fence devices and who fenced whom, when, with what result"),
+        Binding("S", "open_switchover", "Switchover", show=False, id="console.open-switchover",
+                tooltip="Switch the active node: standby, verify, maintenance pause, online, "
+                        "failback (saved between steps)"),
     ]
 
     def __init__(

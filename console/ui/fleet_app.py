@@ -53,7 +53,7 @@ class ClusterScreen(MainScreen):
 
     def action_clear_filter(self) -> None:
         """Clear an open filter first; otherwise return to the fleet overview."""
-        if self.query_one("#filter-input").display or self._filter_target is not None:
+        if self.query_one("#filter-input").display or self.filtering:
             super().action_clear_filter()
         elif isinstance(self.app, FleetApp):
             self.app.close_cluster()

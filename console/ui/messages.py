@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from console.model.live.snapshot import LiveSnapshot
-from console.presentation.rows import SnapshotView
+from console.presentation.snapshot_view import SnapshotView
 
 
 class SnapshotReceived(Message):

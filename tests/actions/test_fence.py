@@ -8,6 +8,7 @@ from lxml import etree
 from test_plans import pytestmark  # noqa: F401 - skip without Pacemaker's tools
 
 from console.actions import fence
+from console.actions.execute import COMMAND_TIMEOUT_S
 from console.actions.plans import ActionKind, ActionRefused
 from console.model import parse_cib
 from tests.support.cib_xml import op
@@ -38,7 +39,7 @@ def fenced(cib: bytes = TWO, *, hosts: str = "node-a node-b", enabled: bool = Tr
 def test_fence_plan_is_stonith_admin_reboot_run_on_another_node_with_the_name_typed() -> None:
     plan = fence.plan_fence(fenced(), "node-b", run_on="node-b")
     assert plan.kind is ActionKind.FENCE and plan.node == "node-b"
-    assert plan.argv == ("stonith_admin", "--reboot", "node-b")
+    assert plan.argv == ("stonith_admin", "--reboot", "node-b", "--timeout", "20")
     assert plan.run_on == "node-a" and plan.stdin is None
     assert plan.typed_confirmation == "node-b"
     assert "Pacemaker's own tool, stonith_admin --reboot" in plan.consequences[0]
@@ -46,6 +47,14 @@ def test_fence_plan_is_stonith_admin_reboot_run_on_another_node_with_the_name_ty
     # The preview sees the node down: the scheduler is asked what moves without it.
     down = parse_cib(plan.simulate_cib)
     assert not down.nodes["node-b"].online and down.nodes["node-a"].online
+
+
+def test_stonith_admin_reports_a_slow_fencing_itself_before_hacon_stops_waiting() -> None:
+    # The fencer allows 1.2 x --timeout for the whole operation; the executor waits 30 s for
+    # the command: past that the operator would get "no answer" instead of the fencer's reason.
+    plan = fence.plan_fence(fenced(), "node-b", run_on="node-a")
+    timeout = int(plan.argv[plan.argv.index("--timeout") + 1])
+    assert 1.2 * timeout < COMMAND_TIMEOUT_S
 
 
 def test_the_vip_holder_may_be_fenced_when_the_other_node_can_take_the_vip() -> None:

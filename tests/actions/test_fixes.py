@@ -65,6 +65,8 @@ def crm_mon_holders(cib: bytes, tmp_path: Path) -> dict[str, str]:
     (NO_DEFAULTS, ActionKind.FIX_STICKINESS, "no-stickiness"),
     (NO_STICKINESS_VALUE, ActionKind.FIX_STICKINESS, "no-stickiness"),
     (HEALTHY, ActionKind.FIX_PREFERRED, "no-preferred-node"),
+    (HEALTHY, ActionKind.FIX_THRESHOLD, "no-migration-threshold"),
+    (NO_DEFAULTS, ActionKind.FIX_THRESHOLD, "no-migration-threshold"),
 ])
 def test_each_fix_is_applied_by_cibadmin_and_its_advisory_is_gone(
         cib: bytes, kind: ActionKind, code: str, tmp_path: Path) -> None:
@@ -105,8 +107,12 @@ def test_a_fix_with_nothing_to_fix_is_refused_by_its_guard_and_planner(kind: Act
 
 
 def applied_everything() -> bytes:
-    return edited(HEALTHY, lambda root: root.find("configuration/constraints").append(
-        etree.fromstring('<rsc_location id="l" rsc="ClusterIP" node="node-a" score="50"/>')))
+    def fixed(root: etree._Element) -> None:
+        root.find("configuration/constraints").append(
+            etree.fromstring('<rsc_location id="l" rsc="ClusterIP" node="node-a" score="50"/>'))
+        root.find("configuration/rsc_defaults/meta_attributes").append(etree.fromstring(
+            '<nvpair id="t" name="migration-threshold" value="3"/>'))
+    return edited(HEALTHY, fixed)
 
 
 def test_colocation_is_refused_when_the_service_is_ambiguous() -> None:

@@ -4,6 +4,8 @@ in the event log, the device, and node-b back after its reboot."""
 
 from __future__ import annotations
 
+import asyncio
+
 from console.commands.status_live import render_live
 from console.demo.cluster import DemoCluster
 from console.demo.fencing import history_xml
@@ -14,6 +16,7 @@ from console.demo.timeline import FakeClock
 from console.model.live.events import diff_snapshots
 from console.model.live.fencing import parse_fence_history
 from console.presentation.rows import node_rows
+from console.transport import argv
 from tests.demo.test_demo_ssh import snapshot_where
 
 
@@ -71,8 +74,32 @@ def test_a_demo_node_runs_hacons_fence_and_answers_the_history_of_one_node() -> 
     cluster.timeline.settle()  # node-b is back; fencing stays on
     status, _, _ = handler.answer("node-a", ["stonith_admin", "--reboot", "node-b"])
     assert status == 0 and not cluster.reachable("node-b")
-    _, out, _ = handler.answer("node-a", ["stonith_admin", "--history", "node-b",
-                                          "--output-as=xml"])
-    assert [e.target for e in parse_fence_history(out)] == ["node-b", "node-b"]
+    _, out, _ = handler.answer("node-a", list(argv.fence_history_of("node-b")))
+    newest, oldest = parse_fence_history(out)
+    assert (newest.target, oldest.target) == ("node-b", "node-b")
+    assert newest.completed_at > oldest.completed_at  # type: ignore[operator]
+    # Without --verbose the fencer prints its oldest success alone, as Pacemaker 2.1.5 does:
+    # hacon's fence would then never see this reboot.
+    _, terse, _ = handler.answer("node-a", ["stonith_admin", "--history", "node-b",
+                                            "--output-as=xml"])
+    assert parse_fence_history(terse) == (oldest,)
     refused, _, why = handler.answer("node-a", ["stonith_admin", "--reboot", "node-a"])
     assert refused != 0 and b"cannot fence node-a from node-a" in why
+
+
+async def test_a_second_fencing_of_a_node_is_the_one_shown_not_the_first() -> None:
+    """A fencer that fenced before still shows the newest fencing (Pacemaker lists only its
+    oldest success unless asked for every event)."""
+    async with running_demo() as demo:
+        demo.control.run("fence-race")
+        demo.cluster.timeline.run_for(6.0)
+        demo.cluster.timeline.settle()  # node-b rebooted and rejoined
+        await asyncio.sleep(1.1)  # the fencer stamps whole wall seconds (the demo's real clock)
+        demo.cluster.fence("node-a", "node-b")
+        demo.poller.refresh_now()
+        fenced = await snapshot_where(demo.poller, lambda s: len(s.fencing.history) == 2)
+        first, second = fenced.fencing.history
+        assert second.completed_at > first.completed_at  # type: ignore[operator]
+        assert fenced.fencing.last_fencing_of("node-b") == second
+        row = dict(node_rows(fenced, fenced.fetched_at or 0.0))["node-b"]
+        assert any("fenced by node-a at " in cell.text for cell in row)

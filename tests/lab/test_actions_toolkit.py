@@ -140,6 +140,8 @@ def test_ban_moves_the_vip_and_a_second_ban_that_leaves_it_nowhere_is_refused(
     (("ban", "NoSuchThing", "node-a"), "NoSuchThing is not a resource of this cluster"),
     (("move", "ClusterIP", "node-b", "--lifetime", "soon"), "malformed lifetime 'soon'"),
     (("maintenance", "on", "--node", "nobody"), "nobody is not a node of this cluster"),
+    (("ban", "ClusterIP", "node-b", "--lifetime", "-5m"), "malformed lifetime '-5m'"),
+    (("fence", "ClusterIP"), "ClusterIP is not a node of this cluster"),
 ])
 def test_bad_input_is_one_line_and_exit_2_with_nothing_changed(
         healthy_lab: Lab, argv: tuple[str, ...], reason: str) -> None:
@@ -150,6 +152,22 @@ def test_bad_input_is_one_line_and_exit_2_with_nothing_changed(
              and not line.startswith(" ")]
     assert lines[-1].startswith("hacon: ") and reason in lines[-1]
     assert config_version(healthy_lab, healthy_lab.nodes[0]) == before
+
+
+@pytest.mark.parametrize("argv", [
+    ("online", "HOLDER"), ("clear",), ("move", "ClusterIP", "HOLDER"), ("enable", "OSIPS"),
+    ("maintenance", "off", "--node", "HOLDER"), ("fix", "vip-not-colocated"),
+], ids=lambda argv: argv[0])
+def test_a_refusal_exits_3_with_the_cib_unchanged_and_journaled(
+        healthy_lab: Lab, argv: tuple[str, ...]) -> None:
+    lab = healthy_lab
+    holder = lab.vip()[0]
+    before = config_version(lab, holder)
+    result = hacon(lab, *(holder if word == "HOLDER" else word for word in argv), "--yes")
+    assert result.returncode == 3, result.stderr
+    assert "hacon: refused: " in result.stderr
+    assert config_version(lab, holder) == before
+    assert journal()[-1]["outcome"] == "refused"
 
 
 # --- through the keys ---------------------------------------------------------------------------

@@ -9,16 +9,15 @@ from dataclasses import replace
 
 import pytest
 
-from console.presentation.advice import (
-    _DESCRIBERS,
+from console.presentation.advice import _DESCRIBERS, advisory_detail, refusal_next_step
+from console.presentation.advice_text import (
     advisories_document,
-    advisory_detail,
     advisory_text_lines,
     file_advisories,
-    refusal_next_step,
 )
 from console.model.live.advisories import Advisory, Severity
-from console.presentation.rows import build_view, status_cell
+from console.presentation.rows import status_cell
+from console.presentation.snapshot_view import build_view
 from console.model.snapshot import parse_cib
 from tests.hacon_process import hacon
 from tests.support import snapshots as b

@@ -20,7 +20,7 @@ from console.model.live.live_advisories import live_advisories
 from console.model.live.verdict import build_live_snapshot
 from tests.support.live_views import view
 from tests.support import snapshots as b
-# The shape `stonith_admin --history '*' --output-as=xml` prints on a 2.1.5 lab node.
+# The shape `stonith_admin --history '*' --verbose --output-as=xml` prints on a 2.1.5 lab node.
 HISTORY = b"""<pacemaker-result api-version="2.25" request="stonith_admin --history * --output-as=xml">
   <fence_history>
     <fence_event action="reboot" target="node-b" client="pacemaker-controld.51" origin="node-a"

@@ -14,7 +14,8 @@ from console.model.errors import CibParseError
 from console.model.live.advisories import cluster_advisories
 from console.model.live.snapshot import Verdict
 from console.presentation.banner import vip_lines
-from console.presentation.rows import constraint_rows, is_file_snapshot, problem_rows, resource_rows
+from console.presentation.rows import constraint_rows, is_file_snapshot, resource_rows
+from console.presentation.snapshot_view import problem_rows
 from console.transport.file_source import FileSource, file_snapshot
 from tests.support.paths import CORPUS_DIR, REPO_ROOT
 

@@ -249,7 +249,7 @@ async def test_without_a_cluster_the_console_says_how_to_configure_one() -> None
 
 def test_guards_are_rechecked_only_when_their_inputs_change() -> None:
     """A poll round that only renews the data's age must not redraw the footer."""
-    from console.ui.screens.main import guard_inputs
+    from console.actions.guards import guard_inputs
 
     assert guard_inputs(b.live(fetched_at=1.0)) == guard_inputs(b.live(fetched_at=99.0))
     assert guard_inputs(b.live()) != guard_inputs(b.live(unreachable={"node-b": "refused"}))

@@ -2,10 +2,10 @@
 
 Pure functions over the frozen snapshots. Each advisory names its subject and says, in one
 sentence, what is wrong and why it matters. The seed's lessons are here: a VIP that is not
-colocated with or ordered against its service, no stickiness or preferred node, stonith off, a
-two-node cluster without corosync's two_node, a ban on the only other node, a failcount near its
-threshold, a node left in standby (or every node), a service running where the VIP is not, and
-leftover `crm_resource --move/--ban` constraints.
+colocated with or ordered against its service, no stickiness, preferred node or
+migration-threshold, stonith off, a two-node cluster without corosync's two_node, a ban on the
+only other node, a failcount near its threshold, a node left in standby (or every node), a
+service running where the VIP is not, and leftover `crm_resource --move/--ban` constraints.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from console.model.cluster import (
     Vip,
 )
 from console.model.constraints.leftovers import LEFTOVER_ORIGINS, leftover_words
+from console.model.live.restart_limits import without_limit
 from console.model.types import INFINITY, score_to_int
 from console.model.upkeep import (
     OLD_MAINTENANCE_S,
@@ -205,6 +206,7 @@ def _vip_placement(snapshot: ClusterSnapshot) -> Iterator[Advisory]:
                                f"{vip.id} and {service} are colocated but not ordered: clients "
                                "may reach the address before the service is up")
         yield from _stickiness(snapshot, vip, services)
+        yield from _restart_limit(snapshot, vip)
 
 
 def _stickiness(snapshot: ClusterSnapshot, vip: Vip, services: tuple[str, ...]) -> Iterator[Advisory]:
@@ -220,6 +222,24 @@ def _stickiness(snapshot: ClusterSnapshot, vip: Vip, services: tuple[str, ...]) 
         yield Advisory("no-preferred-node", Severity.INFO, vip.id,
                        f"no preferred node for {vip.id}: where it runs after a failover is left "
                        "to chance")
+
+
+def restarting_forever(snapshot: ClusterSnapshot, vip: Vip) -> tuple[str, ...]:
+    """The VIP's services (the VIP itself when it fronts none) without a finite
+    migration-threshold: what the no-migration-threshold advisory names.
+
+    The service is what crashes again after each restart; a VIP's restart in place usually
+    cures it (and a failed start moves it away at once: start-failure-is-fatal).
+    """
+    return without_limit(snapshot, list(vip_services(snapshot, vip)) or [vip.id])
+
+
+def _restart_limit(snapshot: ClusterSnapshot, vip: Vip) -> Iterator[Advisory]:
+    unlimited = restarting_forever(snapshot, vip)
+    if unlimited:
+        yield Advisory("no-migration-threshold", Severity.WARNING, vip.id,
+                       f"no migration-threshold for {', '.join(unlimited)}: a broken "
+                       "configuration restarts forever on one node while the other sits idle")
 
 
 def _preferred_nodes(snapshot: ClusterSnapshot, vip: Vip) -> list[str]:

@@ -16,6 +16,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from console.model.live.node_view import failure_text
+
 
 MISSING_EXIT = 127
 """The shell's "command not found"."""
@@ -34,7 +36,7 @@ class ProbeOutput:
         return self.exit_status == 0
 
     def error_line(self) -> str:
-        text = " ".join(self.stderr.split()) or " ".join(self.stdout.split())
+        text = failure_text(self.stdout, self.stderr)
         return f"exit {self.exit_status}" + (f": {text[:120]}" if text else "")
 
 

@@ -1,9 +1,10 @@
 """Fencing as the operator needs to see it: the devices, and the history every partition keeps.
 
 Each node's fencer keeps its own history, and the two sides of a partition do not share theirs,
-so hacon reads `stonith_admin --history '*' --output-as=xml` on every reachable node and merges
-the answers. A failed fencing that a later success against the same node replaced is marked
-`superseded`: it no longer says anything about the node, and leaving it looking live confuses.
+so hacon reads `stonith_admin --history '*' --verbose --output-as=xml` on every reachable node
+and merges the answers (without --verbose the fencer prints its oldest success alone). A failed
+fencing that a later success against the same node replaced is marked `superseded`: it no longer
+says anything about the node, and leaving it looking live confuses.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class FencingState:
 
 
 def parse_fence_history(xml: str | bytes) -> tuple[FenceEvent, ...]:
-    """The `<fence_event>` elements of `stonith_admin --history '*' --output-as=xml`.
+    """The `<fence_event>` elements of `stonith_admin --history '*' --verbose --output-as=xml`.
 
     Raises:
         CibParseError: the output is not XML (a node without fencing prints an empty history,

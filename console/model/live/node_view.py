@@ -16,8 +16,8 @@ Sources, chosen to be cheap and right (checked on a live 2.1.5 lab, tests/lab/):
     on the lab, which matters for the idle cost on each node;
   * `ip -o addr show`: every address bound on the node's interfaces;
   * the service probe: `systemctl is-active UNIT` or `pgrep -x NAME`;
-  * `stonith_admin --history '*' --output-as=xml`: this node's fencer history (each side of a
-    partition keeps its own), read with the membership.
+  * `stonith_admin --history '*' --verbose --output-as=xml`: this node's fencer history, every
+    event (each side of a partition keeps its own), read with the membership.
 """
 
 from __future__ import annotations
@@ -49,7 +49,12 @@ class ProbeSection(StrEnum):
     SERVICE_PROCESS = "service_process"
     """pgrep -x NAME, where no systemd runs the service."""
     FENCING = "fencing"
-    """stonith_admin --history '*' --output-as=xml: this node's fencer history."""
+    """stonith_admin --history '*' --verbose --output-as=xml: this node's fencer history."""
+
+
+def failure_text(stdout: str, stderr: str) -> str:
+    """A failed command's words on one line: its stderr, or its stdout when stderr is empty."""
+    return " ".join(stderr.split()) or " ".join(stdout.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,7 @@ class Section:
 
     def error_line(self) -> str:
         """One line saying why the command failed, for an operator."""
-        text = " ".join(self.stderr.split()) or " ".join(self.stdout.split())
+        text = failure_text(self.stdout, self.stderr)
         if self.exit_status is None:
             return f"{self.name}: did not complete" + (f" ({text})" if text else "")
         return f"{self.name}: exit {self.exit_status}" + (f": {text[:200]}" if text else "")

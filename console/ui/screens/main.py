@@ -20,17 +20,17 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from console.actions.guards import guard_inputs
 from console.actions.plans import ActionKind
 from console.model.live.snapshot import LiveSnapshot
 from console.presentation.banner import BannerLine, alert_lines, source_text, vip_lines
 from console.presentation.rows import (
     Cell,
     Row,
-    SnapshotView,
-    build_view,
     is_file_snapshot,
     node_rows,
 )
+from console.presentation.snapshot_view import SnapshotView, build_view
 from console.presentation.partitions import partition_columns
 from console.ui.actions_flow import action_hint
 from console.ui.messages import SnapshotReceived, SourceFailed, ViewPrepared
@@ -44,6 +44,7 @@ from console.ui.screens.layout import (
 from console.ui.toasts import hide_toasts
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.events_pane import EventsPane
+from console.ui.widgets.filter_line import FilterLine
 from console.ui.widgets.footer import PriorityFooter
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
@@ -56,25 +57,11 @@ from console.ui.widgets.vip_banner import VipBanner
 if TYPE_CHECKING:
     from console.ui.app import ConsoleApp
 
-FILTER_DEBOUNCE_S = 0.15
 MIN_VIEW_INTERVAL_S = 0.5
 """Snapshots are drawn at most twice a second: a burst of changes (a failover of 2,000
 resources) must not keep the loop so busy that keys wait."""
 OWN_FAILBACK_PREFER = "leftover-cli-constraint:cli-prefer-"
 """Row keys of cli-prefer advisories: during a failback, hacon's own temporary constraint."""
-
-
-def guard_inputs(snapshot: LiveSnapshot | None) -> tuple[object, ...]:
-    """What the action guards read from a snapshot: the CIB version (any CIB change moves it),
-    the verdict, each node's answer and the VIPs' kernel truth, but not the data's age.
-    Equal inputs give equal guard answers."""
-    if snapshot is None:
-        return ()
-    version = snapshot.cluster.version if snapshot.cluster else None
-    views = tuple((name, view.reachable, view.quorate, view.dc, view.online, view.service_running)
-                  for name, view in sorted(snapshot.views.items()))
-    truth = tuple((vip, t.truth, t.bound_on) for vip, t in sorted(snapshot.vip_truth.items()))
-    return (version, snapshot.verdict, snapshot.split_brain, views, truth)
 
 
 class MainScreen(Screen[None]):
@@ -118,8 +105,6 @@ class MainScreen(Screen[None]):
         self._last_prepare = -MIN_VIEW_INTERVAL_S
         """The newest snapshot received (a view prepared for an older one is dropped)."""
         self._source_error: str | None = None
-        self._filter_target: KeyedTable | None = None
-        self._filter_timer: Timer | None = None
         self._detail_pane = "problems-pane"
         self._reason: tuple[str, tuple[str | None, str | None]] | None = None
         """A reason the operator asked for, and the (pane, row) it is about."""
@@ -141,12 +126,12 @@ class MainScreen(Screen[None]):
                 yield ConstraintsPane(id="constraints-pane")
                 yield EventsPane(id="events-pane")
         yield ProblemsPane(id="problems-pane")
-        yield Input(id="filter-input")
+        yield FilterLine(id="filter-input")
         yield StatusBar(id="status-bar")
         yield PriorityFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-input", Input).display = False
+        self.query_one(FilterLine).display = False
         self.set_interval(1.0, self.refresh_ages)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.render_view(True))
         self._apply_layout(self.app.size.width)
@@ -378,13 +363,16 @@ class MainScreen(Screen[None]):
     def action_filter_list(self) -> None:
         """Open the filter line for the focused list (or the resources if none is focused)."""
         focused = self.focused
-        target = focused if isinstance(focused, KeyedTable) else self.query_one(ResourcesPane)
-        self._filter_target = target
-        filter_input = self.query_one("#filter-input", Input)
-        filter_input.value = target.filter_text
-        filter_input.placeholder = f"filter {target.PANE_TITLE}: type text, enter keeps it, escape clears"
+        filter_line = self.query_one(FilterLine)
+        filter_line.open_for(focused if isinstance(focused, KeyedTable)
+                             else self.query_one(ResourcesPane))
         self._show_filter_line(True)
-        self.set_focus(filter_input)  # at once: keys typed right after "/" belong to the filter
+        self.set_focus(filter_line)  # at once: keys typed right after "/" belong to the filter
+
+    @property
+    def filtering(self) -> bool:
+        """Whether the filter line is open (escape then closes it first)."""
+        return self.query_one(FilterLine).target is not None
 
     def action_clear_filter(self) -> None:
         """Clear the filter of the list being filtered (or the focused one), the toasts and
@@ -394,31 +382,22 @@ class MainScreen(Screen[None]):
             self._reason = None
             self.refresh_ages()
         focused = self.focused
-        target = self._filter_target or (focused if isinstance(focused, KeyedTable) else None)
+        target = self.query_one(FilterLine).close() or (
+            focused if isinstance(focused, KeyedTable) else None)
         self._show_filter_line(False)
         if target is not None:
             target.set_filter("")
             self.set_focus(target)
-        self._filter_target = None
 
     def _show_filter_line(self, shown: bool) -> None:
-        self.query_one("#filter-input", Input).display = shown
+        self.query_one(FilterLine).display = shown
         self.query_one(StatusBar).display = not shown
-
-    @on(Input.Changed, "#filter-input")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._apply_filter)
-
-    def _apply_filter(self) -> None:
-        if self._filter_target is not None:
-            self._filter_target.set_filter(self.query_one("#filter-input", Input).value)
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        self._apply_filter()
+        filter_line = self.query_one(FilterLine)
+        filter_line.apply()
         self._show_filter_line(False)
-        if self._filter_target is not None:
-            self.set_focus(self._filter_target)
-        self._filter_target = None
+        target = filter_line.close()
+        if target is not None:
+            self.set_focus(target)

@@ -9,7 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from console.model.live.events import ClusterEvent, summarise
-from console.presentation.rows import Row, event_row
+from console.presentation.rows import Row
+from console.presentation.snapshot_view import event_row
 from console.ui.widgets.keyed_table import KeyedTable
 
 EVENT_LIMIT = 500
