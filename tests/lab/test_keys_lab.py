@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from console.ui.action_requests import resource_disable_request, resource_restart_request
 from console.ui.app import ConsoleApp
 from console.ui.screens.confirm_action import ConfirmActionScreen
+from console.ui.screens.typed_confirm import TypedConfirmScreen
 from console.ui.widgets.constraints_pane import ConstraintsPane
 from console.ui.widgets.keyed_table import KeyedTable
 from console.ui.widgets.nodes_pane import NodesPane
@@ -256,3 +258,58 @@ async def test_a_moved_constraints_lifetime_counts_down_on_screen_expires_and_X_
         await until(pilot, lambda: constraint_id not in constraints.shown_keys)
     assert location(lab, peer, constraint_id) is None
     assert outcomes() == [("move", "done"), ("clear --expired", "done")]
+
+
+# --- fence, from the command palette, the node's name typed out ---------------------------------
+
+
+async def test_fence_from_the_palette_asks_for_the_name_typed_and_is_verified_by_the_history(
+        healthy_lab_fenced: Lab, lab_figures: FigureRecorder) -> None:
+    lab = healthy_lab_fenced
+    assert lab.fencer is not None
+    holder = lab.vip()[0]
+    victim = peer_of(lab, holder)
+    answered = len(lab.fencer.done)
+    try:
+        async with console_on(lab) as (app, pilot):
+            await until(pilot, lambda: f"ClusterIP on {holder}" in banner_text(app))
+            await _fence_from_palette(app, pilot, victim, typed=victim.upper())
+            assert len(lab.fencer.done) == answered, "a mistyped name fences nothing"
+            assert lab.state.nodes[victim].init_pid is not None
+            preview_s = await _fence_from_palette(app, pilot, victim, typed=victim)
+            lab_figures("palette fence → typed confirmation on screen", preview_s)
+            await until(pilot, lambda: not app.action_running, seconds=90)
+        assert [(asked["target"], asked["answer"]) for asked in lab.fencer.done[answered:]] == [
+            (victim, "ok")]
+        assert lab.state.nodes[victim].init_pid is None  # the lab's switch powered it off
+        history = lab.exec(holder, ["stonith_admin", "--history", victim, "--output-as=xml"],
+                           check=True).stdout
+        assert f'target="{victim}"' in history and 'status="success"' in history
+        assert lab.vip() == [holder]
+        assert outcomes() == [("fence", "cancelled"), ("fence", "done")]
+    finally:
+        if lab.state.nodes[victim].init_pid is None:
+            lab.start(victim)
+        lab.wait(90)
+
+
+async def _fence_from_palette(app: ConsoleApp, pilot: Pilot[None], node: str, *,
+                              typed: str) -> float:
+    """Pick "Fence (reboot) NODE" in ctrl+p, type `typed` into the confirmation and press
+    Enter; the seconds from the entry to the typed confirmation on screen."""
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*f"Fence (reboot) {node}")
+    await until(pilot, lambda: any(f"Fence (reboot) {node}" in str(option.prompt)
+                                   for option in app.screen.query_one(CommandList).options))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
+    preview_s = loop.time() - started
+    assert f"Type {node} and press Enter" in str(app.screen.query_one("#typed-ask").render())
+    await pilot.press(*typed, "enter")
+    await until(pilot, lambda: not isinstance(app.screen, TypedConfirmScreen))
+    if typed != node:
+        await until(pilot, lambda: not app.action_running)
+    return preview_s
