@@ -23,6 +23,7 @@ Below the 15 s after which data is shown as stale."""
 
 if TYPE_CHECKING:
     from console.notify import Notifier
+    from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetMember
     from console.ui.source import ClusterSource
 
@@ -65,11 +66,19 @@ def run_fleet_app(members: Mapping[str, FleetMember], *, closers: Sequence[Close
                   notifier: Notifier | None = None, **app_options: Any) -> int:
     """Run the fleet console over `members` until the operator quits, then close them; a
     `notifier`'s failures are shown in the console."""
-    from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetApp
 
     def make_app() -> tuple[RunnableApp, Sequence[Closer]]:
-        watch = FleetWatch({name: member.source for name, member in members.items()})
+        watch = fleet_watch(members)
         return FleetApp(watch, members, **app_options), (watch.close,)
 
     return run_app_then_close(make_app, notifier=notifier, closers=closers)
+
+
+def fleet_watch(members: Mapping[str, FleetMember]) -> FleetWatch:
+    """The watch over `members`: their snapshots, and their connections, which the overview
+    watches loosely until a cluster is opened."""
+    from console.transport.fleet import FleetWatch
+
+    return FleetWatch({name: member.source for name, member in members.items()},
+                      {name: member.runner for name, member in members.items()})

@@ -46,15 +46,14 @@ async def run_demo_fleet_console(count: int, *, read_only: bool = False,
                                  theme: str | None = None) -> None:
     """`hacon demo --clusters N`: the fleet overview on N demo clusters, until the operator
     quits."""
-    from console.transport.fleet import FleetWatch
     from console.ui.fleet_app import FleetApp, FleetMember
 
-    from console.commands.fleet_console import FLEET_POLL_INTERVAL
+    from console.commands.fleet_console import FLEET_POLL_INTERVAL, fleet_watch
 
     async with running_demo_fleet(count, interval=FLEET_POLL_INTERVAL) as runtimes:
         members = {name: FleetMember(runtime.poller, runtime.ssh, f"demo {name}", read_only)
                    for name, runtime in runtimes.items()}
-        watch = FleetWatch({name: runtime.poller for name, runtime in runtimes.items()})
+        watch = fleet_watch(members)
         try:
             await FleetApp(watch, members, theme=theme).run_async()
         finally:

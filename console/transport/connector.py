@@ -16,8 +16,11 @@ from console.transport.sshlib import asyncssh
 from console.transport.base import FailureKind, NodeUnreachable
 from console.transport.ssh_config import (
     KNOWN_HOSTS,
+    Keepalive,
     SshSettings,
+    ciphers,
     client_options,
+    keepalive_chosen,
     known_hosts_files,
     liveness,
     parse_jump,
@@ -30,10 +33,12 @@ MAX_JUMP_DEPTH = 8
 
 
 class _WatchedClient(asyncssh.SSHClient):
-    """Reports the end of a connection (keepalive expiry, peer closed it) to its owner."""
+    """Reports the end of a connection (keepalive expiry, peer closed it) to its owner, and
+    remembers whether hacon may change the connection's keepalive (`retune_keepalive`)."""
 
-    def __init__(self, on_lost: LostCallback | None) -> None:
+    def __init__(self, on_lost: LostCallback | None, keepalive_tunable: bool) -> None:
         self._on_lost = on_lost
+        self.keepalive_tunable = keepalive_tunable
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._on_lost is not None:
@@ -49,6 +54,7 @@ async def open_connection(
     tunnel: object = (),
     on_lost: LostCallback | None = None,
     depth: int = 0,
+    keepalive: Keepalive | None = None,
 ) -> asyncssh.SSHClientConnection:
     """Connect to `name` (an ssh config alias or a host name) the way OpenSSH would.
 
@@ -60,6 +66,8 @@ async def open_connection(
             the config's ProxyJump decide (hacon opens those hops itself, see `configured_jump`).
         on_lost: called once when the connection ends, with the error if any.
         depth: how many config jumps led here (a ProxyJump loop in the config ends).
+        keepalive: hacon's keepalive for it when neither `settings` nor the config choose one
+            (None: the console's); see `retune_keepalive` for changing it later.
 
     Raises:
         NodeUnreachable: with a one-line reason; `HostKeyRefused` for unknown/changed keys.
@@ -73,7 +81,8 @@ async def open_connection(
             on_lost(exc)
 
     try:
-        return await _open(name, settings, port, username, tunnel, lost, depth, jumps)
+        return await _open(name, settings, port, username, tunnel, lost, depth, jumps,
+                           keepalive)
     except BaseException:
         for chain in jumps:
             chain.close_now()
@@ -89,9 +98,11 @@ async def _open(
     lost: LostCallback,
     depth: int,
     jumps: list[JumpChain],
+    keepalive: Keepalive | None,
 ) -> asyncssh.SSHClientConnection:
     timeout = settings.connect_timeout
     host = name
+    tunable = False  # known once the config is read, before asyncssh calls the factory
     try:
         options = await client_options(
             name,
@@ -99,11 +110,13 @@ async def _open(
             port=port,
             username=username,
             tunnel=tunnel,
-            client_factory=lambda: _WatchedClient(lost),
+            client_factory=lambda: _WatchedClient(lost, tunable),
         )
-        timing = liveness(settings, options)
+        timing = liveness(settings, options, keepalive)
+        tunable = not keepalive_chosen(settings, options)
         timeout, host = timing["connect_timeout"], options.host
-        chain = configured_jump(name, options, settings, depth) if tunnel == () else None
+        chain = (configured_jump(name, options, settings, depth, keepalive)
+                 if tunnel == () else None)
         if chain is not None:
             jumps.append(chain)
             tunnel = await chain.connection()
@@ -137,13 +150,17 @@ async def _connect(
         "known_hosts": KNOWN_HOSTS.load(known_hosts_files(options)),
         **timing,
     }
+    preferred = ciphers(options)
+    if preferred is not None:
+        extra["encryption_algs"] = preferred
     if tunnel != ():
         extra["tunnel"] = tunnel
     return await asyncssh.connect(name, options=options, **extra)
 
 
 def configured_jump(name: str, options: asyncssh.SSHClientConnectionOptions,
-                    settings: SshSettings, depth: int) -> JumpChain | None:
+                    settings: SshSettings, depth: int,
+                    keepalive: Keepalive | None = None) -> JumpChain | None:
     """The config's ProxyJump for `name` as a chain hacon opens itself, or None.
 
     asyncssh would open it on its own, with its own known_hosts handling (a jump host set to
@@ -160,7 +177,7 @@ def configured_jump(name: str, options: asyncssh.SSHClientConnectionOptions,
         raise NodeUnreachable(name, f"more than {MAX_JUMP_DEPTH} ProxyJump hops in the ssh "
                                     "config (does a jump host name itself?)")
     try:
-        return JumpChain(str(spec), settings, depth=depth + 1)
+        return JumpChain(str(spec), settings, depth=depth + 1, keepalive=keepalive)
     except ValueError as error:
         raise NodeUnreachable(name, f"ProxyJump in the ssh config: {error}") from None
 
@@ -173,10 +190,12 @@ class JumpChain:
     the `known_hosts=`/`client_keys=` arguments), so hacon opens hops itself.
     """
 
-    def __init__(self, spec: str, settings: SshSettings, *, depth: int = 0) -> None:
+    def __init__(self, spec: str, settings: SshSettings, *, depth: int = 0,
+                 keepalive: Keepalive | None = None) -> None:
         self.hops = parse_jump(spec)
         self._depth = depth
         self._settings = settings
+        self._keepalive = keepalive
         self._connections: list[asyncssh.SSHClientConnection] = []
         self._alive = False
         self._lock = asyncio.Lock()
@@ -220,6 +239,7 @@ class JumpChain:
                     tunnel=tunnel,
                     on_lost=self._lost,
                     depth=self._depth,
+                    keepalive=self._keepalive,
                 )
             except NodeUnreachable as failure:
                 self._close_all()
@@ -234,6 +254,12 @@ class JumpChain:
 
     def _lost(self, _exc: Exception | None) -> None:
         self._alive = False
+
+    def set_keepalive(self, keepalive: Keepalive) -> None:
+        """hacon's keepalive for every hop from now on, the open ones included."""
+        self._keepalive = keepalive
+        for conn in self._connections:
+            retune_keepalive(conn, keepalive)
 
     def close_now(self) -> None:
         """Close every hop without waiting for the goodbye (from a connection-lost callback)."""
@@ -261,6 +287,15 @@ async def close_connection(conn: asyncssh.SSHClientConnection, *, grace: float =
         await asyncio.wait_for(conn.wait_closed(), grace)
     except TimeoutError:
         conn.abort()
+
+
+def retune_keepalive(conn: asyncssh.SSHClientConnection, keepalive: Keepalive) -> None:
+    """Apply hacon's `keepalive` to an open connection, unless the settings or the ssh config
+    chose its keepalive. asyncssh restarts the timer from now; requests already unanswered
+    still count."""
+    client = conn.get_owner()
+    if isinstance(client, _WatchedClient) and client.keepalive_tunable:
+        conn.set_keepalive(keepalive.interval, keepalive.count_max)
 
 
 def onward_failure(node: str, error: NodeUnreachable, via: str) -> NodeUnreachable:

@@ -21,15 +21,12 @@ are parsed once.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from console.model.cluster import ClusterSnapshot
-from console.model.errors import CibParseError, describe
 from console.model.live.node_view import (
     ProbeSection,
     Section,
@@ -38,7 +35,6 @@ from console.model.live.node_view import (
 )
 from console.model.live.snapshot import LiveSnapshot, NodeView
 from console.model.live.verdict import build_live_snapshot
-from console.model.types import CibVersion
 from console.transport import argv as argvs
 from console.transport import probes
 from console.transport.base import (
@@ -49,12 +45,10 @@ from console.transport.base import (
     Unreachable,
 )
 from console.transport.batch import run_batch
+from console.transport.cib_store import CibParser, CibStore
 from console.transport.client_poll import ClientProbeSettings, ClientProber
 from console.transport.client_probes import VipTarget, vip_targets
 from console.transport.probes import ServiceProbe
-
-CibParser = Callable[[bytes], ClusterSnapshot]
-
 
 def parse_whole_cib(data: bytes) -> ClusterSnapshot:
     """console.model.parse_cib, imported on first use (the poller's default parser)."""
@@ -128,12 +122,10 @@ class ClusterPoller:
         self._nodes = tuple(dict.fromkeys(nodes))
         self._settings = settings or PollSettings()
         self._clock = clock
-        self._parser = parser
         self._views: dict[str, NodeView] = {}
         self._membership: dict[str, tuple[float, Section]] = {}
         self._fencing: dict[str, Section] = {}
-        self._cibs: dict[str, ClusterSnapshot] = {}
-        self._parsed: OrderedDict[bytes, ClusterSnapshot | CibParseError] = OrderedDict()
+        self._cibs = CibStore(parser, len(self._nodes))
         self._wake = {node: asyncio.Event() for node in self._nodes}
         self._published = asyncio.Event()
         self._first_deadline: float | None = None
@@ -257,8 +249,8 @@ class ClusterPoller:
         }
         previous_source = self._latest.source_node if self._latest is not None else None
         clients = self._clients.results() if self._clients is not None else None
-        self._latest = build_live_snapshot(views, self._cibs, self._clock(), previous_source,
-                                           clients)
+        self._latest = build_live_snapshot(views, self._cibs.by_node, self._clock(),
+                                           previous_source, clients)
         return self._latest
 
     def _vip_targets(self) -> tuple[VipTarget, ...]:
@@ -293,7 +285,7 @@ class ClusterPoller:
         lab); an idle round keeps to one session, which is what an idle node pays for.
         """
         membership = split or self._membership_due(node)
-        named = probes.round_commands(self._known_version(node), self._settings.service,
+        named = probes.round_commands(self._cibs.known_version(node), self._settings.service,
                                       membership=membership)
         groups = [named[:1], named[1:]] if split else [named]
         timeout = self._settings.command_timeout
@@ -313,7 +305,7 @@ class ClusterPoller:
         sections, cib_error = await self._sections(node, named, results)
         self._keep_membership(node, sections)
         view = build_node_view(node, sections, fetched_at, cib=self._cibs.get(node))
-        self._views[node] = self._settle_view(node, view, cib_error)
+        self._views[node] = self._cibs.settle_view(node, view, cib_error)
         return True
 
     def _membership_due(self, node: str) -> bool:
@@ -335,10 +327,6 @@ class ClusterPoller:
             if node in self._fencing:
                 sections[ProbeSection.FENCING] = self._fencing[node]
 
-    def _known_version(self, node: str) -> CibVersion | None:
-        cib = self._cibs.get(node)
-        return cib.version if cib is not None else None
-
     async def _sections(
         self,
         node: str,
@@ -352,7 +340,7 @@ class ClusterPoller:
             if name == ProbeSection.VERSION and result.ok:
                 stdout, whole = split_version_output(stdout)
                 if whole is not None:
-                    cib_error = await self._store_cib(node, whole)
+                    cib_error = await self._cibs.store(node, whole)
             sections[name] = Section(
                 name,
                 stdout.decode("utf-8", "replace"),
@@ -360,39 +348,6 @@ class ClusterPoller:
                 result.exit_status,
             )
         return sections, cib_error
-
-    async def _store_cib(self, node: str, data: bytes) -> str | None:
-        """Parse (off the event loop, once per distinct content) and keep the node's CIB."""
-        digest = hashlib.sha256(data).digest()
-        parsed = self._parsed.get(digest)
-        if parsed is None:
-            try:
-                parsed = await asyncio.to_thread(self._parser, data)
-            except CibParseError as error:
-                parsed = error
-            except Exception as error:  # noqa: BLE001 - a parser bug must not stop the loop
-                parsed = CibParseError(f"{type(error).__name__}: {error}")
-            self._parsed[digest] = parsed
-            while len(self._parsed) > 2 * len(self._nodes) + 2:
-                self._parsed.popitem(last=False)
-        if isinstance(parsed, CibParseError):
-            self._cibs.pop(node, None)  # refetch next round rather than trust an old copy
-            return f"CIB unreadable: {describe(parsed)}"
-        self._cibs[node] = parsed
-        return None
-
-    def _settle_view(self, node: str, view: NodeView, cib_error: str | None) -> NodeView:
-        """Align the view with the CIB kept for the node; drop a CIB that is no longer its."""
-        cib = self._cibs.get(node)
-        if view.cib_version is None:
-            self._cibs.pop(node, None)  # the node could not say its version: nothing fresh
-        elif cib is not None and cib.version > view.cib_version:
-            view = replace(view, cib_version=cib.version)  # the CIB moved on between reads
-        if cib_error is not None:
-            view = replace(
-                view, stack_error="; ".join(part for part in (view.stack_error, cib_error) if part)
-            )
-        return view
 
     def _connection_state(self, node: str, state: object) -> None:
         """A connection that dropped (keepalive expired, peer gone) is news at once: the node's

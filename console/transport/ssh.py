@@ -39,8 +39,14 @@ from console.transport.connector import (
     close_connection,
     onward_failure,
     open_connection,
+    retune_keepalive,
 )
-from console.transport.ssh_config import SshSettings
+from console.transport.ssh_config import (
+    CONSOLE_KEEPALIVE,
+    OVERVIEW_KEEPALIVE,
+    Keepalive,
+    SshSettings,
+)
 from console.transport.ssh_errors import classify
 from console.transport.stream import LineStream
 
@@ -79,6 +85,7 @@ class NodeSession:
         self._closing = False
         self._generation = 0
         self._listeners: list[StateListener] = []
+        self._keepalive: Keepalive | None = None
 
     @property
     def state(self) -> ConnectionState:
@@ -149,6 +156,7 @@ class NodeSession:
                 self._settings,
                 tunnel=tunnel,
                 on_lost=lambda exc: self._connection_lost(generation, exc),
+                keepalive=self._keepalive,
             )
         except NodeUnreachable as failure:
             if self._jump is None:
@@ -163,6 +171,13 @@ class NodeSession:
         since = previous.since if isinstance(previous, Unreachable) else now
         retry_at = now + self.backoff_delay(self._failures)
         self._set_state(Unreachable(failure.reason, since, failure.kind, retry_at))
+
+    def set_keepalive(self, keepalive: Keepalive) -> None:
+        """hacon's keepalive from now on, on the open connection too (a keepalive chosen by
+        the settings or the ssh config is kept)."""
+        self._keepalive = keepalive
+        if self._conn is not None:
+            retune_keepalive(self._conn, keepalive)
 
     def backoff_delay(self, failures: int) -> float:
         """Seconds before attempt `failures + 1`: doubling from backoff_initial, capped at
@@ -301,6 +316,7 @@ class SshCluster:
         self._jump = JumpChain(self.settings.jump, self.settings) if self.settings.jump else None
         self._sessions: dict[str, NodeSession] = {}
         self._listeners: list[StateListener] = []
+        self._keepalive: Keepalive | None = None
         for node in nodes:
             self.session(node)
 
@@ -315,6 +331,8 @@ class SshCluster:
             session = NodeSession(node, self.settings, jump=self._jump)
             for listener in self._listeners:
                 session.add_state_listener(listener)
+            if self._keepalive is not None:
+                session.set_keepalive(self._keepalive)
             self._sessions[node] = session
         return self._sessions[node]
 
@@ -324,6 +342,17 @@ class SshCluster:
         self._listeners.append(listener)
         for session in self._sessions.values():
             session.add_state_listener(listener)
+
+    def watch_closely(self, closely: bool) -> None:
+        """Closely (a cluster's own console, the default): `CONSOLE_KEEPALIVE`, a silent node
+        is lost within 4 s. Not (one row of the fleet overview): `OVERVIEW_KEEPALIVE`, within
+        10 s for a fifth of the keepalive traffic. Applies to the open connections at once,
+        jump hops included; a keepalive set in the ssh config or the settings always wins."""
+        self._keepalive = CONSOLE_KEEPALIVE if closely else OVERVIEW_KEEPALIVE
+        for session in self._sessions.values():
+            session.set_keepalive(self._keepalive)
+        if self._jump is not None:
+            self._jump.set_keepalive(self._keepalive)
 
     def states(self) -> dict[str, ConnectionState]:
         """Each node's connection state, for the UI."""

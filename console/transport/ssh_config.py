@@ -17,11 +17,38 @@ from typing import Any, cast
 from console.transport.sshlib import asyncssh
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_KEEPALIVE_INTERVAL = 1.0
-DEFAULT_KEEPALIVE_COUNT_MAX = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Keepalive:
+    """SSH keepalive: a request after `interval` seconds without data from the node; the
+    connection is lost when the count of requests not yet answered exceeds `count_max`."""
+
+    interval: float
+    count_max: int
+
+    @property
+    def silence_bound(self) -> float:
+        """Seconds from the node's last byte to the connection being declared lost: asyncssh
+        counts one unanswered request per `interval` and gives up at `count_max + 1`."""
+        return self.interval * (self.count_max + 1)
+
+
 # A node that goes silent (power loss, pulled cable) closes nothing: only the keepalive tells.
-# 1 s x 3 notices it within about 4 s, so the console says "unreachable" within 5 s; the cost is
-# one small request per idle second per node. (5 s x 3 took up to 15-20 s.)
+CONSOLE_KEEPALIVE = Keepalive(1.0, 3)
+"""A cluster's own console: lost within 4 s, so "unreachable" shows within 5 s, for one small
+request per idle second per node. (5 s x 3 took up to 15-20 s.)"""
+OVERVIEW_KEEPALIVE = Keepalive(5.0, 1)
+"""A row of the fleet overview: lost within 10 s, for a fifth of the requests (20 clusters are
+40 nodes; their keepalives were most of an idle overview's CPU). A node still has 5 s to answer
+a request, more than the console's 3 s. `SshCluster.watch_closely` switches between the two on
+the live connections."""
+CIPHERS_AES_GCM_FIRST = "^aes256-gcm@openssh.com,aes128-gcm@openssh.com"
+"""asyncssh's default ciphers with AES-GCM moved before chacha20-poly1305 (OpenSSH syntax: `^`
+puts these first, the rest follow in their order): the same AEAD strength, but asyncssh builds
+chacha20-poly1305 from several cipher calls per packet (~20 us) while AES-GCM is one call into
+OpenSSL's hardware AES (~3 us). Every idle round and keepalive is a few dozen packets, so this
+is a tenth of an idle console's CPU. A `Ciphers` line in the ssh config still decides."""
 MAX_OUTPUT_BYTES = 64 << 20
 """The default cap on one command's output: the largest real CIBs are a few MB."""
 
@@ -38,7 +65,8 @@ class SshSettings:
         connect_timeout: seconds for TCP + handshake + auth; None: the config's ConnectTimeout,
             else 10 s.
         keepalive_interval / keepalive_count_max: None: the config's ServerAliveInterval /
-            ServerAliveCountMax, else 1 s x 3, so a dead node is noticed in about 4 s.
+            ServerAliveCountMax, else hacon's (`CONSOLE_KEEPALIVE`, or `OVERVIEW_KEEPALIVE`
+            while the fleet overview watches the cluster loosely).
         max_sessions: concurrent sessions per connection (sshd's MaxSessions default is 10).
         backoff_initial / backoff_max: reconnect delays in seconds (doubling, with jitter).
         use_agent: offer ssh-agent keys (SSH_AUTH_SOCK / IdentityAgent); tests turn it off.
@@ -145,30 +173,47 @@ async def client_options(
 
 
 def liveness(
-    settings: SshSettings, from_config: asyncssh.SSHClientConnectionOptions
+    settings: SshSettings, from_config: asyncssh.SSHClientConnectionOptions,
+    keepalive: Keepalive | None = None,
 ) -> dict[str, Any]:
     """Keepalive and connect timeout for `asyncssh.connect`: explicit settings, else the
-    config's (ConnectTimeout, ServerAliveInterval, ServerAliveCountMax), else hacon's defaults.
+    config's (ConnectTimeout, ServerAliveInterval, ServerAliveCountMax), else hacon's defaults
+    (`keepalive`, by default the console's).
 
     Passed as keyword arguments at connect time rather than baked into a second options object:
     each options object re-parses the whole ssh config, which dominates connection set-up.
     """
     config = from_config.config
+    # A keepalive half chosen (an interval but no count) is completed from the console's.
+    chosen = keepalive_chosen(settings, from_config)
+    default = CONSOLE_KEEPALIVE if chosen or keepalive is None else keepalive
     return {
         "connect_timeout": _pick(
             settings.connect_timeout, config.get("ConnectTimeout"), DEFAULT_CONNECT_TIMEOUT
         ),
         "keepalive_interval": _pick(
-            settings.keepalive_interval,
-            config.get("ServerAliveInterval"),
-            DEFAULT_KEEPALIVE_INTERVAL,
+            settings.keepalive_interval, config.get("ServerAliveInterval"), default.interval
         ),
         "keepalive_count_max": _pick(
-            settings.keepalive_count_max,
-            config.get("ServerAliveCountMax"),
-            DEFAULT_KEEPALIVE_COUNT_MAX,
+            settings.keepalive_count_max, config.get("ServerAliveCountMax"), default.count_max
         ),
     }
+
+
+def ciphers(from_config: asyncssh.SSHClientConnectionOptions) -> str | None:
+    """The `encryption_algs` to ask asyncssh for, or None to keep the ssh config's Ciphers."""
+    return None if from_config.config.get("Ciphers") else CIPHERS_AES_GCM_FIRST
+
+
+def keepalive_chosen(
+    settings: SshSettings, from_config: asyncssh.SSHClientConnectionOptions
+) -> bool:
+    """Whether the settings or the ssh config chose the keepalive (hacon then never changes it
+    on the live connection)."""
+    config = from_config.config
+    return any(value is not None for value in (
+        settings.keepalive_interval, settings.keepalive_count_max,
+        config.get("ServerAliveInterval"), config.get("ServerAliveCountMax")))
 
 
 def _pick(explicit: Any, configured: Any, default: Any) -> Any:

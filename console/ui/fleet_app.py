@@ -99,6 +99,7 @@ class FleetApp(ConsoleApp):
         """Show `name`'s console; its latest snapshot at once, the next ones as they come."""
         member = self.members[name]
         self.opened = name
+        self.fleet.focus(name)
         self.source, self.runner = member.source, member.runner
         self.source_label, self.read_only = member.label, member.read_only
         self.history = member.history
@@ -113,6 +114,7 @@ class FleetApp(ConsoleApp):
         if isinstance(self.screen, ClusterScreen):
             self.pop_screen()
         self.opened = None
+        self.fleet.focus(None)
         self.source = self.runner = self.history = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -110,7 +110,7 @@ def test_the_cli_fixes_turn_their_advisories_green_on_the_live_cib(
     assert listed.returncode == 0
     assert [line.split()[0] for line in listed.stdout.splitlines()] == [
         "vip-not-colocated", "vip-not-ordered", "no-stickiness", "no-preferred-node",
-        "two-node-missing"]
+        "no-migration-threshold", "two-node-missing"]
     before = advisories(lab)
     assert before["vip-not-colocated:ClusterIP"] == "hacon fix vip-not-colocated"
     assert before["no-stickiness:ClusterIP"] == "hacon fix no-stickiness"

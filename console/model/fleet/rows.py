@@ -124,9 +124,10 @@ class RowCache:
     def rows(self, snapshots: Mapping[str, LiveSnapshot | None],
              now: float) -> list[ClusterRow]:
         """Every cluster's row at `now`, worst first."""
-        return worst_first(self._row(name, live, now) for name, live in snapshots.items())
+        return worst_first(self.row(name, live, now) for name, live in snapshots.items())
 
-    def _row(self, name: str, live: LiveSnapshot | None, now: float) -> ClusterRow:
+    def row(self, name: str, live: LiveSnapshot | None, now: float) -> ClusterRow:
+        """One cluster's row at `now` (judged again only when `live` is a new snapshot)."""
         fetched = live.fetched_at if live is not None else None
         limit = self.thresholds.age_warning
         old = fetched is not None and limit is not None and now - fetched > limit

@@ -97,9 +97,7 @@ class FleetScreen(Screen[None]):
         first_full = None not in self.snapshots.values()
         self.snapshots[message.name] = message.snapshot
         self.updates_shown += 1
-        before = self._ageless(self.rows)
-        rows = self._row_cache.rows(self.snapshots, self.console.clock())
-        if self._ageless(rows) != before:
+        if self._row_changed(message.name):
             # Most rounds change nothing but the data's age, which the one-second tick shows:
             # only a real change is drawn now.
             self.show_rows()
@@ -119,9 +117,13 @@ class FleetScreen(Screen[None]):
             self._summary_shown = summary
             self.query_one("#fleet-summary", Static).update(summary)
 
-    @staticmethod
-    def _ageless(rows: list[ClusterRow]) -> list[ClusterRow]:
-        return [replace(row, data_age=None, fetched_at=None) for row in rows]
+    def _row_changed(self, name: str) -> bool:
+        """Whether the cluster's row now differs from the one drawn in more than its data's
+        age. Only this cluster's row can have changed (its place follows from its own state),
+        so the other rows are not judged again for each cluster's rounds."""
+        drawn = next((row for row in self.rows if row.name == name), None)
+        current = self._row_cache.row(name, self.snapshots[name], self.console.clock())
+        return drawn is None or _ageless(drawn) != _ageless(current)
 
     def _summary(self) -> str:
         counts = {state: sum(1 for row in self.rows if row.state is state)
@@ -161,3 +163,7 @@ class FleetScreen(Screen[None]):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.input.display = False
         self.query_one(FleetPane).focus()
+
+
+def _ageless(row: ClusterRow) -> ClusterRow:
+    return replace(row, data_age=None, fetched_at=None)

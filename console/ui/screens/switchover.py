@@ -121,7 +121,8 @@ class SwitchoverScreen(Screen[None]):
         & #switchover-age { color: $warning; text-style: bold; padding: 1 0 0 0; }
         & #switchover-drift { color: $error; text-style: bold; padding: 1 0 0 0; }
         & #switchover-note { color: $foreground-muted; }
-        & #switchover-log { height: 1fr; border: round $primary; margin: 1 0 0 0; }
+        & #switchover-log { height: 1fr; border: round $primary; margin: 1 0 0 0;
+                            padding: 0 1; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -165,7 +166,9 @@ class SwitchoverScreen(Screen[None]):
             yield Static(id="switchover-age")
             yield Static(id="switchover-drift")
             yield Static(id="switchover-note")
-            yield Log(id="switchover-log", max_lines=200, auto_scroll=True)
+            log = Log(id="switchover-log", max_lines=200, auto_scroll=True)
+            log.border_title = "What the switchover did"
+            yield log
         yield Footer()
 
     def on_mount(self) -> None:
