@@ -28,13 +28,13 @@ from console.actions.plans import (
     ActionPlan,
     ActionRefused,
     Element,
-    _child,
-    _free_id,
-    _patch_plan,
-    _read,
-    _refuse_if,
+    child_element,
+    free_id,
+    patch_plan,
+    read_cib,
+    refuse_if,
 )
-from console.actions.upkeep import _write_pairs
+from console.actions.upkeep import write_pairs
 from console.model.cluster import ClusterSnapshot, LocationConstraint
 from console.model.text_safety import shell_word
 from console.model.types import INFINITY, score_to_int
@@ -155,8 +155,8 @@ def preference(cluster: ClusterSnapshot, resource: str, node: str) -> LocationCo
 
 def plan_stickiness(cib: bytes, value: str | None, *, run_on: str) -> ActionPlan:
     """rsc_defaults resource-stickiness=`value`."""
-    root, snapshot = _read(cib)
-    _refuse_if(stickiness_blocked_reason(snapshot, value))
+    root, snapshot = read_cib(cib)
+    refuse_if(stickiness_blocked_reason(snapshot, value))
     assert value is not None
     builder = PatchBuilder(root)
     set_default(builder, "resource-stickiness", value)
@@ -173,8 +173,8 @@ def plan_stickiness(cib: bytes, value: str | None, *, run_on: str) -> ActionPlan
 def plan_prefer(cib: bytes, resource: str, node: str | None, score: str | None, *,
                 run_on: str) -> ActionPlan:
     """`resource` prefers `node` with `score`: the existing constraint changed, else a new one."""
-    root, snapshot = _read(cib)
-    _refuse_if(prefer_blocked_reason(snapshot, resource, node, score))
+    root, snapshot = read_cib(cib)
+    refuse_if(prefer_blocked_reason(snapshot, resource, node, score))
     assert node is not None and score is not None
     builder = PatchBuilder(root)
     existing = preference(snapshot, resource, node)
@@ -182,8 +182,8 @@ def plan_prefer(cib: bytes, resource: str, node: str | None, score: str | None, 
         builder.set_attribute(_location_element(builder, existing.id), "score", score)
         change = f"{existing.id}: {resource} on {node} score {existing.score} → {score}"
     else:
-        constraint_id = _free_id(builder.cib, f"location-{resource}-{node}-{score}")
-        builder.create(_child(builder, builder.cib.find("configuration"), "constraints"),
+        constraint_id = free_id(builder.cib, f"location-{resource}-{node}-{score}")
+        builder.create(child_element(builder, builder.cib.find("configuration"), "constraints"),
                        etree.Element("rsc_location", {"id": constraint_id, "rsc": resource,
                                                       "node": node, "score": score}))
         change = f"new {constraint_id}: {resource} on {node} score {score}"
@@ -198,12 +198,12 @@ def plan_prefer(cib: bytes, resource: str, node: str | None, score: str | None, 
 
 def plan_threshold(cib: bytes, resource: str, value: str | None, *, run_on: str) -> ActionPlan:
     """`resource`'s meta migration-threshold=`value`."""
-    root, snapshot = _read(cib)
-    _refuse_if(threshold_blocked_reason(snapshot, resource, value))
+    root, snapshot = read_cib(cib)
+    refuse_if(threshold_blocked_reason(snapshot, resource, value))
     assert value is not None
     builder = PatchBuilder(root)
-    _write_pairs(builder, _resource_element(builder, resource), "meta_attributes",
-                 f"{resource}-meta_attributes", {"migration-threshold": value})
+    write_pairs(builder, _resource_element(builder, resource), "meta_attributes",
+                f"{resource}-meta_attributes", {"migration-threshold": value})
     return _edit_plan(builder, snapshot, ActionKind.CONFIG_THRESHOLD,
                       f"Set {shell_word(resource)} migration-threshold to {value}", run_on, value,
                       (_threshold_change(snapshot, resource, value),), resource=resource)
@@ -223,8 +223,8 @@ def _threshold_change(snapshot: ClusterSnapshot, resource: str, value: str) -> s
 def _edit_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,
                run_on: str, value: str, changes: tuple[str, ...], *,
                resource: str | None = None, node: str | None = None) -> ActionPlan:
-    plan = _patch_plan(builder, snapshot, kind, title, run_on, resource=resource, node=node,
-                       consequences=changes)
+    plan = patch_plan(builder, snapshot, kind, title, run_on, resource=resource, node=node,
+                      consequences=changes)
     return replace(plan, changes=changes, value=value)
 
 

@@ -30,11 +30,11 @@ from console.actions.plans import (
     ActionPlan,
     ActionRefused,
     Element,
-    _free_id,
-    _node_element,
+    free_id,
+    node_element,
     _node_nvpairs,
-    _read,
-    _refuse_if,
+    read_cib,
+    refuse_if,
     _set_node_attribute,
 )
 from console.model.cluster import ClusterSnapshot, Resource
@@ -126,9 +126,9 @@ def _vip_stranded(cluster: ClusterSnapshot, node: str, now: float | None) -> str
 def plan_fence(cib: bytes, node: str, *, run_on: str, when: str | None = None) -> ActionPlan:
     """`stonith_admin --reboot NODE`, run on another online node; with `when` (the moment the
     executor runs it, UTC) the plan carries the mark patch to commit first."""
-    root, snapshot = _read(cib)
+    root, snapshot = read_cib(cib)
     now = _seconds(when)
-    _refuse_if(fence_blocked_reason(snapshot, node, now=now))
+    refuse_if(fence_blocked_reason(snapshot, node, now=now))
     runner_node = run_on if run_on != node else fencing_node(snapshot, node)
     assert runner_node is not None  # the guard found one
     devices = ", ".join(fencing_devices_for(snapshot, node))
@@ -162,7 +162,7 @@ def _mark_patch(root: Element, node: str, run_on: str, when: str) -> bytes:
     if moment is None:
         raise ActionRefused(f"unreadable fencing time {when!r}")
     builder = PatchBuilder(root)
-    element = _node_element(builder.cib, node)
+    element = node_element(builder.cib, node)
     pairs = {MARK_ATTRIBUTE: mark_value(moment), BY_ATTRIBUTE: run_on}
     if element.find("instance_attributes") is not None:
         for name, value in pairs.items():
@@ -170,10 +170,10 @@ def _mark_patch(root: Element, node: str, run_on: str, when: str) -> bytes:
         return builder.finish()[0]
     # One create for the set with both pairs: Pacemaker does not create inside an element that
     # the same patch created ("Application of update diff failed").
-    set_id = _free_id(builder.cib, f"nodes-{element.get('id')}")
+    set_id = free_id(builder.cib, f"nodes-{element.get('id')}")
     attributes = etree.Element("instance_attributes", id=set_id)
     for name, value in pairs.items():
-        etree.SubElement(attributes, "nvpair", id=_free_id(builder.cib, f"{set_id}-{name}"),
+        etree.SubElement(attributes, "nvpair", id=free_id(builder.cib, f"{set_id}-{name}"),
                          name=name, value=value)
     builder.create(element, attributes)
     return builder.finish()[0]
@@ -181,7 +181,7 @@ def _mark_patch(root: Element, node: str, run_on: str, when: str) -> bytes:
 
 def unmark_patch(cib: bytes, node: str) -> bytes | None:
     """The versioned patch that removes `node`'s fencing mark from `cib`; None when it has none."""
-    builder = PatchBuilder(_read(cib)[0])
+    builder = PatchBuilder(read_cib(cib)[0])
     for element in builder.cib.iterfind("configuration/nodes/node"):
         if element.get("uname") != node:
             continue

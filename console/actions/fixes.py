@@ -23,13 +23,13 @@ from console.actions.plans import (
     ActionPlan,
     ActionRefused,
     Element,
-    _child,
-    _free_id,
-    _patch_plan,
-    _read,
-    _refuse_if,
+    child_element,
+    free_id,
+    patch_plan,
+    read_cib,
+    refuse_if,
 )
-from console.actions.upkeep import _write_pairs
+from console.actions.upkeep import write_pairs
 from console.model.cluster import ClusterSnapshot, Vip
 from console.model.live.advisories import Advisory, cluster_advisories, restarting_forever
 from console.model.snapshot import parse_cib
@@ -123,14 +123,14 @@ def _own_unlimited_threshold(cluster: ClusterSnapshot) -> str | None:
 
 def plan_fix(cib: bytes, kind: ActionKind, *, run_on: str) -> ActionPlan:
     """The patch that fixes advisory `kind`, refused unless the advisory would be gone."""
-    root, snapshot = _read(cib)
-    _refuse_if(fix_blocked_reason(snapshot, kind))
+    root, snapshot = read_cib(cib)
+    refuse_if(fix_blocked_reason(snapshot, kind))
     builder = PatchBuilder(root)
     vip = _main_vip(snapshot)
     change = _EDITS[kind](builder, snapshot, vip)
     code = CODE_OF_KIND[kind]
-    plan = _patch_plan(builder, snapshot, kind, f"Fix {code}: {change}", run_on,
-                       resource=vip.id, consequences=(change,))
+    plan = patch_plan(builder, snapshot, kind, f"Fix {code}: {change}", run_on,
+                      resource=vip.id, consequences=(change,))
     if open_advisory(parse_cib(plan.simulate_cib), code) is not None:
         raise ActionRefused(f"the patch would not clear the {code} advisory")
     return replace(plan, changes=(change,))
@@ -162,14 +162,14 @@ def _top_level(cluster: ClusterSnapshot, resource_id: str) -> str:
 
 
 def _constraints(builder: PatchBuilder) -> Element:
-    return _child(builder, builder.cib.find("configuration"), "constraints")
+    return child_element(builder, builder.cib.find("configuration"), "constraints")
 
 
 def _colocate(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
     service = _one_service(cluster)[0] or ""
     wanted = f"colocation-{service}-{vip.top_level}-INFINITY"
     builder.create(_constraints(builder), etree.Element("rsc_colocation", {
-        "id": _free_id(builder.cib, wanted), "rsc": service, "with-rsc": vip.top_level,
+        "id": free_id(builder.cib, wanted), "rsc": service, "with-rsc": vip.top_level,
         "score": "INFINITY"}))
     return f"{service} always runs where {vip.top_level} runs (colocation INFINITY)"
 
@@ -179,7 +179,7 @@ def _order(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
     service = advisory.subject.split("/", 1)[1] if advisory else ""
     wanted = f"order-{vip.top_level}-{service}-mandatory"
     builder.create(_constraints(builder), etree.Element("rsc_order", {
-        "id": _free_id(builder.cib, wanted), "first": vip.top_level, "first-action": "start",
+        "id": free_id(builder.cib, wanted), "first": vip.top_level, "first-action": "start",
         "then": service, "then-action": "start"}))
     return f"{service} starts only after {vip.top_level} (mandatory order)"
 
@@ -208,20 +208,20 @@ def set_default(builder: PatchBuilder, name: str, value: str) -> None:
         # created by the same patch.
         defaults = etree.Element("rsc_defaults")
         holder = etree.SubElement(defaults, "meta_attributes",
-                                  id=_free_id(builder.cib, "rsc_defaults-meta_attributes"))
+                                  id=free_id(builder.cib, "rsc_defaults-meta_attributes"))
         etree.SubElement(holder, "nvpair", id=f"{holder.get('id')}-{name}", name=name,
                          value=value)
         builder.create(configuration, defaults)
     else:
-        _write_pairs(builder, defaults, "meta_attributes", "rsc_defaults-meta_attributes",
-                     {name: value})
+        write_pairs(builder, defaults, "meta_attributes", "rsc_defaults-meta_attributes",
+                    {name: value})
 
 
 def _prefer(builder: PatchBuilder, cluster: ClusterSnapshot, vip: Vip) -> str:
     node = vip.holder_nodes[0]
     wanted = f"location-{vip.top_level}-{node}-{PREFERRED_SCORE}"
     builder.create(_constraints(builder), etree.Element("rsc_location", {
-        "id": _free_id(builder.cib, wanted), "rsc": vip.top_level, "node": node,
+        "id": free_id(builder.cib, wanted), "rsc": vip.top_level, "node": node,
         "score": str(PREFERRED_SCORE)}))
     return (f"{vip.top_level} prefers {shell_word(node)} (score {PREFERRED_SCORE}), where it runs "
             f"now; with a stickiness below {PREFERRED_SCORE} it also moves back there by itself "

@@ -23,11 +23,11 @@ from console.actions.plans import (
     ActionPlan,
     ActionRefused,
     Element,
-    _patch_plan,
-    _read,
-    _refuse_if,
+    patch_plan,
+    read_cib,
+    refuse_if,
 )
-from console.actions.upkeep import RESOURCE_TAGS, _pairs, _write_pairs
+from console.actions.upkeep import RESOURCE_TAGS, _pairs, write_pairs
 from console.model.cluster import ClusterSnapshot
 from console.model.text_safety import shell_word
 from console.transport import argv as node_argv
@@ -77,8 +77,8 @@ def restart_blocked_reason(snapshot: Snapshot, resource: str, force: bool, *,
 def plan_restart(cib: bytes, resource: str, force: bool, *, run_on: str) -> ActionPlan:
     """The first half of a restart: stop `resource` (target-role=Stopped); the executor starts
     it again once the stop is verified, and checks it came back on the same node."""
-    _, snapshot = _read(cib)
-    _refuse_if(restart_blocked_reason(snapshot, resource, force))
+    _, snapshot = read_cib(cib)
+    refuse_if(restart_blocked_reason(snapshot, resource, force))
     node = snapshot.resources[resource].active_on[0]
     stop = plan_disable(cib, resource, True, run_on=run_on)
     steps = (f"{resource} is stopped on {node} (target-role=Stopped)",
@@ -103,14 +103,14 @@ def enable_blocked_reason(snapshot: Snapshot, resource: str, *,
 
 def plan_disable(cib: bytes, resource: str, force: bool, *, run_on: str) -> ActionPlan:
     """Set `resource`'s target-role to Stopped."""
-    root, snapshot = _read(cib)
-    _refuse_if(disable_blocked_reason(snapshot, resource, force))
+    root, snapshot = read_cib(cib)
+    refuse_if(disable_blocked_reason(snapshot, resource, force))
     builder = PatchBuilder(root)
-    _write_pairs(builder, _resource_element(builder, resource), "meta_attributes",
-                 f"{resource}-meta_attributes", {"target-role": "Stopped"})
+    write_pairs(builder, _resource_element(builder, resource), "meta_attributes",
+                f"{resource}-meta_attributes", {"target-role": "Stopped"})
     change = f"{resource} gets target-role=Stopped: Pacemaker stops it and keeps it stopped"
-    plan = _patch_plan(builder, snapshot, ActionKind.DISABLE, f"Disable {shell_word(resource)}", run_on,
-                       resource=resource, consequences=(change,))
+    plan = patch_plan(builder, snapshot, ActionKind.DISABLE, f"Disable {shell_word(resource)}", run_on,
+                      resource=resource, consequences=(change,))
     plan = replace(plan, changes=(change,))
     if resource not in vip_family(snapshot):
         return plan
@@ -122,8 +122,8 @@ def plan_disable(cib: bytes, resource: str, force: bool, *, run_on: str) -> Acti
 
 def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
     """Remove `resource`'s target-role=Stopped."""
-    root, snapshot = _read(cib)
-    _refuse_if(enable_blocked_reason(snapshot, resource))
+    root, snapshot = read_cib(cib)
+    refuse_if(enable_blocked_reason(snapshot, resource))
     builder = PatchBuilder(root)
     for holder in _resource_element(builder, resource).iterfind("meta_attributes"):
         for pair in _pairs(holder, "target-role"):
@@ -131,8 +131,8 @@ def plan_enable(cib: bytes, resource: str, *, run_on: str) -> ActionPlan:
     if not builder.changed:
         raise ActionRefused(f"{resource}'s target-role is inherited: enable its parent")
     change = f"{resource}'s target-role=Stopped is removed: Pacemaker may start it"
-    plan = _patch_plan(builder, snapshot, ActionKind.ENABLE, f"Enable {shell_word(resource)}", run_on,
-                       resource=resource, consequences=(change,))
+    plan = patch_plan(builder, snapshot, ActionKind.ENABLE, f"Enable {shell_word(resource)}", run_on,
+                      resource=resource, consequences=(change,))
     return replace(plan, changes=(change,))
 
 
@@ -145,8 +145,8 @@ def refresh_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, 
 
 def plan_refresh(cib: bytes, resource: str, node: str | None, *, run_on: str) -> ActionPlan:
     """`crm_resource --refresh`: forget the resource's history and re-probe it."""
-    _, snapshot = _read(cib)
-    _refuse_if(refresh_blocked_reason(snapshot, resource, node))
+    _, snapshot = read_cib(cib)
+    refuse_if(refresh_blocked_reason(snapshot, resource, node))
     where = f" on {node}" if node else " on every node"
     note = (f"Pacemaker's own tool, crm_resource --refresh, forgets {resource}'s operation "
             f"history{where} and probes it again (no CIB patch: the guard is checked again on "

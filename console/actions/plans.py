@@ -150,41 +150,41 @@ class ActionPlan:
 def plan_standby(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     """Put `node` in standby: set its permanent `standby` attribute to "on"."""
     builder, snapshot = _standby_patch(cib, node, guards.standby_blocked_reason)
-    _set_node_attribute(builder, _node_element(builder.cib, node), "standby", "on")
+    _set_node_attribute(builder, node_element(builder.cib, node), "standby", "on")
     holder_note = _holder_note(snapshot, node)
-    return _patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {shell_word(node)} in standby",
-                       run_on, node=node, consequences=(f"{node} stops running resources",
-                                                        *holder_note))
+    return patch_plan(builder, snapshot, ActionKind.STANDBY, f"Put {shell_word(node)} in standby",
+                      run_on, node=node, consequences=(f"{node} stops running resources",
+                                                       *holder_note))
 
 
 def plan_online(cib: bytes, node: str, *, run_on: str) -> ActionPlan:
     """Bring `node` out of standby: remove its permanent `standby` attribute."""
     builder, snapshot = _standby_patch(cib, node, guards.online_blocked_reason)
-    for pair in _node_nvpairs(_node_element(builder.cib, node), "standby"):
+    for pair in _node_nvpairs(node_element(builder.cib, node), "standby"):
         builder.delete(pair)
     if not builder.changed:
         raise ActionRefused(f"{node} is in standby for another reason (on-fail=standby?)")
-    return _patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {shell_word(node)} online",
-                       run_on, node=node, consequences=(f"{node} may run resources again",))
+    return patch_plan(builder, snapshot, ActionKind.ONLINE, f"Bring {shell_word(node)} online",
+                      run_on, node=node, consequences=(f"{node} may run resources again",))
 
 
 def plan_clear(cib: bytes, resource: str | None = None, *, run_on: str) -> ActionPlan:
     """Remove leftover cli-prefer / cli-ban constraints (of `resource`, or every one)."""
-    root, snapshot = _read(cib)
-    _refuse_if(guards.clear_blocked_reason(snapshot, resource))
+    root, snapshot = read_cib(cib)
+    refuse_if(guards.clear_blocked_reason(snapshot, resource))
     builder = PatchBuilder(root)
     removed = _delete_cli_constraints(builder, snapshot, {resource} if resource else None)
     title = f"Clear cli constraints of {resource}" if resource else "Clear every cli constraint"
     changes = tuple(f"constraint {cid} is removed" for cid in removed)
-    plan = _patch_plan(builder, snapshot, ActionKind.CLEAR, title, run_on, resource=resource,
-                       consequences=changes)
+    plan = patch_plan(builder, snapshot, ActionKind.CLEAR, title, run_on, resource=resource,
+                      consequences=changes)
     return replace(plan, changes=changes)
 
 
 def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
     """Move the VIP and its services to the preferred node; the constraint goes afterwards."""
-    root, snapshot = _read(cib)
-    _refuse_if(guards.failback_blocked_reason(snapshot))
+    root, snapshot = read_cib(cib)
+    refuse_if(guards.failback_blocked_reason(snapshot))
     vip = guards.main_vip(snapshot)
     preferred = preferred_node(snapshot, vip) if vip else None
     if vip is None or preferred is None:  # the guard has said so already
@@ -193,18 +193,18 @@ def plan_failback(cib: bytes, *, run_on: str) -> ActionPlan:
     builder = PatchBuilder(root)
     moved = {vip.top_level, vip.id, *colocated_services(snapshot, vip)}
     removed = _delete_cli_constraints(builder, snapshot, moved)
-    prefer_id = _free_id(builder.cib, f"cli-prefer-{vip.top_level}")
-    constraints = _child(builder, builder.cib.find("configuration"), "constraints")
+    prefer_id = free_id(builder.cib, f"cli-prefer-{vip.top_level}")
+    constraints = child_element(builder, builder.cib.find("configuration"), "constraints")
     builder.create(constraints, etree.Element(
         "rsc_location", {"id": prefer_id, "rsc": vip.top_level, "role": "Started",
                          "node": node, "score": "INFINITY"}))
     notes = (f"{node} is preferred by {location.id} (score {location.score})",
              *(f"constraint {cid} is removed" for cid in removed),
              f"{prefer_id} moves it there and is removed once the move is verified")
-    plan = _patch_plan(builder, snapshot, ActionKind.FAILBACK,
-                       f"Fail {shell_word(vip.id)} back to {shell_word(node)}", run_on, node=node,
-                       resource=vip.id,
-                       consequences=notes)
+    plan = patch_plan(builder, snapshot, ActionKind.FAILBACK,
+                      f"Fail {shell_word(vip.id)} back to {shell_word(node)}", run_on, node=node,
+                      resource=vip.id,
+                      consequences=notes)
     return replace(plan, then_clear=(prefer_id,), changes=notes[:-1])
 
 
@@ -216,8 +216,8 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
     the guard is re-checked on a fresh CIB right before it runs. The preview simulates the CIB
     without the resource's fail counts.
     """
-    root, snapshot = _read(cib)
-    _refuse_if(guards.cleanup_blocked_reason(snapshot, resource, node))
+    root, snapshot = read_cib(cib)
+    refuse_if(guards.cleanup_blocked_reason(snapshot, resource, node))
     where = f" on {node}" if node else " on every node"
     vip = guards.main_vip(snapshot)
     forgotten = f"failcount and failed operations of {resource}{where} are forgotten"
@@ -235,33 +235,35 @@ def plan_cleanup(cib: bytes, resource: str, node: str | None = None, *,
 
 def plan_removal(cib: bytes, constraint_ids: tuple[str, ...], *, run_on: str) -> ActionPlan:
     """Remove named location constraints (failback's follow-up); no guard: it moves nothing."""
-    root, snapshot = _read(cib)
+    root, snapshot = read_cib(cib)
     builder = PatchBuilder(root)
     for location in list(builder.cib.iterfind("configuration/constraints/rsc_location")):
         if location.get("id") in constraint_ids:
             builder.delete(location)
     if not builder.changed:
         raise ActionRefused(f"{', '.join(constraint_ids)} is already gone")
-    return _patch_plan(builder, snapshot, ActionKind.CLEAR, "Remove the failback constraint",
-                       run_on, consequences=tuple(f"constraint {cid} is removed"
-                                                  for cid in constraint_ids))
+    return patch_plan(builder, snapshot, ActionKind.CLEAR, "Remove the failback constraint",
+                      run_on, consequences=tuple(f"constraint {cid} is removed"
+                                                 for cid in constraint_ids))
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _read(cib: bytes) -> tuple[Element, ClusterSnapshot]:
+def read_cib(cib: bytes) -> tuple[Element, ClusterSnapshot]:
+    """The CIB as an editable tree (for the patch) and as the model (for the guards)."""
     return parse_xml(cib), parse_cib(cib)
 
 
-def _refuse_if(reason: str | None) -> None:
+def refuse_if(reason: str | None) -> None:
+    """Raise a guard's "why not" sentence as the refusal; None lets the plan go on."""
     if reason is not None:
         raise ActionRefused(reason)
 
 
-def _patch_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,
-                run_on: str, *, node: str | None = None, resource: str | None = None,
-                consequences: tuple[str, ...] = ()) -> ActionPlan:
+def patch_plan(builder: PatchBuilder, snapshot: ClusterSnapshot, kind: ActionKind, title: str,
+               run_on: str, *, node: str | None = None, resource: str | None = None,
+               consequences: tuple[str, ...] = ()) -> ActionPlan:
     patch, after, target = builder.finish()
     vip = guards.main_vip(snapshot)
     return ActionPlan(kind=kind, title=title, node=node, resource=resource, run_on=run_on,
@@ -277,7 +279,8 @@ def _holder_note(snapshot: ClusterSnapshot, node: str) -> tuple[str, ...]:
                  for vip in snapshot.vips.values() if node in vip.holder_nodes)
 
 
-def _node_element(cib: Element, node: str) -> Element:
+def node_element(cib: Element, node: str) -> Element:
+    """The <node> element of `node` (by uname) in the configuration."""
     for element in cib.iterfind("configuration/nodes/node"):
         if element.get("uname") == node:
             return element
@@ -295,8 +298,8 @@ def _standby_patch(cib: bytes, node: str, guard: Callable[[ClusterSnapshot, str]
 
     Standby and online alike refuse a transient standby: it would override what they set.
     """
-    root, snapshot = _read(cib)
-    _refuse_if(guard(snapshot, node))
+    root, snapshot = read_cib(cib)
+    refuse_if(guard(snapshot, node))
     transient = _transient_standby(root, node)
     if transient is not None:
         raise ActionRefused(_transient_message(node, transient))
@@ -327,25 +330,27 @@ def _set_node_attribute(builder: PatchBuilder, node: Element, name: str, value: 
         return
     attributes = node.find("instance_attributes")
     if attributes is None:
-        attributes_id = _free_id(builder.cib, f"nodes-{node.get('id')}")
+        attributes_id = free_id(builder.cib, f"nodes-{node.get('id')}")
         attributes = etree.Element("instance_attributes", id=attributes_id)
-        etree.SubElement(attributes, "nvpair", id=_free_id(builder.cib, f"{attributes_id}-{name}"),
+        etree.SubElement(attributes, "nvpair", id=free_id(builder.cib, f"{attributes_id}-{name}"),
                          name=name, value=value)
         builder.create(node, attributes)
         return
     builder.create(attributes, etree.Element(
-        "nvpair", id=_free_id(builder.cib, f"{attributes.get('id')}-{name}"), name=name,
+        "nvpair", id=free_id(builder.cib, f"{attributes.get('id')}-{name}"), name=name,
         value=value))
 
 
-def _child(builder: PatchBuilder, parent: Element | None, tag: str) -> Element:
+def child_element(builder: PatchBuilder, parent: Element | None, tag: str) -> Element:
+    """`parent`'s `tag` child, created through the patch builder when it is missing."""
     if parent is None:
         raise ActionRefused("the CIB has no configuration section")
     found = parent.find(tag)
     return found if found is not None else builder.create(parent, etree.Element(tag))
 
 
-def _free_id(cib: Element, wanted: str) -> str:
+def free_id(cib: Element, wanted: str) -> str:
+    """`wanted`, or `wanted-N` when the CIB already uses it (CIB ids are unique)."""
     taken = {element.get("id") for element in cib.iter() if isinstance(element.tag, str)}
     candidate, number = wanted, 1
     while candidate in taken:

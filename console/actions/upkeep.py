@@ -31,12 +31,12 @@ from console.actions.plans import (
     ActionPlan,
     ActionRefused,
     Element,
-    _child,
-    _free_id,
-    _node_element,
-    _patch_plan,
-    _read,
-    _refuse_if,
+    child_element,
+    free_id,
+    node_element,
+    patch_plan,
+    read_cib,
+    refuse_if,
 )
 from console.model.cluster import ClusterSnapshot
 from console.model.constraints.dates import parse_iso_datetime
@@ -114,12 +114,12 @@ def maintenance_blocked_reason(snapshot: Snapshot, on: bool, node: str | None,
 def plan_maintenance(cib: bytes, on: bool, node: str | None, resource: str | None,
                      when: str | None, *, run_on: str) -> ActionPlan:
     """Switch maintenance on or off for the cluster, a node or a resource."""
-    root, snapshot = _read(cib)
-    _refuse_if(maintenance_blocked_reason(snapshot, on, node, resource))
+    root, snapshot = read_cib(cib)
+    refuse_if(maintenance_blocked_reason(snapshot, on, node, resource))
     builder = PatchBuilder(root)
     owner, tag, set_id, names, value = _maintenance_place(builder, node, resource)
     if on:
-        _write_pairs(builder, owner, tag, set_id, {names[0]: value, SINCE_ATTRIBUTE: when or ""})
+        write_pairs(builder, owner, tag, set_id, {names[0]: value, SINCE_ATTRIBUTE: when or ""})
     else:
         for holder in owner.iterfind(tag):
             for name in (*names, SINCE_ATTRIBUTE):
@@ -132,10 +132,10 @@ def plan_maintenance(cib: bytes, on: bool, node: str | None, resource: str | Non
     subject = shell_word(resource or node or "") if resource or node else "the cluster"
     title = f"{'Start' if on else 'End'} maintenance of {subject}"
     kind = ActionKind.MAINTENANCE_ON if on else ActionKind.MAINTENANCE_OFF
-    plan = _patch_plan(builder, snapshot, kind, title, run_on, node=node, resource=resource)
+    plan = patch_plan(builder, snapshot, kind, title, run_on, node=node, resource=resource)
     after = parse_cib(plan.simulate_cib)
     if on and node is not None:
-        _refuse_if(_vip_unrecoverable(after, node))
+        refuse_if(_vip_unrecoverable(after, node))
     changes = _management_changes(snapshot, after)
     return replace(plan, changes=changes, consequences=changes, when=when)
 
@@ -179,22 +179,22 @@ def _maintenance_place(builder: PatchBuilder, node: str | None, resource: str | 
         return (element, "meta_attributes", f"{resource}-meta_attributes",
                 ("is-managed", "maintenance"), "false")
     if node is not None:
-        element = _node_element(builder.cib, node)
+        element = node_element(builder.cib, node)
         return (element, "instance_attributes", f"nodes-{element.get('id')}", ("maintenance",),
                 "on")
-    config = _child(builder, builder.cib.find("configuration"), "crm_config")
+    config = child_element(builder, builder.cib.find("configuration"), "crm_config")
     return config, "cluster_property_set", "cib-bootstrap-options", ("maintenance-mode",), "true"
 
 
-def _write_pairs(builder: PatchBuilder, owner: Element, tag: str, set_id: str,
-                 values: dict[str, str]) -> None:
+def write_pairs(builder: PatchBuilder, owner: Element, tag: str, set_id: str,
+                values: dict[str, str]) -> None:
     """Set name=value pairs in the owner's first attribute set (created with them if none)."""
     holder = next((item for item in owner.iterfind(tag) if item.get("id") == set_id),
                   owner.find(tag))
     if holder is None:
         # One create with its pairs inside: Pacemaker will not apply a create into an
         # element created by the same patch.
-        holder = etree.Element(tag, id=_free_id(builder.cib, set_id))
+        holder = etree.Element(tag, id=free_id(builder.cib, set_id))
         for name, value in values.items():
             etree.SubElement(holder, "nvpair", id=f"{holder.get('id')}-{name}", name=name,
                              value=value)
@@ -213,7 +213,7 @@ def _set_pair(builder: PatchBuilder, holder: Element, name: str, value: str) -> 
     if existing:
         builder.set_attribute(existing[0], "value", value)
         return
-    pair_id = _free_id(builder.cib, f"{holder.get('id')}-{name}")
+    pair_id = free_id(builder.cib, f"{holder.get('id')}-{name}")
     builder.create(holder, etree.Element("nvpair", id=pair_id, name=name, value=value))
 
 
@@ -257,12 +257,12 @@ def move_blocked_reason(snapshot: Snapshot, resource: str, node: str | None, ban
 def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str | None, *,
               run_on: str) -> ActionPlan:
     """A cli-prefer (move) or cli-ban (ban; a move without a node) constraint, with a lifetime."""
-    root, snapshot = _read(cib)
-    _refuse_if(move_blocked_reason(snapshot, resource, node, ban))
+    root, snapshot = read_cib(cib)
+    refuse_if(move_blocked_reason(snapshot, resource, node, ban))
     if node is None:  # crm_resource --move without a node: ban it from where it runs
         ban, node = True, snapshot.resources[resource].active_on[0]
     builder = PatchBuilder(root)
-    constraints = _child(builder, builder.cib.find("configuration"), "constraints")
+    constraints = child_element(builder, builder.cib.find("configuration"), "constraints")
     constraint_id = f"cli-ban-{resource}-on-{node}" if ban else f"cli-prefer-{resource}"
     for old in list(constraints.iterfind("rsc_location")):
         if old.get("id") == constraint_id:
@@ -273,8 +273,8 @@ def plan_move(cib: bytes, resource: str, node: str | None, ban: bool, until: str
     lasting = f"until {until}" if until else "until it is cleared"
     change = f"{constraint_id} {'keeps' if ban else 'pins'} {resource} {'off' if ban else 'on'} " \
              f"{node} {lasting}"
-    plan = _patch_plan(builder, snapshot, ActionKind.BAN if ban else ActionKind.MOVE, title,
-                       run_on, node=node, resource=resource, consequences=(change,))
+    plan = patch_plan(builder, snapshot, ActionKind.BAN if ban else ActionKind.MOVE, title,
+                      run_on, node=node, resource=resource, consequences=(change,))
     return replace(plan, changes=(change,), when=until)
 
 
@@ -316,12 +316,12 @@ def clear_expired_blocked_reason(snapshot: Snapshot, resource: str | None, *,
 def plan_clear_expired(cib: bytes, resource: str | None, when: str | None, *,
                        run_on: str) -> ActionPlan:
     """Remove the move/ban constraints whose lifetime ended before `when`."""
-    root, snapshot = _read(cib)
+    root, snapshot = read_cib(cib)
     moment = parse_iso_datetime(when)
     if moment is None:
         raise ActionRefused("clearing expired constraints needs the time it is asked at")
     expired = {location.id for location in expired_constraints(snapshot, moment.timestamp(),
-                                                                resource)}
+                                                               resource)}
     if not expired:
         owner = f" of {resource}" if resource else ""
         raise ActionRefused(f"no cli-prefer or cli-ban constraint{owner} has expired")
@@ -330,7 +330,7 @@ def plan_clear_expired(cib: bytes, resource: str | None, when: str | None, *,
         if location.get("id") in expired:
             builder.delete(location)
     changes = tuple(f"expired constraint {cid} is removed" for cid in sorted(expired))
-    plan = _patch_plan(builder, snapshot, ActionKind.CLEAR_EXPIRED,
-                       "Clear expired move/ban constraints", run_on, resource=resource,
-                       consequences=changes)
+    plan = patch_plan(builder, snapshot, ActionKind.CLEAR_EXPIRED,
+                      "Clear expired move/ban constraints", run_on, resource=resource,
+                      consequences=changes)
     return replace(plan, changes=changes, when=when)
