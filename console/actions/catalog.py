@@ -91,6 +91,14 @@ def needed(value: str | None, what: str) -> str:
     return value
 
 
+def _fix_spec(kind: ActionKind, verb: str) -> ActionSpec:
+    """A configuration fix: guarded and planned by its kind alone (it needs no target)."""
+    return ActionSpec(
+        kind, verb, False,
+        lambda snap, t, now: fixes.fix_blocked_reason(snap, kind, now=now),
+        lambda cib, t, run_on: fixes.plan_fix(cib, kind, run_on=run_on))
+
+
 ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
     ActionSpec(ActionKind.STANDBY, "standby", True,
                lambda snap, t, now: guards.standby_blocked_reason(snap, t.node or "", now=now),
@@ -167,21 +175,13 @@ ACTIONS: dict[ActionKind, ActionSpec] = {spec.kind: spec for spec in (
                                                        run_on=run_on, when=t.when),
                Executor.TOOL,
                chooses_node=lambda snap, t: fence_run_on(snap, t.node or "")),
-    ActionSpec(ActionKind.FIX_COLOCATION, "fix vip-not-colocated", False,
-               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_COLOCATION, now=now),
-               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_COLOCATION, run_on=run_on)),
-    ActionSpec(ActionKind.FIX_ORDER, "fix vip-not-ordered", False,
-               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_ORDER, now=now),
-               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_ORDER, run_on=run_on)),
-    ActionSpec(ActionKind.FIX_STICKINESS, "fix no-stickiness", False,
-               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_STICKINESS, now=now),
-               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_STICKINESS, run_on=run_on)),
-    ActionSpec(ActionKind.FIX_PREFERRED, "fix no-preferred-node", False,
-               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_PREFERRED, now=now),
-               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_PREFERRED, run_on=run_on)),
-    ActionSpec(ActionKind.FIX_THRESHOLD, "fix no-migration-threshold", False,
-               lambda snap, t, now: fixes.fix_blocked_reason(snap, ActionKind.FIX_THRESHOLD, now=now),
-               lambda cib, t, run_on: fixes.plan_fix(cib, ActionKind.FIX_THRESHOLD, run_on=run_on)),
+    *(_fix_spec(kind, verb) for kind, verb in (
+        (ActionKind.FIX_COLOCATION, "fix vip-not-colocated"),
+        (ActionKind.FIX_ORDER, "fix vip-not-ordered"),
+        (ActionKind.FIX_STICKINESS, "fix no-stickiness"),
+        (ActionKind.FIX_PREFERRED, "fix no-preferred-node"),
+        (ActionKind.FIX_THRESHOLD, "fix no-migration-threshold"),
+    )),
     ActionSpec(ActionKind.CONFIG_STICKINESS, "config stickiness", False,
                lambda snap, t, now: config_edits.stickiness_blocked_reason(snap, t.value, now=now),
                lambda cib, t, run_on: config_edits.plan_stickiness(cib, t.value, run_on=run_on)),
